@@ -1,0 +1,48 @@
+# zhicheng — the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+UV = $(shell scripts/uv.sh)
+PG_URL ?= postgres://postgres@127.0.0.1:5432/zhicheng
+DEV_ENV = DEBUG=1
+REPORTS = var/test-reports
+
+.PHONY: run test test-sqlite test-postgres install install-test demo bench check clean
+
+install:
+	scripts/apt-deps.sh --runtime
+	$(UV) sync --frozen --no-dev
+
+install-test:
+	scripts/apt-deps.sh
+	$(UV) sync --frozen
+
+demo: install
+	$(DEV_ENV) $(UV) run --no-dev python manage.py migrate --no-input -v0
+	$(DEV_ENV) $(UV) run --no-dev python manage.py seed_demo
+
+run: demo
+	@echo "Serving on http://127.0.0.1:8000  (Ctrl-C to stop)"
+	$(DEV_ENV) $(UV) run --no-dev python manage.py runserver 127.0.0.1:8000
+
+# The whole suite on SQLite, then on PostgreSQL; browser tests run with the captcha switched off.
+test: install-test
+	scripts/ensure-postgres.sh
+	rm -rf $(REPORTS) && mkdir -p $(REPORTS)
+	$(DEV_ENV) $(UV) run python manage.py makemigrations --check --dry-run
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+	@$(UV) run python scripts/test-summary.py $(REPORTS)/*.xml
+
+test-sqlite:
+	$(DEV_ENV) $(UV) run pytest -q -p no:cacheprovider --ignore=tests/e2e --junitxml=$(REPORTS)/sqlite.xml
+	$(DEV_ENV) CAPTCHA_DISABLED=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(UV) run pytest -q -p no:cacheprovider tests/e2e --junitxml=$(REPORTS)/sqlite-e2e.xml
+
+test-postgres:
+	$(DEV_ENV) DATABASE_URL=$(PG_URL) $(UV) run pytest -q -p no:cacheprovider --ignore=tests/e2e --junitxml=$(REPORTS)/postgres.xml
+	$(DEV_ENV) DATABASE_URL=$(PG_URL) CAPTCHA_DISABLED=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(UV) run pytest -q -p no:cacheprovider tests/e2e --junitxml=$(REPORTS)/postgres-e2e.xml
+
+check: install-test
+	$(DEV_ENV) $(UV) run python manage.py check
+	DEBUG=0 SECRET_KEY=check-deploy-$$RANDOM$$RANDOM$$RANDOM$$RANDOM-not-a-real-key-0123456789abcdef ALLOWED_HOSTS=zhicheng.example.cn $(UV) run python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf var db.sqlite3 .tools

@@ -1,0 +1,187 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, username, password=None, **extra):
+        user = self.model(username=username, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, username, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("name", username)
+        return self.create_user(username, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A login. A person logs in with their ID number; a unit account with its credit code or built-in name."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "个人"
+        UNIT = "unit", "单位账号"
+
+    class Gender(models.TextChoices):
+        MALE = "M", "男"
+        FEMALE = "F", "女"
+
+    class Registration(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "审核通过"
+        REJECTED = "rejected", "审核不通过"
+
+    username = models.CharField("账号", max_length=32, unique=True)
+    kind = models.CharField("账号类型", max_length=8, choices=Kind.choices, default=Kind.PERSON)
+    name = models.CharField("姓名", max_length=50)
+    id_number = models.CharField("身份证号", max_length=18, unique=True, null=True, blank=True)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    phone = models.CharField("手机号", max_length=11, unique=True, null=True, blank=True)
+    email = models.EmailField("邮箱", blank=True)
+    political_status = models.CharField("政治面貌", max_length=20, blank=True)
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name="工作单位", null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    registration = models.CharField(
+        "审核状态", max_length=10, choices=Registration.choices, default=Registration.PENDING
+    )
+    registration_note = models.CharField("审核意见", max_length=200, blank=True)
+    registration_decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
+    is_active = models.BooleanField("启用", default=True)
+    is_staff = models.BooleanField("可进入后台", default=False)
+    date_joined = models.DateTimeField("注册时间", default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+        indexes = [models.Index(fields=["unit", "registration", "-date_joined"], name="user_unit_reg")]
+
+    def __str__(self):
+        return self.name or self.username
+
+    @property
+    def is_approved(self) -> bool:
+        """Only approved staff may submit dossier records or apply (SPEC §2)."""
+        return self.registration == self.Registration.APPROVED
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", "个人"
+    UNIT_ADMIN = "unit_admin", "单位管理员"
+    DEPARTMENT_REVIEWER = "department_reviewer", "主管部门"
+    BUREAU_STAFF = "bureau_staff", "人社部门"
+    COMMITTEE_STAFF = "committee_staff", "评委会"
+    EXPERT = "expert", "评审专家"
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+
+
+class RoleAssignment(models.Model):
+    """A role held in a scope: unit admin of unit X, HR-bureau staff of region Y. One person may hold several."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField("角色", max_length=24, choices=Role.choices)
+    unit = models.ForeignKey("orgs.Unit", verbose_name="单位", null=True, blank=True, on_delete=models.CASCADE)
+    region = models.ForeignKey(
+        "orgs.Region", verbose_name="属地", null=True, blank=True, on_delete=models.PROTECT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "角色授权"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "unit", "region"], name="role_assignment_unique"),
+        ]
+
+    def __str__(self):
+        scope = self.unit or self.region or "全局"
+        return f"{self.get_role_display()}（{scope}）"
+
+
+class SmsCode(models.Model):
+    """A one-time code sent to a phone for one purpose. Only a hash of the code is stored."""
+
+    class Purpose(models.TextChoices):
+        REGISTER = "register", "注册"
+        RESET_PASSWORD = "reset", "找回密码"
+        UNIT_REGISTER = "unit_register", "单位注册"
+
+    phone = models.CharField(max_length=11)
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_tries = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["phone", "purpose", "-created_at"], name="smscode_lookup")]
+
+
+class SmsMessage(models.Model):
+    """The development outbox: what the outbox SMS backend 'sent'. Shown on the demo's SMS page."""
+
+    phone = models.CharField("手机号", max_length=11)
+    text = models.CharField("内容", max_length=300)
+    created_at = models.DateTimeField("发送时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "短信发件箱"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("the audit log is append-only")
+
+    def delete(self):
+        raise PermissionError("the audit log is append-only")
+
+
+class AuthEvent(models.Model):
+    """Append-only audit row for an authentication or registration event."""
+
+    class Event(models.TextChoices):
+        LOGIN = "login", "登录"
+        LOGIN_FAILED = "login_failed", "登录失败"
+        LOCKOUT = "lockout", "账号锁定"
+        LOGOUT = "logout", "退出"
+        PASSWORD_CHANGE = "password_change", "修改密码"
+        PASSWORD_RESET = "password_reset", "找回密码"
+        REGISTER = "register", "注册"
+        REGISTRATION_APPROVED = "registration_approved", "注册审核通过"
+        REGISTRATION_REJECTED = "registration_rejected", "注册审核不通过"
+        UNIT_REGISTER = "unit_register", "单位注册"
+        IDLE_TIMEOUT = "idle_timeout", "超时退出"
+
+    at = models.DateTimeField("时间(UTC)", default=timezone.now, db_index=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField("账号", max_length=64, blank=True)
+    role = models.CharField("角色", max_length=64, blank=True)
+    ip = models.GenericIPAddressField("IP", null=True, blank=True)
+    event = models.CharField("事件", max_length=32, choices=Event.choices)
+    object = models.CharField("对象", max_length=200, blank=True)
+    outcome = models.CharField("结果", max_length=16, default="success")
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = verbose_name_plural = "认证审计日志"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("the audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("the audit log is append-only")

@@ -1,0 +1,45 @@
+"""Role assignments in scopes. Every permission derives from these rows (see accounts/rules.py)."""
+
+from .models import Role, RoleAssignment
+
+_CACHE = "_role_assignments"
+
+
+def roles_of(user) -> list[RoleAssignment]:
+    """The user's role assignments, loaded once per request (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, _CACHE, None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.filter(user=user).select_related("unit", "region"))
+        setattr(user, _CACHE, cached)
+    return cached
+
+
+def forget_roles(user) -> None:
+    if hasattr(user, _CACHE):
+        delattr(user, _CACHE)
+
+
+def role_names(user) -> set[str]:
+    names = {a.role for a in roles_of(user)}
+    if getattr(user, "is_authenticated", False) and user.kind == user.Kind.PERSON:
+        names.add(Role.APPLICANT)
+    if getattr(user, "is_superuser", False):
+        names.add(Role.SYSTEM_ADMIN)
+    return names
+
+
+def admin_unit_ids(user) -> set[int]:
+    """Units this user administers."""
+    return {a.unit_id for a in roles_of(user) if a.role == Role.UNIT_ADMIN and a.unit_id}
+
+
+def scoped_region_codes(user, role: str) -> set[str]:
+    return {a.region_id for a in roles_of(user) if a.role == role and a.region_id}
+
+
+def role_grant(*, user, role: str, unit=None, region=None) -> RoleAssignment:
+    assignment, _ = RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit, region=region)
+    forget_roles(user)
+    return assignment

@@ -1,0 +1,33 @@
+"""Reads for accounts, always scoped by the acting user."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import AuthEvent, User
+from .roles import admin_unit_ids
+
+
+def staff_registrations_for(user: User, *, term: str = "", status: str = "") -> QuerySet[User]:
+    """Persons who registered with a unit this user administers (人员注册审核); newest first."""
+    units = admin_unit_ids(user)
+    qs = User.objects.filter(kind=User.Kind.PERSON, unit_id__in=units)
+    term = (term or "").strip()
+    if term:
+        qs = qs.filter(Q(name__icontains=term) | Q(id_number__iexact=term.upper()) | Q(id_number__startswith=term.upper()))
+    if status:
+        qs = qs.filter(registration=status)
+    return qs.select_related("unit").order_by("-date_joined", "-pk")
+
+
+def staff_registration_get_for(user: User, pk: int) -> User:
+    """One staff registration the user may review; 404 otherwise (no hint that it exists)."""
+    try:
+        return staff_registrations_for(user).get(pk=pk)
+    except User.DoesNotExist:
+        raise Http404 from None
+
+
+def auth_events_for(user: User) -> QuerySet[AuthEvent]:
+    if not user.has_perm("accounts.view_audit_log"):
+        return AuthEvent.objects.none()
+    return AuthEvent.objects.select_related("user").order_by("-at")

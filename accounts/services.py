@@ -1,0 +1,151 @@
+"""Writes for accounts: registration, registration review, passwords. Each docstring says who may call it."""
+
+import secrets
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from orgs.models import Unit
+from orgs.services import unit_create
+
+from .audit import audit
+from .models import Role, SmsCode, User
+from .roles import role_grant
+from .sms import _backend, sms_code_check
+
+
+@transaction.atomic
+def person_register(
+    *, name: str, id_number: str, gender: str, birth_date, email: str, password: str, phone: str,
+    sms_code: str, unit: Unit, ip: str | None = None,
+) -> User:
+    """Anonymous self-registration (SPEC §2). Fields come validated from RegistrationForm; the SMS code is
+    consumed here, in the same transaction that creates the account."""
+    sms_code_check(phone=phone, purpose=SmsCode.Purpose.REGISTER, code=sms_code, consume=True)
+    user = User(
+        username=id_number,
+        kind=User.Kind.PERSON,
+        name=name,
+        id_number=id_number,
+        gender=gender,
+        birth_date=birth_date,
+        email=email,
+        phone=phone,
+        unit=unit,
+        registration=User.Registration.PENDING,
+    )
+    user.set_password(password)
+    user.save()
+    audit(event="register", user=user, ip=ip, obj=f"unit:{unit.pk}")
+    return user
+
+
+@transaction.atomic
+def unit_register(*, fields: dict, password: str, sms_code: str, ip: str | None = None) -> User:
+    """Anonymous unit registration (SPEC §2): the unit and its account, whose login is the credit code."""
+    sms_code_check(
+        phone=fields["contact_phone"], purpose=SmsCode.Purpose.UNIT_REGISTER, code=sms_code, consume=True
+    )
+    unit = unit_create(kind=Unit.Kind.UNIT, **fields)
+    account = User(
+        username=unit.credit_code,
+        kind=User.Kind.UNIT,
+        name=unit.name,
+        email=unit.email,
+        unit=unit,
+        registration=User.Registration.APPROVED,
+    )
+    account.set_password(password)
+    account.save()
+    role_grant(user=account, role=Role.UNIT_ADMIN, unit=unit)
+    audit(event="unit_register", user=account, ip=ip, obj=f"unit:{unit.pk}")
+    return account
+
+
+def _temporary_password() -> str:
+    # A letter first, then letters and digits: it satisfies the password shape it will be replaced by.
+    letters = "abcdefghjkmnpqrstuvwxyz"
+    body = "".join(secrets.choice(letters + "23456789") for _ in range(8))
+    return secrets.choice(letters).upper() + body + secrets.choice("23456789")
+
+
+@transaction.atomic
+def builtin_unit_create(*, actor: User, fields: dict) -> tuple[User, str]:
+    """HR-bureau staff create a unit without its own credit code (内置单位) and its account.
+
+    Returns the account and its initial password, shown once; the unit must change it at first login."""
+    region = fields["region"]
+    if not actor.has_perm("orgs.create_builtin_unit_in", region):
+        raise PermissionDenied("不能在该属地创建内置单位。")
+    unit = unit_create(kind=Unit.Kind.UNIT, builtin=True, credit_code=None, **fields)
+    username = f"NZ{region.code}{unit.pk:05d}"
+    password = _temporary_password()
+    account = User(
+        username=username, kind=User.Kind.UNIT, name=unit.name, unit=unit,
+        registration=User.Registration.APPROVED, must_change_password=True,
+    )
+    account.set_password(password)
+    account.save()
+    role_grant(user=account, role=Role.UNIT_ADMIN, unit=unit)
+    audit(event="unit_register", user=actor, obj=f"builtin unit:{unit.pk} account:{username}")
+    return account, password
+
+
+@transaction.atomic
+def registration_decide(*, actor: User, person: User, approve: bool, reason: str = "", ip=None) -> User:
+    """A unit admin of the person's unit approves or rejects a staff registration (人员注册审核)."""
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if not actor.has_perm("accounts.review_registration", person):
+        raise PermissionDenied
+    if not approve and not reason.strip():
+        raise ValueError("请填写不通过的原因。")
+    person.registration = User.Registration.APPROVED if approve else User.Registration.REJECTED
+    person.registration_note = reason.strip()
+    person.registration_decided_at = timezone.now()
+    person.save(update_fields=["registration", "registration_note", "registration_decided_at"])
+    audit(
+        event="registration_approved" if approve else "registration_rejected",
+        user=actor, ip=ip, obj=f"user:{person.pk}", outcome="approved" if approve else "rejected",
+    )
+    return person
+
+
+@transaction.atomic
+def password_change(*, user: User, new_password: str, ip=None) -> None:
+    """The logged-in user changes their own password (old password checked by the form)."""
+    validate_password(new_password, user)
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    audit(event="password_change", user=user, ip=ip)
+
+
+@transaction.atomic
+def password_reset(*, user: User, ip=None) -> None:
+    """Anonymous: whoever names an account's ID number and bound phone has a temporary password sent to that
+    phone; it must be changed at the next login. Limited like SMS codes (60 s apart, 10 a day)."""
+    from django.conf import settings
+
+    from .models import AuthEvent
+    from .sms import SmsError
+
+    now = timezone.now()
+    recent = list(
+        AuthEvent.objects.filter(user=user, event="password_reset", at__gte=now - timezone.timedelta(days=1))
+        .values_list("at", flat=True)
+    )
+    if recent and now - max(recent) < settings.SMS_RESEND_INTERVAL:
+        raise SmsError("操作过于频繁，请稍后再试。")
+    if len(recent) >= settings.SMS_DAILY_LIMIT:
+        raise SmsError("今日找回密码次数已达上限，请明天再试。")
+    password = _temporary_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    audit(event="password_reset", user=user, ip=ip)
+    phone = user.phone
+    transaction.on_commit(
+        lambda: _backend().send(phone, f"【职称申报】您的临时密码为{password}，请登录后立即修改。")
+    )

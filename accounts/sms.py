@@ -1,0 +1,115 @@
+"""One-time SMS codes and their pluggable delivery.
+
+Codes are 6 digits from `secrets`, valid 3 minutes, single use, bound to phone and purpose, at most 5 wrong
+tries; a phone gets at most one code per 60 s and 10 a day. Only an HMAC of the code is stored, and the code
+appears in no response and no log: the delivery backend is the only place that sees it.
+"""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import SmsCode, SmsMessage
+
+
+class SmsError(Exception):
+    """A user-fixable SMS problem; the message is shown by the field."""
+
+
+class OutboxBackend:
+    """Development and demo delivery: messages land in the SmsMessage table, shown at /dev/sms/."""
+
+    def send(self, phone: str, text: str) -> None:
+        SmsMessage.objects.create(phone=phone, text=text)
+
+
+class ConsoleRefusingBackend:
+    """Placeholder for production gateways: subclass and implement send() for the province's SMS gateway."""
+
+    def send(self, phone: str, text: str) -> None:  # pragma: no cover - configuration error path
+        raise NotImplementedError("configure SMS_BACKEND with the province's SMS gateway")
+
+
+def _backend():
+    return import_string(settings.SMS_BACKEND)()
+
+
+def _digest(phone: str, purpose: str, code: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"{phone}:{purpose}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Sent:
+    phone: str
+    expires_at: object
+
+
+_PURPOSE_TEXT = {
+    SmsCode.Purpose.REGISTER: "您正在注册职称申报评审平台账号",
+    SmsCode.Purpose.UNIT_REGISTER: "您正在注册职称申报评审平台单位账号",
+    SmsCode.Purpose.RESET_PASSWORD: "您正在找回职称申报评审平台密码",
+}
+
+
+def sms_code_send(*, phone: str, purpose: str) -> Sent:
+    """Create and deliver a code. Anyone may call (anonymous registration); the limits are the guard."""
+    now = timezone.now()
+    with transaction.atomic():
+        recent = SmsCode.objects.select_for_update().filter(
+            phone=phone, created_at__gte=now - timezone.timedelta(days=1)
+        )
+        recent_list = list(recent.order_by("-created_at").values_list("created_at", flat=True))
+        if recent_list and now - recent_list[0] < settings.SMS_RESEND_INTERVAL:
+            wait = int((settings.SMS_RESEND_INTERVAL - (now - recent_list[0])).total_seconds()) + 1
+            raise SmsError(f"验证码发送过于频繁，请{wait}秒后再试。")
+        if len(recent_list) >= settings.SMS_DAILY_LIMIT:
+            raise SmsError("该手机号今日获取验证码次数已达上限，请明天再试。")
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        record = SmsCode.objects.create(
+            phone=phone,
+            purpose=purpose,
+            code_hash=_digest(phone, purpose, code),
+            created_at=now,
+            expires_at=now + settings.SMS_CODE_TTL,
+        )
+    minutes = int(settings.SMS_CODE_TTL.total_seconds() // 60)
+    _backend().send(phone, f"【职称申报】{_PURPOSE_TEXT.get(purpose, '')}，验证码{code}，{minutes}分钟内有效，请勿泄露。")
+    return Sent(phone=phone, expires_at=record.expires_at)
+
+
+def sms_code_check(*, phone: str, purpose: str, code: str, consume: bool) -> None:
+    """Raise SmsError unless `code` is the latest live code for phone and purpose.
+
+    A wrong code counts a try; after the 5th wrong try even the right code is refused. `consume=True` marks it
+    used (call it inside the transaction that performs the action the code authorises).
+    """
+    code = (code or "").strip()
+    now = timezone.now()
+    with transaction.atomic():
+        record = (
+            SmsCode.objects.select_for_update()
+            .filter(phone=phone, purpose=purpose, used_at__isnull=True)
+            .order_by("-created_at")
+            .first()
+        )
+        if record is None:
+            raise SmsError("请先获取短信验证码。")
+        if record.failed_tries >= settings.SMS_CODE_MAX_TRIES:
+            raise SmsError("验证码错误次数过多，请重新获取。")
+        if record.expires_at < now:
+            raise SmsError("短信验证码已过期，请重新获取。")
+        if not hmac.compare_digest(record.code_hash, _digest(phone, purpose, code)):
+            SmsCode.objects.filter(pk=record.pk).update(failed_tries=record.failed_tries + 1)
+            left = settings.SMS_CODE_MAX_TRIES - record.failed_tries - 1
+            if left <= 0:
+                raise SmsError("验证码错误次数过多，请重新获取。")
+            raise SmsError(f"短信验证码不正确，还可尝试{left}次。")
+        if consume:
+            SmsCode.objects.filter(pk=record.pk).update(used_at=now)

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("register/", views.register, name="register"),
+    path("sms/send/", views.sms_send, name="sms_send"),
+    path("password/forgot/", views.password_forgot, name="password_forgot"),
+    path("password/change/", views.password_change_view, name="password_change"),
+    path("staff/", views.staff_registrations, name="staff_registrations"),
+    path("staff/<int:pk>/", views.staff_registration_detail, name="staff_registration_detail"),
+    path("audit/", views.audit_log, name="audit_log"),
+]

@@ -1,0 +1,115 @@
+"""Load the demo: regions, an HR bureau, competent departments, three units, admins and applicants.
+
+Idempotent: running it again changes nothing and prints the same accounts.
+"""
+
+import datetime
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import Role, User
+from accounts.roles import role_grant
+from core.demo_ids import make_credit_code, make_id_number
+from orgs.models import Region, Unit
+from orgs.services import regions_load
+
+DEMO_PASSWORD = "Demo2026"
+
+UNITS = [
+    # key, kind, name, nature, region, serial, department key
+    ("bureau", Unit.Kind.BUREAU, "福建省人力资源和社会保障厅", Unit.Nature.GOVERNMENT, "350000", "000000001", None),
+    ("health_dept", Unit.Kind.DEPARTMENT, "福州市卫生健康委员会", Unit.Nature.GOVERNMENT, "350100", "000000002", None),
+    ("edu_dept", Unit.Kind.DEPARTMENT, "福州市教育局", Unit.Nature.GOVERNMENT, "350100", "000000003", None),
+    ("hospital", Unit.Kind.UNIT, "福州市第一医院", Unit.Nature.PUBLIC_INSTITUTION, "350102", "MB0100001", "health_dept"),
+    ("school", Unit.Kind.UNIT, "福州第三中学", Unit.Nature.PUBLIC_INSTITUTION, "350102", "MB0100002", "edu_dept"),
+    ("enterprise", Unit.Kind.UNIT, "福建闽江工程科技有限公司", Unit.Nature.ENTERPRISE, "350104", "MA0100003", None),
+]
+
+PEOPLE = [
+    # key, name, unit key, birth, gender, phone, registration, roles [(role, scope)]
+    ("nurse", "陈静", "hospital", datetime.date(1990, 5, 12), "F", "13800000001", "approved", []),
+    ("teacher", "王磊", "school", datetime.date(1986, 9, 3), "M", "13800000002", "approved", []),
+    ("engineer", "张伟", "enterprise", datetime.date(1984, 2, 20), "M", "13800000003", "approved", []),
+    ("doctor", "刘洋", "hospital", datetime.date(1992, 11, 8), "M", "13800000004", "pending", []),
+    ("hospital_admin", "林芳", "hospital", datetime.date(1980, 3, 15), "F", "13800000005", "approved",
+     [(Role.UNIT_ADMIN, "hospital")]),
+    ("dept_reviewer", "黄敏", "health_dept", datetime.date(1978, 7, 1), "F", "13800000006", "approved",
+     [(Role.DEPARTMENT_REVIEWER, "health_dept")]),
+    ("bureau_staff", "郑强", "bureau", datetime.date(1975, 1, 9), "M", "13800000007", "approved",
+     [(Role.BUREAU_STAFF, "region:350000")]),
+    ("committee_staff", "吴昊", "bureau", datetime.date(1979, 4, 21), "M", "13800000008", "approved",
+     [(Role.COMMITTEE_STAFF, "bureau")]),
+    ("expert", "周红", "hospital", datetime.date(1970, 6, 30), "F", "13800000009", "approved",
+     [(Role.EXPERT, "bureau")]),
+]
+
+LABELS = {
+    "nurse": "申报人（护士）", "teacher": "申报人（中学教师）", "engineer": "申报人（工程师）",
+    "doctor": "待审核注册的医生", "hospital_admin": "医院单位管理员（个人账号）", "dept_reviewer": "主管部门审核人",
+    "bureau_staff": "人社部门工作人员", "committee_staff": "评委会工作人员", "expert": "评审专家",
+}
+
+
+class Command(BaseCommand):
+    help = "Load the idempotent demo data set and print every demo account."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        regions_load()
+        units = {}
+        for key, kind, name, nature, region, serial, dept in UNITS:
+            units[key], _ = Unit.objects.get_or_create(
+                name=name,
+                defaults=dict(
+                    kind=kind, nature=nature, region=Region.objects.get(code=region),
+                    credit_code=make_credit_code(region, serial), department=units.get(dept),
+                    legal_rep_name="示例", legal_rep_phone="0591-88880000", address="福州市鼓楼区示例路1号",
+                    contact_name="示例联系人", contact_phone="13900000000", email="demo@example.cn",
+                ),
+            )
+        rows = []
+        admin, created = User.objects.get_or_create(
+            username="admin", defaults=dict(name="系统管理员", kind=User.Kind.UNIT, registration="approved",
+                                             is_staff=True, is_superuser=True),
+        )
+        if created:
+            admin.set_password(DEMO_PASSWORD)
+            admin.save()
+        role_grant(user=admin, role=Role.SYSTEM_ADMIN)
+        rows.append(("系统管理员", "admin"))
+        for key in ("hospital", "school", "enterprise"):
+            unit = units[key]
+            account, created = User.objects.get_or_create(
+                username=unit.credit_code,
+                defaults=dict(name=unit.name, kind=User.Kind.UNIT, unit=unit, registration="approved"),
+            )
+            if created:
+                account.set_password(DEMO_PASSWORD)
+                account.save()
+            role_grant(user=account, role=Role.UNIT_ADMIN, unit=unit)
+            rows.append((f"单位账号：{unit.name}", unit.credit_code))
+        for seq, (key, name, unit_key, birth, gender, phone, registration, roles) in enumerate(PEOPLE, start=1):
+            unit = units[unit_key]
+            id_number = make_id_number(unit.region.code if unit.region.level == 3 else "350102", birth, seq, gender)
+            person, created = User.objects.get_or_create(
+                username=id_number,
+                defaults=dict(
+                    name=name, kind=User.Kind.PERSON, id_number=id_number, gender=gender, birth_date=birth,
+                    phone=phone, email=f"{key}@example.cn", unit=unit, registration=registration,
+                    political_status="群众",
+                ),
+            )
+            if created:
+                person.set_password(DEMO_PASSWORD)
+                person.save()
+            for role, scope in roles:
+                if scope.startswith("region:"):
+                    role_grant(user=person, role=role, region=Region.objects.get(code=scope.split(":")[1]))
+                else:
+                    role_grant(user=person, role=role, unit=units[scope])
+            rows.append((f"{LABELS[key]}：{name}（{unit.name}）", id_number))
+        self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        for label, username in rows:
+            self.stdout.write(f"  {username:<20} {label}")
+        self.stdout.write("短信验证码与临时密码（演示环境不发真实短信）：http://127.0.0.1:8000/dev/sms/\n")

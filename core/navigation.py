@@ -1,0 +1,26 @@
+"""The role-aware navigation: which entries each role sees. Later issues add their entries here."""
+
+from dataclasses import dataclass
+
+from accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    icon: str
+    roles: frozenset
+
+
+NAV = [
+    NavItem("首页", "core:home", "house", frozenset(Role.values)),
+    NavItem("人员注册审核", "accounts:staff_registrations", "person-check", frozenset({Role.UNIT_ADMIN})),
+    NavItem("新建内置单位", "orgs:builtin_unit_new", "building-add", frozenset({Role.BUREAU_STAFF})),
+    NavItem("认证审计日志", "accounts:audit_log", "journal-text", frozenset({Role.SYSTEM_ADMIN})),
+    NavItem("修改密码", "accounts:password_change", "key", frozenset(Role.values)),
+]
+
+
+def nav_for(roles: set[str]) -> list[NavItem]:
+    return [item for item in NAV if item.roles & roles]

@@ -1,0 +1,34 @@
+from django import template
+
+from core.masking import mask_id_number, mask_phone
+
+register = template.Library()
+
+
+@register.filter
+def mask_id(value):
+    return mask_id_number(value)
+
+
+@register.filter
+def mask_tel(value):
+    return mask_phone(value)
+
+
+@register.simple_tag
+def bs_widget(field, **attrs):
+    """Render a bound field's widget with Bootstrap classes and `is-invalid` when it has errors."""
+    widget = field.field.widget
+    input_type = getattr(widget, "input_type", "")
+    if input_type == "checkbox":
+        css = "form-check-input"
+    elif input_type == "select" or widget.__class__.__name__ in ("Select", "SelectMultiple"):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if field.errors:
+        css += " is-invalid"
+    merged = {"class": css, **attrs}
+    if field.field.required and input_type != "hidden":
+        merged.setdefault("aria-required", "true")
+    return field.as_widget(attrs=merged)

@@ -1,0 +1,65 @@
+// Small progressive enhancements; every page works without them.
+document.addEventListener("DOMContentLoaded", () => {
+  // Derived, read-only gender and birth date from an 18-digit ID number (the server derives them again).
+  const idInput = document.querySelector("[data-derive-id]");
+  if (idInput) {
+    const show = () => {
+      const v = idInput.value.trim().toUpperCase();
+      const out = document.getElementById("id-derived");
+      if (/^\d{17}[\dX]$/.test(v)) {
+        out.value = `${v.slice(6, 10)}-${v.slice(10, 12)}-${v.slice(12, 14)} · ${parseInt(v[16], 10) % 2 ? "男" : "女"}`;
+      } else { out.value = ""; }
+    };
+    idInput.addEventListener("input", show); show();
+  }
+  // SMS button countdown after a successful send.
+  document.body.addEventListener("htmx:afterSwap", (e) => {
+    const ok = e.detail.target.querySelector("[data-sms-ok]");
+    const btn = document.querySelector("[data-sms-button]");
+    if (ok && btn) {
+      let left = 60; btn.disabled = true;
+      const tick = setInterval(() => {
+        btn.textContent = `${left}秒后重新获取`; left -= 1;
+        if (left < 0) { clearInterval(tick); btn.disabled = false; btn.textContent = "获取验证码"; }
+      }, 1000);
+    }
+  });
+  // Unit picker: choosing an option fills the hidden unit id and the visible name.
+  document.body.addEventListener("click", (e) => {
+    const opt = e.target.closest("[data-unit-id]");
+    if (!opt) return;
+    e.preventDefault();
+    document.getElementById("id_unit").value = opt.dataset.unitId;
+    document.getElementById("unit-search").value = opt.dataset.unitName;
+    document.getElementById("unit-options").innerHTML = "";
+  });
+  // Region cascader: province › city › district selects filled from /units/regions/.
+  document.querySelectorAll("[data-region-cascader]").forEach((box) => {
+    const hidden = document.getElementById(box.dataset.target);
+    const selects = box.querySelectorAll("select");
+    const url = box.dataset.url;
+    const fill = async (select, parent, selected) => {
+      const resp = await fetch(parent ? `${url}?parent=${parent}` : url);
+      const data = await resp.json();
+      select.innerHTML = `<option value="">${select.dataset.placeholder}</option>` +
+        data.regions.map((r) => `<option value="${r.code}">${r.name}</option>`).join("");
+      select.disabled = data.regions.length === 0;
+      if (selected) select.value = selected;
+    };
+    selects.forEach((select, i) => {
+      select.addEventListener("change", async () => {
+        hidden.value = select.value || (i > 0 ? selects[i - 1].value : "");
+        for (let j = i + 1; j < selects.length; j++) { selects[j].innerHTML = `<option value="">${selects[j].dataset.placeholder}</option>`; selects[j].disabled = true; }
+        if (select.value && i + 1 < selects.length) await fill(selects[i + 1], select.value);
+      });
+    });
+    const initial = hidden.value;
+    (async () => {
+      await fill(selects[0], null, initial ? initial.slice(0, 2) + "0000" : "");
+      if (initial && initial.slice(2) !== "0000") {
+        await fill(selects[1], initial.slice(0, 2) + "0000", initial.slice(0, 4) + "00");
+        if (initial.slice(4) !== "00") await fill(selects[2], initial.slice(0, 4) + "00", initial);
+      }
+    })();
+  });
+});

@@ -1,0 +1,69 @@
+"""factory_boy factories for people, units and roles (valid ID numbers and credit codes)."""
+
+import datetime
+import itertools
+
+import factory
+
+from accounts.models import Role, RoleAssignment, User
+from core.demo_ids import make_credit_code, make_id_number
+from orgs.models import Region, Unit
+
+PASSWORD = "Passw0rd2026"
+_serial = itertools.count(1)
+
+
+def region(code="350102"):
+    """The test regions: Fujian › Fuzhou › Gulou (loaded by the `regions` fixture)."""
+    return Region.objects.get(code=code)
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    kind = Unit.Kind.UNIT
+    name = factory.Sequence(lambda n: f"测试单位{n}号")
+    credit_code = factory.LazyFunction(lambda: make_credit_code("350102", f"MT{next(_serial):07d}"))
+    nature = Unit.Nature.PUBLIC_INSTITUTION
+    region = factory.LazyFunction(region)
+    contact_name = "联系人"
+    contact_phone = "13900000000"
+    email = "unit@example.cn"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    kind = User.Kind.PERSON
+    name = factory.Sequence(lambda n: f"测试人{n}")
+    id_number = factory.LazyFunction(
+        lambda: make_id_number("350102", datetime.date(1980, 1, 1) + datetime.timedelta(days=next(_serial)), 7)
+    )
+    username = factory.LazyAttribute(lambda o: o.id_number)
+    gender = factory.LazyAttribute(lambda o: "M" if int(o.id_number[16]) % 2 else "F")
+    phone = factory.Sequence(lambda n: f"137{n:08d}")
+    email = factory.Sequence(lambda n: f"person{n}@example.cn")
+    unit = factory.SubFactory(UnitFactory)
+    registration = User.Registration.APPROVED
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def unit_admin(unit, **kwargs) -> User:
+    """A person who administers `unit`."""
+    person = PersonFactory(unit=unit, **kwargs)
+    RoleAssignment.objects.create(user=person, role=Role.UNIT_ADMIN, unit=unit)
+    return person
+
+
+def bureau_staff(region_code="350000", **kwargs) -> User:
+    person = PersonFactory(**kwargs)
+    RoleAssignment.objects.create(user=person, role=Role.BUREAU_STAFF, region=Region.objects.get(code=region_code))
+    return person
