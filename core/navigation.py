@@ -15,6 +15,8 @@ class NavItem:
 
 NAV = [
     NavItem("首页", "core:home", "house", frozenset(Role.values)),
+    NavItem("个人业绩库", "dossier:home", "journal-bookmark", frozenset({Role.APPLICANT})),
+    NavItem("撤回记录", "dossier:withdrawals", "arrow-counterclockwise", frozenset({Role.APPLICANT})),
     NavItem("人员注册审核", "accounts:staff_registrations", "person-check", frozenset({Role.UNIT_ADMIN})),
     NavItem("新建内置单位", "orgs:builtin_unit_new", "building-add", frozenset({Role.BUREAU_STAFF})),
     NavItem("认证审计日志", "accounts:audit_log", "journal-text", frozenset({Role.SYSTEM_ADMIN})),

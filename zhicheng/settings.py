@@ -46,7 +46,15 @@ INSTALLED_APPS = [
     "core",
     "orgs",
     "accounts",
+    "review",
+    "dossier",
 ]
+
+# Shared token of the continuing-education platform for POST /api/ce/feed (empty: the endpoint refuses).
+CE_IMPORT_TOKEN = env("CE_IMPORT_TOKEN", default="")
+
+# Province adjustments of the record catalogue: TOML files applied in order (docs/catalogue.md).
+DOSSIER_CATALOGUE_OVERRIDES = env.list("DOSSIER_CATALOGUE_OVERRIDES", default=[])
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -131,6 +139,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_FAILURE_WINDOW = timedelta(minutes=15)
 AXES_LOCKOUT_DURATION = timedelta(minutes=30)
 AXES_COOLOFF_TIME = "accounts.lockout.cool_off"
+AXES_USE_ATTEMPT_EXPIRATION = True  # each attempt keeps its own cool-off (see accounts/lockout.py)
 AXES_LOCKOUT_PARAMETERS = ["username"]  # lock the account (SPEC); per-IP abuse is the captcha's job
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"

@@ -3,10 +3,14 @@ from django.urls import include, path
 
 from accounts.views import health
 
+from .api import api
+
 urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
     path("units/", include("orgs.urls")),
+    path("dossier/", include("dossier.urls")),
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", health),
 ]

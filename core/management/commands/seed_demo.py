@@ -12,6 +12,7 @@ from accounts.models import Role, User
 from accounts.roles import role_grant
 from core.demo_ids import make_credit_code, make_id_number
 from orgs.models import Region, Unit
+from dossier.demo import seed_dossiers
 from orgs.services import regions_load
 
 DEMO_PASSWORD = "Demo2026"
@@ -69,6 +70,8 @@ class Command(BaseCommand):
                 ),
             )
         rows = []
+        people = {}
+        unit_accounts = {}
         admin, created = User.objects.get_or_create(
             username="admin", defaults=dict(name="系统管理员", kind=User.Kind.UNIT, registration="approved",
                                              is_staff=True, is_superuser=True),
@@ -88,6 +91,7 @@ class Command(BaseCommand):
                 account.set_password(DEMO_PASSWORD)
                 account.save()
             role_grant(user=account, role=Role.UNIT_ADMIN, unit=unit)
+            unit_accounts[unit.pk] = account
             rows.append((f"单位账号：{unit.name}", unit.credit_code))
         for seq, (key, name, unit_key, birth, gender, phone, registration, roles) in enumerate(PEOPLE, start=1):
             unit = units[unit_key]
@@ -108,7 +112,11 @@ class Command(BaseCommand):
                     role_grant(user=person, role=role, region=Region.objects.get(code=scope.split(":")[1]))
                 else:
                     role_grant(user=person, role=role, unit=units[scope])
+            people[key] = person
             rows.append((f"{LABELS[key]}：{name}（{unit.name}）", id_number))
+        made = seed_dossiers(people, unit_accounts)
+        if made:
+            self.stdout.write(f"demo dossier records: {made}")
         self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
         for label, username in rows:
             self.stdout.write(f"  {username:<20} {label}")

@@ -1,0 +1,99 @@
+"""A realistic demo dossier for the demo applicants (used by `manage.py seed_demo`)."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw, ImageFont
+
+from accounts.models import User
+
+from . import services
+from .catalogue import catalogue
+from .evidence import check_upload
+from .models import Record
+
+
+def _scan(title: str) -> SimpleUploadedFile:
+    """A small certificate-like JPEG so that previews show something."""
+    image = Image.new("RGB", (640, 440), (253, 250, 240))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([12, 12, 628, 428], outline=(180, 40, 40), width=6)
+    try:
+        font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 34)
+        small = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 20)
+    except OSError:
+        font = small = ImageFont.load_default()
+    draw.text((320, 150), title[:14], fill=(150, 20, 20), font=font, anchor="mm")
+    draw.text((320, 250), "（演示用佐证材料）", fill=(90, 90, 90), font=small, anchor="mm")
+    draw.ellipse([470, 300, 590, 420], outline=(200, 30, 30), width=4)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    return SimpleUploadedFile(f"{title[:10]}.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+# (kind, data, final status) per demo person key
+DOSSIERS = {
+    "nurse": [
+        ("work_experience", {"employer": "福州市第一医院", "start_date": "2012-08-01", "end_date": None,
+                             "specialty": "护理学", "position": "护士", "duties": "内科病区临床护理、带教实习护士"}, "approved"),
+        ("education", {"school": "福建医科大学", "start_date": "2008-09-01", "end_date": "2012-07-01",
+                       "major": "护理学", "education_type": "全日制教育", "length": "4年", "foreign": False,
+                       "education": "大学本科", "certificate_no": "103921201205000123", "degree": "学士",
+                       "degree_date": "2012-07-01"}, "approved"),
+        ("continuing_education", {"ce_type": "专业课", "year": 2025, "hours": "48", "programme": "重症护理新进展",
+                                  "organiser": "福建省护理学会", "start_date": "2025-03-01", "end_date": "2025-03-05"}, "approved"),
+        ("appraisal", {"year": 2024, "assessor": "福州市第一医院", "grade": "优秀"}, "approved"),
+        ("appraisal", {"year": 2025, "assessor": "福州市第一医院", "grade": "合格"}, "pending"),
+        ("paper", {"title": "ICU患者压力性损伤预防的循证护理实践", "published_on": "2024-06-15", "journal": "中华护理杂志",
+                   "journal_level": "核心期刊", "index": ["北大核心", "科技核心"], "corresponding": False,
+                   "representative": True, "participants": 3, "rank": 1}, "pending"),
+        ("honour", {"name": "优秀护士", "granted_on": "2023-05-12", "grantor": "福州市卫生健康委员会", "level": "市厅级"}, "returned"),
+        ("certificate", {"name": "护士执业证书", "number": "201235012345", "obtained_on": "2012-10-01",
+                         "permanent": True}, "draft"),
+    ],
+    "teacher": [
+        ("work_experience", {"employer": "福州第三中学", "start_date": "2009-08-20", "specialty": "中学数学",
+                             "position": "数学教师、班主任"}, "approved"),
+        ("education", {"school": "福建师范大学", "start_date": "2005-09-01", "end_date": "2009-07-01",
+                       "major": "数学与应用数学", "education_type": "全日制教育", "education": "大学本科",
+                       "degree": "学士", "degree_date": "2009-07-01"}, "approved"),
+        ("honour", {"name": "福州市优秀教师", "granted_on": "2022-09-10", "grantor": "福州市教育局", "level": "市厅级"}, "approved"),
+        ("research_project", {"name": "高中数学核心素养课堂评价研究", "start_date": "2023-03-01", "level": "市厅级",
+                              "participation": "主持", "rank": 1, "participants": 5, "amount": "2"}, "pending"),
+    ],
+    "engineer": [
+        ("work_experience", {"employer": "福建闽江工程科技有限公司", "start_date": "2010-07-01", "specialty": "结构工程",
+                             "position": "结构设计工程师"}, "approved"),
+        ("engineering_project", {"name": "闽江北岸滨江步道桥梁工程", "start_date": "2021-04-01", "end_date": "2023-10-30",
+                                 "category": "市政工程", "amount": "8600", "participation": "主持",
+                                 "duties": "负责桥梁结构设计与施工技术指导"}, "approved"),
+        ("patent", {"number": "ZL202310123456.7", "name": "一种装配式桥梁伸缩缝装置", "patent_type": "实用新型",
+                    "approved_on": "2024-02-20", "participants": 4, "rank": 1}, "pending"),
+        ("standard", {"name": "城市人行桥梁设计规程", "number": "DBJ/T13-420-2023", "published_on": "2023-08-01",
+                      "level": "地方标准", "participation": "参与", "rank": 3, "participants": 9}, "draft"),
+    ],
+}
+
+
+def seed_dossiers(people: dict[str, User], unit_admins: dict[int, User]) -> int:
+    """Create each demo person's records once (skipped when they already have any). Returns records made."""
+    made = 0
+    for key, rows in DOSSIERS.items():
+        person = people[key]
+        if Record.objects.filter(owner=person).exists():
+            continue
+        admin = unit_admins[person.unit_id]
+        for kind_key, data, final in rows:
+            kind = catalogue().kind(kind_key)
+            upload = check_upload(_scan(kind.label), kind.evidence)
+            record = services.record_create(owner=person, kind=kind, data=data, files=[upload])
+            made += 1
+            if final == "draft":
+                continue
+            record = services.record_submit(actor=person, record=record)
+            if final == "approved":
+                services.record_decide(actor=admin, record=record, decision="approve", opinion="材料齐全，同意。")
+            elif final == "returned":
+                services.record_decide(actor=admin, record=record, decision="return",
+                                       opinion="证书扫描件不清晰，请重新上传盖章页。")
+    return made

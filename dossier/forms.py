@@ -1,0 +1,145 @@
+"""Forms built from the catalogue: one form class per kind, generated, never written by hand."""
+
+import datetime
+import decimal
+
+from django import forms
+
+from .catalogue import FieldSpec, KindSpec
+
+YEAR_MIN = 1950
+
+
+def _form_field(spec: FieldSpec) -> forms.Field:
+    common = {"label": spec.label, "required": False, "help_text": spec.help}
+    match spec.type:
+        case "text":
+            return forms.CharField(max_length=spec.max_length or 200, **common)
+        case "textarea":
+            return forms.CharField(
+                max_length=spec.max_length or 2000, widget=forms.Textarea(attrs={"rows": 3}), **common
+            )
+        case "date":
+            return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common)
+        case "year":
+            this_year = datetime.date.today().year
+            return forms.IntegerField(
+                min_value=YEAR_MIN, max_value=this_year + 1, widget=forms.NumberInput(attrs={"placeholder": "如：2024"}),
+                **common,
+            )
+        case "int":
+            return forms.IntegerField(
+                min_value=int(spec.min) if spec.min is not None else None,
+                max_value=int(spec.max) if spec.max is not None else None, **common,
+            )
+        case "decimal":
+            return forms.DecimalField(
+                max_digits=14, decimal_places=2,
+                min_value=decimal.Decimal(str(spec.min)) if spec.min is not None else None,
+                max_value=decimal.Decimal(str(spec.max)) if spec.max is not None else None, **common,
+            )
+        case "choice":
+            return forms.ChoiceField(choices=[("", "请选择")] + [(c, c) for c in spec.choices], **common)
+        case "multichoice":
+            return forms.MultipleChoiceField(
+                choices=[(c, c) for c in spec.choices], widget=forms.CheckboxSelectMultiple, **common
+            )
+        case "bool":
+            return forms.BooleanField(**common)
+    raise ValueError(spec.type)
+
+
+_MESSAGES = {
+    "invalid": "{label}格式不正确。",
+    "invalid_choice": "请从列表中选择{label}。",
+    "max_length": "{label}不能超过{n}个字。",
+    "min_value": "{label}不能小于%(limit_value)s。",
+    "max_value": "{label}不能大于%(limit_value)s。",
+    "max_digits": "{label}数值过大。",
+    "max_decimal_places": "{label}最多保留两位小数。",
+}
+
+
+class RecordFormBase(forms.Form):
+    kind: KindSpec
+
+    def __init__(self, *args, unit_name: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit_name = unit_name
+        for spec in self.kind.fields:
+            field = self.fields[spec.key]
+            for code, text in _MESSAGES.items():
+                field.error_messages[code] = text.format(label=spec.label, n=spec.max_length or "")
+            if spec.required and not spec.show_if and not (spec.fill and self.unit_name):
+                field.required = True
+                field.error_messages["required"] = (
+                    f"请选择{spec.label}。" if spec.type in ("choice", "multichoice") else f"请填写{spec.label}。"
+                )
+            if spec.fill == "unit_name" and self.unit_name:
+                field.disabled = True
+                field.initial = self.unit_name
+                field.help_text = "由绑定的工作单位自动填写"
+            # Conditional fields tell the page which field controls them (static/js/dossier.js).
+            if spec.show_if:
+                field.widget.attrs["data-show-if"] = spec.show_if["field"]
+                for key in ("equals", "not_equals", "filled"):
+                    if key in spec.show_if:
+                        field.widget.attrs[f"data-show-{key.replace('_', '-')}"] = str(spec.show_if[key]).lower() if isinstance(spec.show_if[key], bool) else spec.show_if[key]
+
+    def clean(self):
+        cleaned = super().clean()
+        raw = {k: v for k, v in cleaned.items()}
+        for spec in self.kind.fields:
+            if spec.fill == "unit_name" and self.unit_name:
+                cleaned[spec.key] = self.unit_name
+            value = cleaned.get(spec.key)
+            if not spec.visible(raw):
+                cleaned[spec.key] = None  # a hidden conditional field keeps no value
+                continue
+            empty = value in (None, "", []) or (spec.type == "bool" and value is None)
+            if spec.required and empty and spec.key not in self.errors:
+                self.add_error(spec.key, f"请填写{spec.label}。" if spec.type not in ("choice", "multichoice") else f"请选择{spec.label}。")
+            if spec.not_before and value and cleaned.get(spec.not_before) and value < cleaned[spec.not_before]:
+                other = self.kind.field(spec.not_before)
+                self.add_error(spec.key, f"{spec.label}不能早于{other.label}。")
+            if spec.not_above and value and cleaned.get(spec.not_above) and value > cleaned[spec.not_above]:
+                other = self.kind.field(spec.not_above)
+                self.add_error(spec.key, f"{spec.label}不能大于{other.label}。")
+        return cleaned
+
+    def record_data(self) -> dict:
+        """The cleaned values as JSON-ready data (dates as ISO strings, decimals as strings)."""
+        data = {}
+        for spec in self.kind.fields:
+            value = self.cleaned_data.get(spec.key)
+            if isinstance(value, datetime.date):
+                value = value.isoformat()
+            elif isinstance(value, decimal.Decimal):
+                value = format(value.normalize(), "f")
+            elif value == "":
+                value = None
+            data[spec.key] = value
+        return data
+
+
+_FORM_CLASSES: dict[tuple[str, int], type[RecordFormBase]] = {}
+
+
+def record_form_class(kind: KindSpec) -> type[RecordFormBase]:
+    """The generated form class of a kind, built once per catalogue object."""
+    cache_key = (kind.key, id(kind))
+    if cache_key not in _FORM_CLASSES:
+        attrs = {spec.key: _form_field(spec) for spec in kind.fields}
+        attrs["kind"] = kind
+        _FORM_CLASSES[cache_key] = type(f"{kind.key.title().replace('_', '')}Form", (RecordFormBase,), attrs)
+    return _FORM_CLASSES[cache_key]
+
+
+def record_form(kind: KindSpec, *, unit_name: str = "", data=None, initial=None) -> RecordFormBase:
+    return record_form_class(kind)(data=data, initial=initial, unit_name=unit_name)
+
+
+class EvidenceUploadForm(forms.Form):
+    """Multiple files in one input; each is checked by dossier.evidence against the kind's rules."""
+
+    files = forms.FileField(required=False)

@@ -1,0 +1,156 @@
+"""Records of every type live in one table: `kind` names the catalogue entry, `data` holds its fields.
+
+One indexed query answers "this person's records of type T with status S" (owner, kind, status) and "this
+unit's pending records" (unit, status, submitted_at).
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django_fsm import FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from . import rules as record_rules
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "编辑中"
+    PENDING = "pending", "审核中"
+    APPROVED = "approved", "审核通过"
+    RETURNED = "returned", "退回"
+    TERMINATED = "terminated", "终止"
+
+
+class Source(models.TextChoices):
+    USER = "user", "用户申报"
+    AUTO = "auto", "自动生成"
+
+
+class Record(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="records")
+    unit = models.ForeignKey(
+        "orgs.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="records",
+        help_text="the unit that reviews this record: the owner's unit when last submitted",
+    )
+    kind = models.CharField("业绩类型", max_length=40)
+    status = FSMField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    data = models.JSONField("内容", default=dict)
+    title = models.CharField("业绩名称", max_length=200, blank=True)
+    search_text = models.TextField(blank=True, help_text="lower-cased values of the type's search fields")
+    source = models.CharField("来源", max_length=8, choices=Source.choices, default=Source.USER)
+    external_key = models.CharField(max_length=100, null=True, blank=True)
+    submitted_at = models.DateTimeField("申报日期", null=True, blank=True)
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["search_text"])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "业绩记录"
+        indexes = [
+            models.Index(fields=["owner", "kind", "status"], name="record_owner_kind_status"),
+            models.Index(fields=["unit", "status", "submitted_at"], name="record_unit_queue"),
+            models.Index(fields=["unit", "kind", "status", "submitted_at"], name="record_unit_kind_queue"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "external_key"], name="record_external_key_unique"),
+        ]
+
+    def __str__(self):
+        return self.title or f"{self.kind}#{self.pk}"
+
+    @property
+    def editable(self) -> bool:
+        return self.status in (Status.DRAFT, Status.RETURNED)
+
+    # The lifecycle, declared once (docs/lifecycle.md has the same table). Only dossier.services calls these.
+    @transition(field=status, source=[Status.DRAFT, Status.RETURNED], target=Status.PENDING,
+                permission=record_rules.may_submit)
+    def submit(self):
+        pass
+
+    @transition(field=status, source=Status.PENDING, target=Status.APPROVED, permission=record_rules.may_review)
+    def approve(self):
+        pass
+
+    @transition(field=status, source=Status.PENDING, target=Status.RETURNED, permission=record_rules.may_review)
+    def return_(self):
+        pass
+
+    @transition(field=status, source=Status.PENDING, target=Status.TERMINATED, permission=record_rules.may_review)
+    def terminate(self):
+        pass
+
+    @transition(field=status, source=Status.APPROVED, target=Status.DRAFT, permission=record_rules.may_review)
+    def reopen(self):
+        """A granted withdrawal: the record goes back to its owner for editing and resubmission."""
+
+
+def evidence_path(instance, filename):
+    # Random names outside static files; the original name is kept in the row, never in the path.
+    return f"evidence/{timezone.now():%Y/%m}/{secrets.token_hex(16)}"
+
+
+class Evidence(models.Model):
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField("大小")
+    content_type = models.CharField(max_length=100)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = verbose_name_plural = "佐证材料"
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == "application/pdf"
+
+
+class Withdrawal(models.Model):
+    """An owner's request to withdraw (撤回) an approved record; the unit grants or refuses it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待处理"
+        GRANTED = "granted", "同意"
+        REFUSED = "refused", "不同意"
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="withdrawals")
+    unit = models.ForeignKey("orgs.Unit", null=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("撤回原因", max_length=500, blank=True)
+    state = models.CharField("处理情况", max_length=8, choices=State.choices, default=State.PENDING)
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    opinion = models.CharField("处理意见", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = verbose_name_plural = "撤回申请"
+        indexes = [models.Index(fields=["unit", "state", "requested_at"], name="withdrawal_unit_queue")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record"], condition=models.Q(state="pending"), name="withdrawal_one_pending"
+            ),
+        ]
+
+
+class ContinuingEducationFeed(models.Model):
+    """Hours received from the continuing-education platform, keyed by ID number, before and after they are
+    pulled (提取) into a person's dossier as 自动生成 records."""
+
+    id_number = models.CharField(max_length=18, db_index=True)
+    external_key = models.CharField(max_length=100, unique=True)
+    data = models.JSONField()
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "继续教育平台学时"

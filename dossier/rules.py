@@ -1,0 +1,33 @@
+"""Who may move a record through its lifecycle (used as django-fsm-2 transition permissions)."""
+
+import rules
+
+from accounts.roles import admin_unit_ids
+from accounts.rules import is_approved_person
+
+
+@rules.predicate
+def is_owner(user, record):
+    return record is not None and record.owner_id == getattr(user, "pk", None)
+
+
+@rules.predicate
+def is_unit_admin_of_record(user, record):
+    return record is not None and record.unit_id is not None and record.unit_id in admin_unit_ids(user)
+
+
+may_submit_rule = is_owner & is_approved_person
+may_review_rule = is_unit_admin_of_record
+
+
+def may_submit(instance, user) -> bool:
+    return may_submit_rule.test(user, instance)
+
+
+def may_review(instance, user) -> bool:
+    return may_review_rule.test(user, instance)
+
+
+rules.add_perm("dossier.view_record", is_owner | is_unit_admin_of_record)
+rules.add_perm("dossier.edit_record", is_owner)
+rules.add_perm("dossier.review_record", is_unit_admin_of_record)

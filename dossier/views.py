@@ -1,0 +1,244 @@
+"""The applicant's dossier pages: one set of views for every record type, driven by the catalogue."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
+
+from review.services import flow_for
+
+from . import selectors, services
+from .catalogue import catalogue
+from .display import detail_rows, row_cells
+from .evidence import check_uploads
+from .forms import record_form
+from .models import Status, Withdrawal
+
+STATUS_TABS = [("", "全部"), (Status.PENDING, "审核中"), (Status.APPROVED, "审核通过"), (Status.RETURNED, "退回")]
+DONUT_STATUSES = [
+    ("", "全部"), (Status.PENDING, "审核中"), (Status.APPROVED, "通过"), (Status.TERMINATED, "终止"),
+    (Status.RETURNED, "退回"),
+]
+
+
+def _kind_or_404(key: str):
+    try:
+        return catalogue().kind(key)
+    except KeyError:
+        raise Http404 from None
+
+
+def _menu(counts):
+    """The left menu: categories with each type's (total/approved)."""
+    return [
+        (label, [(kind, counts.get(kind.key)) for kind in kinds])
+        for _key, label, kinds in catalogue().by_category()
+    ]
+
+
+@login_required
+def home(request):
+    """我的业绩: 温馨提示 and a donut per category of 全部/审核中/通过/终止/退回."""
+    counts = selectors.own_counts(request.user)
+    charts = []
+    for key, label, kinds in catalogue().by_category():
+        values = []
+        for status, _ in DONUT_STATUSES:
+            values.append(sum(
+                (counts[k.key].total if not status else counts[k.key].by_status.get(status, 0))
+                for k in kinds if k.key in counts
+            ))
+        charts.append({"key": key, "label": label, "values": values})
+    return render(request, "dossier/home.html", {
+        "menu": _menu(counts), "charts": charts, "donut_labels": [label for _, label in DONUT_STATUSES],
+    })
+
+
+@login_required
+def kind_list(request, kind_key):
+    kind = _kind_or_404(kind_key)
+    status = request.GET.get("status", "")
+    if status not in dict(STATUS_TABS):
+        status = ""
+    q = request.GET.get("q", "").strip()
+    counts = selectors.own_counts(request.user)
+    mine = counts.get(kind.key) or selectors.KindCounts()
+    qs = selectors.own_records(request.user, kind=kind.key, status=status, q=q)
+    paginator = Paginator(qs, catalogue().page_size)
+    if not q:
+        # The tab counts already know the total: no second COUNT query.
+        paginator.count = mine.by_status.get(status, 0) if status else mine.total
+    page = paginator.get_page(request.GET.get("page"))
+    rows = [(record, row_cells(kind, record)) for record in page.object_list]
+    tabs = [(value, label, mine.by_status.get(value, 0) if value else mine.total) for value, label in STATUS_TABS]
+    return render(request, "dossier/list.html", {
+        "kind": kind, "rows": rows, "page": page, "tabs": tabs, "status": status, "q": q,
+        "menu": _menu(counts), "withdrawable": catalogue().withdrawable(kind),
+    })
+
+
+def _form_page(request, kind, record=None):
+    user = request.user
+    unit_name = user.unit.name if user.unit_id else ""
+    initial = record.data if record else None
+    form = record_form(kind, unit_name=unit_name, data=request.POST or None, initial=initial)
+    upload_errors = []
+    if request.method == "POST":
+        existing = record.evidence.count() if record else 0
+        accepted, upload_errors = check_uploads(request.FILES.getlist("evidence"), kind.evidence, existing=existing)
+        if form.is_valid() and not upload_errors:
+            data = form.record_data()
+            if record is None:
+                record = services.record_create(owner=user, kind=kind, data=data, files=accepted)
+            else:
+                try:
+                    record = services.record_update(actor=user, record=record, kind=kind, data=data, files=accepted)
+                except services.RecordError as error:
+                    messages.error(request, str(error))
+                    return redirect("dossier:list", kind_key=kind.key)
+            if request.POST.get("action") == "submit":
+                try:
+                    services.record_submit(actor=user, record=record)
+                except (services.RecordError, PermissionDenied) as error:
+                    messages.error(request, f"已保存为编辑中，但未能提交：{error or '没有提交权限。'}")
+                    return redirect("dossier:edit", pk=record.pk)
+                messages.success(request, f"{kind.label}已提交，等待单位审核。")
+            else:
+                messages.success(request, f"{kind.label}已保存（编辑中）。")
+            return redirect("dossier:list", kind_key=kind.key)
+        if request.FILES:
+            upload_errors.append("本次选择的文件未保存，请更正后重新选择。")
+    counts = selectors.own_counts(user)
+    return render(request, "dossier/form.html", {
+        "kind": kind, "form": form, "record": record, "upload_errors": upload_errors,
+        "evidence": list(record.evidence.all()) if record else [], "menu": _menu(counts),
+    })
+
+
+@login_required
+def record_new(request, kind_key):
+    return _form_page(request, _kind_or_404(kind_key))
+
+
+@login_required
+def record_edit(request, pk):
+    record = selectors.own_record_get(request.user, pk)
+    kind = _kind_or_404(record.kind)
+    if not record.editable:
+        messages.error(request, "该业绩当前状态不能修改。")
+        return redirect("dossier:list", kind_key=kind.key)
+    return _form_page(request, kind, record)
+
+
+@login_required
+def record_detail(request, pk):
+    """查看: the drawer (htmx) or a full page, with 详情 and 流程."""
+    record = selectors.record_get_for(request.user, pk)
+    kind = _kind_or_404(record.kind)
+    context = {
+        "kind": kind, "record": record, "details": detail_rows(kind, record),
+        "evidence": list(record.evidence.all()), "flow": flow_for(subject_type="record", subject_id=record.pk),
+        "withdrawals": list(record.withdrawals.all()),
+    }
+    template = "dossier/_drawer.html" if request.headers.get("HX-Request") else "dossier/detail.html"
+    return render(request, template, context)
+
+
+def _act(request, pk, action):
+    record = selectors.own_record_get(request.user, pk)
+    kind = _kind_or_404(record.kind)
+    try:
+        action(record)
+    except (services.RecordError, PermissionDenied) as error:
+        messages.error(request, str(error) or "没有操作权限。")
+    return redirect(request.POST.get("next") or reverse("dossier:list", kwargs={"kind_key": kind.key}))
+
+
+@login_required
+@require_POST
+def record_submit(request, pk):
+    def go(record):
+        services.record_submit(actor=request.user, record=record)
+        messages.success(request, "已提交，等待单位审核。")
+    return _act(request, pk, go)
+
+
+@login_required
+@require_POST
+def record_delete(request, pk):
+    def go(record):
+        services.record_delete(actor=request.user, record=record)
+        messages.success(request, "已删除。")
+    return _act(request, pk, go)
+
+
+@login_required
+@require_POST
+def withdrawal_new(request, pk):
+    def go(record):
+        services.withdrawal_request(actor=request.user, record=record, reason=request.POST.get("reason", ""))
+        messages.success(request, "撤回申请已提交，等待单位处理。")
+    return _act(request, pk, go)
+
+
+@login_required
+def withdrawals(request):
+    """撤回记录: filters 业绩名称, 业绩类别, 处理情况, 状态."""
+    f = {k: request.GET.get(k, "") for k in ("name", "kind", "state", "status")}
+    qs = selectors.own_withdrawals(request.user, **f)
+    page = Paginator(qs, catalogue().page_size).get_page(request.GET.get("page"))
+    kinds = {k.key: k.label for k in catalogue().kinds()}
+    return render(request, "dossier/withdrawals.html", {
+        "page": page, "filters": f, "kinds": kinds, "states": Withdrawal.State.choices,
+        "statuses": Status.choices, "menu": _menu(selectors.own_counts(request.user)),
+    })
+
+
+@login_required
+@xframe_options_sameorigin
+def evidence_file(request, pk):
+    """Serve one evidence file to whoever may see its record; inline for preview."""
+    evidence = selectors.evidence_get_for(request.user, pk)
+    response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type,
+                            as_attachment=request.GET.get("download") == "1", filename=evidence.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk):
+    evidence = selectors.evidence_get_for(request.user, pk)
+    record = evidence.record
+    if record.owner_id != request.user.pk:
+        raise Http404
+    try:
+        services.evidence_remove(actor=request.user, evidence=evidence)
+        messages.success(request, f"已删除文件“{evidence.name}”。")
+    except services.RecordError as error:
+        messages.error(request, str(error))
+    return redirect("dossier:edit", pk=record.pk)
+
+
+@login_required
+@require_POST
+def ce_extract(request):
+    """提取: pull the signed-in person's hours from the continuing-education platform's latest export."""
+    from .continuing_education import extract_for
+
+    kind = catalogue().kind("continuing_education")
+    if not kind.extractable:
+        raise Http404
+    created = extract_for(request.user)
+    messages.success(request, f"已从继续教育平台提取 {created} 条新记录。" if created else "没有新的继续教育记录可提取。")
+    return redirect("dossier:list", kind_key=kind.key)
+
+
+

@@ -1,0 +1,75 @@
+// Dossier pages: donut charts, conditional fields, the 查看 drawer. Pages work without it, less comfortably.
+(function () {
+  const COLORS = ["#1f5fa8", "#f0ad4e", "#28a745", "#6c757d", "#dc3545"];
+
+  function donuts() {
+    const dataEl = document.getElementById("donut-data");
+    if (!dataEl || !window.Chart) return;
+    const labels = JSON.parse(document.getElementById("donut-labels").textContent);
+    JSON.parse(dataEl.textContent).forEach((chart, i) => {
+      const canvas = document.getElementById(`donut-${i}`);
+      if (!canvas) return;
+      // The first value is 全部 (the sum): shown in the centre, the ring shows the statuses.
+      const total = chart.values[0];
+      const parts = chart.values.slice(1);
+      const empty = total === 0;
+      new Chart(canvas, {
+        type: "doughnut",
+        data: {
+          labels: empty ? ["暂无业绩"] : labels.slice(1),
+          datasets: [{ data: empty ? [1] : parts, backgroundColor: empty ? ["#e9ecef"] : COLORS.slice(1), borderWidth: 1 }],
+        },
+        options: {
+          cutout: "62%", animation: false, maintainAspectRatio: false,
+          plugins: {
+            legend: { position: "bottom", labels: { boxWidth: 12, font: { size: 11 },
+              generateLabels: (c) => empty ? [] : labels.slice(1).map((l, j) => ({ text: `${l} ${parts[j]}`, fillStyle: COLORS[j + 1], strokeStyle: COLORS[j + 1], index: j })) } },
+            tooltip: { enabled: !empty },
+          },
+        },
+        plugins: [{ id: "centre", afterDraw(c) {
+          const { ctx, chartArea: a } = c; ctx.save();
+          ctx.font = "600 18px sans-serif"; ctx.fillStyle = "#1f5fa8"; ctx.textAlign = "center"; ctx.textBaseline = "middle";
+          ctx.fillText(String(total), (a.left + a.right) / 2, (a.top + a.bottom) / 2 - 6);
+          ctx.font = "11px sans-serif"; ctx.fillStyle = "#6c757d";
+          ctx.fillText(labels[0], (a.left + a.right) / 2, (a.top + a.bottom) / 2 + 12); ctx.restore();
+        } }],
+      });
+      canvas.dataset.rendered = "1";
+    });
+  }
+
+  // Conditional fields: a field with data-show-if="other" is shown only when its rule holds.
+  function conditionals(root) {
+    root.querySelectorAll("[data-show-if]").forEach((input) => {
+      const form = input.form;
+      const wrapper = input.closest(".zc-field") || input.closest(".mb-3");
+      const control = form && form.elements[input.dataset.showIf];
+      if (!control || !wrapper) return;
+      const update = () => {
+        const value = control.type === "checkbox" ? control.checked : control.value;
+        let ok = true;
+        if (input.dataset.showFilled !== undefined) ok = ok && (Boolean(value) === (input.dataset.showFilled === "true"));
+        if (input.dataset.showEquals !== undefined) {
+          const expected = input.dataset.showEquals;
+          ok = ok && (typeof value === "boolean" ? String(value) === expected : value === expected);
+        }
+        if (input.dataset.showNotEquals !== undefined) ok = ok && value !== input.dataset.showNotEquals;
+        wrapper.hidden = !ok;
+      };
+      control.addEventListener("change", update);
+      update();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    donuts();
+    conditionals(document);
+    // The 查看 drawer: htmx loads the partial into the offcanvas body, then it opens.
+    document.body.addEventListener("htmx:afterSwap", (e) => {
+      if (e.detail.target.id === "drawer-body") {
+        bootstrap.Offcanvas.getOrCreateInstance(document.getElementById("record-drawer")).show();
+      }
+    });
+  });
+})();

@@ -1,0 +1,53 @@
+"""The JSON API (django-ninja, OpenAPI at /api/docs): an interface over the domain functions, never a copy."""
+
+import hmac
+
+from django.conf import settings
+from ninja import NinjaAPI, Schema
+from ninja.security import HttpBearer
+
+from dossier.continuing_education import feed_ingest
+
+
+class PlatformToken(HttpBearer):
+    """The continuing-education platform's shared token (CE_IMPORT_TOKEN); no token configured, no access."""
+
+    def authenticate(self, request, token):
+        expected = getattr(settings, "CE_IMPORT_TOKEN", "")
+        if expected and hmac.compare_digest(token, expected):
+            return "ce-platform"
+        return None
+
+
+api = NinjaAPI(title="zhicheng API", version="1", urls_namespace="api")
+
+
+class HoursRow(Schema):
+    id_number: str
+    record_id: str
+    year: int
+    ce_type: str
+    programme: str
+    hours: float
+    organiser: str | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    certificate_no: str | None = None
+
+
+class FeedIn(Schema):
+    records: list[HoursRow]
+
+
+class FeedOut(Schema):
+    received: int
+    duplicates: int
+    extracted: int
+    errors: list[str]
+
+
+@api.post("/ce/feed", auth=PlatformToken(), response=FeedOut, summary="Receive continuing-education hours")
+def ce_feed(request, payload: FeedIn):
+    result = feed_ingest([row.dict() for row in payload.records], source=request.auth)
+    return {"received": result.received, "duplicates": result.duplicates, "extracted": result.extracted,
+            "errors": result.errors}
