@@ -233,8 +233,10 @@ class BuiltinUnitForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("name", "nature", "contact_name", "contact_phone"):
             self.fields[name].required = True
+        self.fields["department"].empty_label = "无（不设主管部门）"
         for field in self.fields.values():
             field.error_messages["required"] = f"请填写{field.label}。"
+        self.fields["region"].error_messages["required"] = "请选择属地。"  # picked in the cascader, not typed
 
     def clean_contact_phone(self):
         return validate_phone(self.cleaned_data["contact_phone"])

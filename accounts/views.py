@@ -29,7 +29,7 @@ def login_view(request):
     if request.method == "POST" and form.is_valid():
         login(request, form.user, backend="accounts.backends.LoginBackend")
         if form.user.must_change_password:
-            messages.warning(request, "您正在使用临时密码，请先修改密码。")
+            # The change page itself says why (a second, flashed warning repeated it word for word).
             return redirect("accounts:password_change")
         return redirect(request.GET.get("next") if _safe_next(request) else "core:home")
     return render(request, "accounts/login.html", {"form": form, "timed_out": request.GET.get("timeout")})
@@ -94,9 +94,10 @@ def password_forgot(request):
         if user is not None:
             try:
                 password_reset(user=user, ip=client_ip(request))
-            except SmsError as error:
-                form.add_error(None, str(error))
-                return render(request, "accounts/password_forgot.html", {"form": form})
+            except SmsError:
+                # Too soon or too often: nothing is sent. Saying so would answer differently for a matching
+                # pair than for any other, and tell a stranger that this ID number and phone belong together.
+                pass
         # The same answer whether or not the pair matched an account.
         messages.info(request, "如身份证号与绑定手机号匹配，临时密码已通过短信发送，请用临时密码登录后修改密码。")
         return redirect("accounts:login")

@@ -17,7 +17,10 @@ def mask_tel(value):
 
 @register.simple_tag
 def bs_widget(field, **attrs):
-    """Render a bound field's widget with Bootstrap classes and `is-invalid` when it has errors."""
+    """Render a bound field's widget with Bootstrap classes and `is-invalid` when it has errors.
+
+    Template keyword names cannot contain hyphens, so `data_derive_id="1"` renders as `data-derive-id="1"`
+    (likewise for `aria_*`)."""
     widget = field.field.widget
     input_type = getattr(widget, "input_type", "")
     if input_type == "checkbox":
@@ -28,7 +31,14 @@ def bs_widget(field, **attrs):
         css = "form-control"
     if field.errors:
         css += " is-invalid"
+    attrs = {_html_attr(name): value for name, value in attrs.items()}
     merged = {"class": css, **attrs}
     if field.field.required and input_type != "hidden":
         merged.setdefault("aria-required", "true")
     return field.as_widget(attrs=merged)
+
+
+def _html_attr(name: str) -> str:
+    if name.startswith(("data_", "aria_")):
+        return name.replace("_", "-")
+    return name

@@ -1,12 +1,18 @@
 // Small progressive enhancements; every page works without them.
 document.addEventListener("DOMContentLoaded", () => {
   // Derived, read-only gender and birth date from an 18-digit ID number (the server derives them again).
+  // Shown only when the GB 11643 check character matches, so a mistyped number derives nothing.
+  const idCheckOk = (v) => {
+    const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const sum = weights.reduce((acc, w, i) => acc + w * parseInt(v[i], 10), 0);
+    return "10X98765432"[sum % 11] === v[17];
+  };
   const idInput = document.querySelector("[data-derive-id]");
   if (idInput) {
     const show = () => {
       const v = idInput.value.trim().toUpperCase();
       const out = document.getElementById("id-derived");
-      if (/^\d{17}[\dX]$/.test(v)) {
+      if (/^\d{17}[\dX]$/.test(v) && idCheckOk(v)) {
         out.value = `${v.slice(6, 10)}-${v.slice(10, 12)}-${v.slice(12, 14)} · ${parseInt(v[16], 10) % 2 ? "男" : "女"}`;
       } else { out.value = ""; }
     };
