@@ -44,3 +44,12 @@ rules.add_perm("orgs.create_builtin_unit", is_bureau_staff | is_system_admin)
 rules.add_perm("orgs.create_builtin_unit_in", is_bureau_staff_of_region | is_system_admin)
 rules.add_perm("accounts.view_audit_log", is_system_admin)
 rules.add_perm("accounts.submit", is_approved_person)
+
+
+@rules.predicate
+def is_department_reviewer(user):
+    return Role.DEPARTMENT_REVIEWER in role_names(user)
+
+
+rules.add_perm("orgs.view_department_stats", is_department_reviewer)
+rules.add_perm("orgs.publish_announcement", is_bureau_staff | is_system_admin)

@@ -104,8 +104,12 @@ class KindSpec:
         return {f.key: f for f in self.fields}
 
     @property
+    def search_labels(self) -> str:
+        return "/".join(self.field(k).label for k in self.search)
+
+    @property
     def search_placeholder(self) -> str:
-        return "请输入" + "/".join(self.field(k).label for k in self.search)
+        return "请输入" + self.search_labels
 
 
 @dataclass(frozen=True)

@@ -97,3 +97,43 @@ def seed_dossiers(people: dict[str, User], unit_admins: dict[int, User]) -> int:
                 services.record_decide(actor=admin, record=record, decision="return",
                                        opinion="证书扫描件不清晰，请重新上传盖章页。")
     return made
+
+
+QUEUE_NAMES = ["李娜", "王芳", "张敏", "刘静", "陈丽", "杨洋", "黄婷", "赵雪", "周琳", "吴倩"]
+
+
+def seed_hospital_queue(hospital, admin, *, first_seq: int = 40) -> int:
+    """Ten more hospital staff with pending records, so the hospital's admin has a realistic queue."""
+    import datetime
+
+    from core.demo_ids import make_id_number
+
+    made = 0
+    for i, name in enumerate(QUEUE_NAMES):
+        id_number = make_id_number("350102", datetime.date(1988 + i % 8, 1 + i, 10 + i), first_seq + i, "F")
+        person, created = User.objects.get_or_create(
+            username=id_number,
+            defaults=dict(name=name, kind=User.Kind.PERSON, id_number=id_number, gender="F",
+                          birth_date=datetime.date(1988 + i % 8, 1 + i, 10 + i), phone=f"1390000{i:04d}",
+                          email=f"staff{i}@example.cn", unit=hospital, registration="approved", political_status="群众"),
+        )
+        if created:
+            person.set_password("Demo2026")
+            person.save()
+        if Record.objects.filter(owner=person).exists():
+            continue
+        rows = [
+            ("appraisal", {"year": 2025, "assessor": hospital.name, "grade": "合格" if i % 3 else "优秀"}),
+            ("continuing_education", {"ce_type": "公需课", "year": 2025, "hours": str(24 + i), "programme": "职业道德与法律法规",
+                                      "organiser": "福建省继续教育中心"}),
+        ]
+        if i % 2 == 0:
+            rows.append(("paper", {"title": f"临床护理质量改进实践研究（{i + 1}）", "published_on": f"2025-0{1 + i % 9}-15",
+                                   "journal": "护理学杂志", "journal_level": "省级期刊", "participants": 2, "rank": 1}))
+        for kind_key, data in rows:
+            kind = catalogue().kind(kind_key)
+            record = services.record_create(owner=person, kind=kind, data=data,
+                                            files=[check_upload(_scan(kind.label), kind.evidence)])
+            services.record_submit(actor=person, record=record)
+            made += 1
+    return made

@@ -54,6 +54,7 @@ class Record(models.Model):
             models.Index(fields=["owner", "kind", "status"], name="record_owner_kind_status"),
             models.Index(fields=["unit", "status", "submitted_at"], name="record_unit_queue"),
             models.Index(fields=["unit", "kind", "status", "submitted_at"], name="record_unit_kind_queue"),
+            models.Index(fields=["unit", "kind", "submitted_at"], name="record_unit_kind_time"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["owner", "external_key"], name="record_external_key_unique"),
@@ -154,3 +155,17 @@ class ContinuingEducationFeed(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "继续教育平台学时"
+
+
+class RecordCounter(models.Model):
+    """How many records of a kind in a status a unit has: the unit's menu and tab counts read these rows
+    instead of counting a large unit's records on every page. Maintained by dossier.services in the same
+    transaction as each change; `manage.py recount_records` rebuilds them."""
+
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "kind", "status"], name="record_counter_unique")]

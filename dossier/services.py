@@ -3,6 +3,7 @@ locks the row, performs the declared django-fsm-2 transition and writes the flow
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
@@ -13,7 +14,7 @@ from review.services import flow_write
 from .catalogue import KindSpec, catalogue
 from .citations import record_is_cited
 from .evidence import CheckedFile
-from .models import Evidence, Record, Source, Status, Withdrawal
+from .models import Evidence, Record, RecordCounter, Source, Status, Withdrawal
 
 SUBJECT = "record"
 
@@ -26,6 +27,26 @@ def _role_label(actor, record) -> str:
     if actor is not None and actor.pk == record.owner_id:
         return Role.APPLICANT.label
     return Role.UNIT_ADMIN.label
+
+
+def _count(unit_id, kind: str, status: str, delta: int) -> None:
+    """Adjust a unit's counter row (inside the caller's transaction)."""
+    if unit_id is None:
+        return
+    updated = RecordCounter.objects.filter(unit_id=unit_id, kind=kind, status=status).update(n=F("n") + delta)
+    if not updated:
+        try:
+            with transaction.atomic():
+                RecordCounter.objects.create(unit_id=unit_id, kind=kind, status=status, n=delta)
+        except IntegrityError:  # created concurrently
+            RecordCounter.objects.filter(unit_id=unit_id, kind=kind, status=status).update(n=F("n") + delta)
+
+
+def _recount_move(before: tuple, after: tuple, kind: str) -> None:
+    """Move one record from (unit, status) `before` to `after` in the counters."""
+    if before != after:
+        _count(before[0], kind, before[1], -1)
+        _count(after[0], kind, after[1], +1)
 
 
 def _denormalise(record: Record, kind: KindSpec) -> None:
@@ -41,6 +62,7 @@ def record_create(*, owner, kind: KindSpec, data: dict, files: list[CheckedFile]
         record = Record(owner=owner, kind=kind.key, data=data, unit=owner.unit)
         _denormalise(record, kind)
         record.save()
+        _count(record.unit_id, record.kind, record.status, +1)
         _evidence_save(record, files)
         flow_write(subject_type=SUBJECT, subject_id=record.pk, actor=owner, role=Role.APPLICANT.label,
                    action=FlowEntry.Action.CREATE, to_status=record.status)
@@ -73,6 +95,7 @@ def record_delete(*, actor, record: Record) -> None:
         if not record.editable:
             raise RecordError("该业绩当前状态不能删除。")
         files = [e.file for e in record.evidence.all()]
+        _count(record.unit_id, record.kind, record.status, -1)
         record.delete()
         transaction.on_commit(lambda: [f.delete(save=False) for f in files])
 
@@ -100,11 +123,12 @@ def _transition(*, actor, record: Record, name: str, action: str, opinion: str =
             raise RecordError("该业绩的状态已经变化，请刷新后再操作。")
         if not has_transition_perm(method, actor):
             raise PermissionDenied
+        from_status, from_unit = locked.status, locked.unit_id
         if before is not None:
             before(locked)
-        from_status = locked.status
         method()
         locked.save()
+        _recount_move((from_unit, from_status), (locked.unit_id, locked.status), locked.kind)
         flow_write(subject_type=SUBJECT, subject_id=locked.pk, actor=actor, role=_role_label(actor, locked),
                    action=action, from_status=from_status, to_status=locked.status, opinion=opinion)
     return locked
@@ -244,6 +268,7 @@ def records_import_auto(*, owner, kind: KindSpec, rows: list[tuple[str, dict]]) 
                     record.save()
             except IntegrityError:
                 continue  # imported concurrently by another run
+            _count(record.unit_id, record.kind, record.status, +1)
             flow_write(subject_type=SUBJECT, subject_id=record.pk, actor=None, role="继续教育平台",
                        action=FlowEntry.Action.IMPORT, to_status=record.status)
             created += 1
@@ -258,3 +283,17 @@ def validate_data(kind: KindSpec, data: dict) -> dict:
     if not form.is_valid():
         raise ValidationError(form.errors.as_text())
     return form.record_data()
+
+
+def counters_rebuild() -> int:
+    """Recompute every unit's counters from the records (operators, after bulk loads). Returns rows written."""
+    from django.db.models import Count
+
+    with transaction.atomic():
+        RecordCounter.objects.all().delete()
+        rows = (
+            Record.objects.exclude(unit=None).values("unit_id", "kind", "status").annotate(n=Count("pk")).order_by()
+        )
+        counters = [RecordCounter(unit_id=r["unit_id"], kind=r["kind"], status=r["status"], n=r["n"]) for r in rows]
+        RecordCounter.objects.bulk_create(counters, batch_size=1000)
+    return len(counters)

@@ -76,6 +76,18 @@ class Unit(models.Model):
         related_name="subordinates",
         limit_choices_to={"kind": "department"},
     )
+    # 管理设置 › 单位信息: detailed data, completed through 完善单位信息 (SPEC §5).
+    industry_code = models.CharField("行业代码", max_length=20, blank=True)
+    status = models.CharField("单位状态", max_length=10, choices=[("active", "正常"), ("closed", "注销"), ("suspended", "停业")], default="active")
+    economic_type = models.CharField("经济类型", max_length=40, blank=True)
+    tax_number = models.CharField("税号", max_length=20, blank=True)
+    licence_type = models.CharField("工商登记执照种类", max_length=40, blank=True)
+    licence_number = models.CharField("工商登记执照号码", max_length=40, blank=True)
+    licence_issued_on = models.DateField("发照日期", null=True, blank=True)
+    licence_valid_until = models.DateField("有效期限", null=True, blank=True, help_text="不填表示长期")
+    approval_number = models.CharField("批准文号", max_length=60, blank=True)
+    approved_on = models.DateField("批准日期", null=True, blank=True)
+    approved_by = models.CharField("批准成立单位", max_length=100, blank=True)
     builtin = models.BooleanField("内置单位", default=False, help_text="由人社部门创建、无本单位信用代码的单位账号")
     created_at = models.DateTimeField("注册时间", auto_now_add=True)
 
@@ -90,3 +102,60 @@ class Unit(models.Model):
     @property
     def is_public_institution(self) -> bool:
         return self.nature == self.Nature.PUBLIC_INSTITUTION
+
+
+class PostQuota(models.Model):
+    """岗位核准信息 of a public institution for one year: approved vacancies per level (None = 不限).
+
+    Confirmed (确认) quotas are immutable; recommendations take vacancies through orgs.services.post_quota_take.
+    """
+
+    LEVELS = [("senior", "正高"), ("associate", "副高"), ("intermediate", "中级"), ("junior", "初级")]
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="post_quotas")
+    year = models.PositiveSmallIntegerField("年度")
+    senior = models.PositiveIntegerField("正高", null=True, blank=True)
+    associate = models.PositiveIntegerField("副高", null=True, blank=True)
+    intermediate = models.PositiveIntegerField("中级", null=True, blank=True)
+    junior = models.PositiveIntegerField("初级", null=True, blank=True)
+    senior_taken = models.PositiveIntegerField(default=0)
+    associate_taken = models.PositiveIntegerField(default=0)
+    intermediate_taken = models.PositiveIntegerField(default=0)
+    junior_taken = models.PositiveIntegerField(default=0)
+    attachment = models.FileField("核准文件", upload_to="quotas/%Y/", max_length=200, blank=True)
+    attachment_name = models.CharField(max_length=200, blank=True)
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = verbose_name_plural = "岗位核准信息"
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="post_quota_unit_year")]
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def recommended(self) -> int:
+        return self.senior_taken + self.associate_taken + self.intermediate_taken + self.junior_taken
+
+    def rows(self):
+        """[(level label, vacancies or None for 不限, taken)] for display."""
+        return [(label, getattr(self, key), getattr(self, f"{key}_taken")) for key, label in self.LEVELS]
+
+
+class Announcement(models.Model):
+    """Title news (职称资讯) published by HR-bureau staff; shown on unit home pages."""
+
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("正文")
+    publisher = models.ForeignKey(Unit, verbose_name="发布单位", on_delete=models.PROTECT, related_name="announcements")
+    published_at = models.DateTimeField("发布时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-published_at"]
+        verbose_name = verbose_name_plural = "职称资讯"
+
+    def __str__(self):
+        return self.title

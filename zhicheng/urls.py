@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("units/", include("orgs.urls")),
     path("dossier/", include("dossier.urls")),
+    path("unit/", include("review.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", health),

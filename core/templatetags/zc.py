@@ -42,3 +42,4 @@ def _html_attr(name: str) -> str:
     if name.startswith(("data_", "aria_")):
         return name.replace("_", "-")
     return name
+

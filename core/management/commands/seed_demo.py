@@ -12,7 +12,7 @@ from accounts.models import Role, User
 from accounts.roles import role_grant
 from core.demo_ids import make_credit_code, make_id_number
 from orgs.models import Region, Unit
-from dossier.demo import seed_dossiers
+from dossier.demo import seed_dossiers, seed_hospital_queue
 from orgs.services import regions_load
 
 DEMO_PASSWORD = "Demo2026"
@@ -115,9 +115,37 @@ class Command(BaseCommand):
             people[key] = person
             rows.append((f"{LABELS[key]}：{name}（{unit.name}）", id_number))
         made = seed_dossiers(people, unit_accounts)
+        made += seed_hospital_queue(units["hospital"], unit_accounts[units["hospital"].pk])
+        self._news_and_quota(units)
         if made:
             self.stdout.write(f"demo dossier records: {made}")
         self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
         for label, username in rows:
             self.stdout.write(f"  {username:<20} {label}")
         self.stdout.write("短信验证码与临时密码（演示环境不发真实短信）：http://127.0.0.1:8000/dev/sms/\n")
+
+    def _news_and_quota(self, units):
+        import datetime
+
+        from django.core.files.base import ContentFile
+
+        from orgs.models import Announcement, PostQuota
+
+        news = [
+            ("关于做好2026年度职称评审工作的通知", "各有关单位：2026年度职称评审工作即将启动，请各单位及时审核本单位专业技术人员的个人业绩库，"
+             "确保申报材料真实、准确、完整。"),
+            ("卫生系列高级职称评审条件解读", "本次评审继续实行病案、专题报告等行业专用业绩材料网上提交，请申报人提前录入。"),
+            ("个人业绩库撤回功能使用说明", "审核通过且未被职称申报引用的业绩可申请撤回，单位同意后可修改并重新提交。"),
+        ]
+        for title, body in news:
+            Announcement.objects.get_or_create(title=title, defaults={"body": body, "publisher": units["bureau"]})
+        year = datetime.date.today().year
+        quota, created = PostQuota.objects.get_or_create(
+            unit=units["hospital"], year=year,
+            defaults={"senior": 2, "associate": 5, "intermediate": None, "junior": None},
+        )
+        if created:
+            quota.attachment.save("demo-quota", ContentFile(b"%PDF-1.4 demo quota"), save=False)
+            quota.attachment_name = f"{year}年度岗位核准表.pdf"
+            quota.confirmed_at = quota.created_at
+            quota.save()

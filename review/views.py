@@ -1,0 +1,184 @@
+"""The employer portal's review pages: one set of views for every record type, driven by the catalogue."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.roles import admin_unit_ids
+from dossier import services as record_services
+from dossier.catalogue import catalogue
+from dossier.display import detail_rows, row_cells
+from dossier.models import Status, Withdrawal
+from orgs.models import Announcement
+
+from . import selectors
+from .services import flow_for
+from .tasks import tasks_for
+
+unit_admin_required = permission_required("accounts.review_registrations", raise_exception=True)
+TABS = [("", "全部"), (Status.PENDING, "审核中"), (Status.APPROVED, "审核通过"), (Status.RETURNED, "退回")]
+
+
+def _menu(counts):
+    return [
+        (label, [(kind, counts.get(kind.key)) for kind in kinds])
+        for _key, label, kinds in catalogue().by_category()
+    ]
+
+
+@login_required
+@unit_admin_required
+def unit_home(request):
+    """单位首页: pending items by kind, this year's decisions by kind, the latest title news."""
+    counts = selectors.unit_counts(request.user)
+    kinds = {k.key: k for k in catalogue().kinds()}
+    pending = [(kinds[key], c.by_status.get(Status.PENDING, 0)) for key, c in counts.items()
+               if key in kinds and c.by_status.get(Status.PENDING)]
+    stats = selectors.year_statistics(admin_unit_ids(request.user))
+    stat_rows = [(kinds[key], row) for key, row in stats.items() if key in kinds]
+    withdrawals = selectors.unit_withdrawals(request.user, state=Withdrawal.State.PENDING).count()
+    return render(request, "review/unit_home.html", {
+        "pending": pending, "pending_total": sum(n for _, n in pending), "stat_rows": stat_rows,
+        "withdrawals_pending": withdrawals, "news": Announcement.objects.select_related("publisher")[:5],
+    })
+
+
+@login_required
+@unit_admin_required
+def records_home(request):
+    """业绩档案: open the first type that has pending records, else the first type."""
+    counts = selectors.unit_counts(request.user)
+    for kind in catalogue().kinds():
+        if counts.get(kind.key) and counts[kind.key].by_status.get(Status.PENDING):
+            return redirect("review:records", kind_key=kind.key)
+    return redirect("review:records", kind_key=catalogue().kinds()[0].key)
+
+
+@login_required
+@unit_admin_required
+def records(request, kind_key):
+    try:
+        kind = catalogue().kind(kind_key)
+    except KeyError:
+        raise Http404 from None
+    status = request.GET.get("status", "")
+    if status not in dict(TABS):
+        status = ""
+    q = request.GET.get("q", "").strip()
+    counts = selectors.unit_counts(request.user)
+    mine = counts.get(kind.key) or selectors.KindCounts()
+    page = selectors.unit_records(
+        request.user, kind=kind.key, status=status, q=q,
+        after=request.GET.get("after", ""), before=request.GET.get("before", ""),
+        size=catalogue().page_size,
+    )
+    rows = [(record, row_cells(kind, record)) for record in page.rows]
+    tabs = [(value, label, mine.by_status.get(value, 0) if value else mine.total) for value, label in TABS]
+    total = (mine.by_status.get(status, 0) if status else mine.total) if not q else None
+    return render(request, "review/records.html", {
+        "kind": kind, "rows": rows, "page": page, "tabs": tabs, "status": status, "q": q,
+        "menu": _menu(counts), "total": total,
+    })
+
+
+@login_required
+@unit_admin_required
+def record_review(request, pk):
+    """The review page: applicant, ID, gender, dates, every field, every attachment, the flow, the decision.
+    After a decision the next pending record of the same type opens."""
+    record = selectors.unit_record_get(request.user, pk)
+    kind = catalogue().kind(record.kind)
+    error = ""
+    if request.method == "POST":
+        decision = request.POST.get("decision", "")
+        try:
+            record_services.record_decide(actor=request.user, record=record, decision=decision,
+                                          opinion=request.POST.get("opinion", ""))
+        except record_services.RecordError as exc:
+            error = str(exc)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            label = {"approve": "通过", "return": "退回", "terminate": "终止"}[decision]
+            following = selectors.next_pending(request.user, kind=kind.key, exclude=record.pk)
+            if following:
+                messages.success(request, f"已{label}“{record.title}”，已打开下一条待审核的{kind.label}。")
+                return redirect("review:record", pk=following.pk)
+            messages.success(request, f"已{label}“{record.title}”。{kind.label}没有待审核的业绩了。")
+            return redirect("review:records", kind_key=kind.key)
+    return render(request, "review/record_review.html", {
+        "kind": kind, "record": record, "details": detail_rows(kind, record),
+        "evidence": list(record.evidence.all()),
+        "flow": flow_for(subject_type="record", subject_id=record.pk),
+        "error": error, "opinion": request.POST.get("opinion", "") if error else "",
+        "counts": selectors.unit_counts(request.user), "menu": _menu(selectors.unit_counts(request.user)),
+    })
+
+
+@login_required
+@unit_admin_required
+@require_POST
+def records_batch(request):
+    """批量审核: approve the selected records one by one; each is all-or-nothing, the rest are reported."""
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    opinion = request.POST.get("opinion", "")
+    done, skipped = 0, []
+    for pk in ids:
+        try:
+            record = selectors.unit_record_get(request.user, pk)
+            record_services.record_decide(actor=request.user, record=record, decision="approve", opinion=opinion)
+            done += 1
+        except Http404:
+            skipped.append(f"#{pk}（无权审核）")
+        except (record_services.RecordError, PermissionDenied) as exc:
+            skipped.append(f"“{record.title}”（{exc or '无权审核'}）")
+    if not ids:
+        messages.error(request, "请先勾选要审核的业绩。")
+    elif skipped:
+        messages.warning(request, f"已通过 {done} 条；跳过 {len(skipped)} 条：" + "；".join(skipped[:10]))
+    else:
+        messages.success(request, f"已批量通过 {done} 条业绩。")
+    return redirect(request.POST.get("next") or reverse("review:tasks"))
+
+
+@login_required
+@unit_admin_required
+def withdrawals(request):
+    """撤回申请: requests to grant or refuse."""
+    state = request.GET.get("state", Withdrawal.State.PENDING)
+    qs = selectors.unit_withdrawals(request.user, state=state if state != "all" else "")
+    page = Paginator(qs, 10).get_page(request.GET.get("page"))
+    kinds = {k.key: k.label for k in catalogue().kinds()}
+    return render(request, "review/withdrawals.html", {
+        "page": page, "state": state, "states": Withdrawal.State.choices, "kinds": kinds,
+    })
+
+
+@login_required
+@unit_admin_required
+@require_POST
+def withdrawal_decide(request, pk):
+    withdrawal = selectors.unit_withdrawal_get(request.user, pk)
+    grant = request.POST.get("decision") == "grant"
+    try:
+        record_services.withdrawal_decide(actor=request.user, withdrawal=withdrawal, grant=grant,
+                                          opinion=request.POST.get("opinion", ""))
+    except record_services.RecordError as exc:
+        messages.error(request, str(exc))
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(request, f"已{'同意' if grant else '不同意'}“{withdrawal.record.title}”的撤回申请。")
+    return redirect("review:withdrawals")
+
+
+@login_required
+@unit_admin_required
+def tasks(request):
+    """任务中心: everything pending, oldest first, with the same actions."""
+    return render(request, "review/tasks.html", {"items": tasks_for(request.user)})
