@@ -2,7 +2,9 @@
 
 Axes counts the failures of an attempt row whose last failure is newer than the cool-off threshold. Returning
 the 15-minute window while the account is below the limit, and the 30-minute lockout once it has reached it,
-gives both rules with axes's own bookkeeping.
+gives both rules with axes's own bookkeeping. Each attempt row stores its own expiry
+(AXES_USE_ATTEMPT_EXPIRATION): without it axes purges every account's rows with the cool-off of whoever is
+logging in right now, so anyone else's login would cut a 30-minute lockout down to 15 minutes.
 """
 
 from axes.models import AccessAttempt
@@ -48,7 +50,8 @@ def lockout_response(request, original_response=None, credentials=None):
         ip=client_ip(request),
         outcome="locked",
     )
-    form = LoginForm(request=request, data=request.POST or None)
+    # An unbound form: validating the posted one would call authenticate() again and count another failure.
+    form = LoginForm(request=request, initial={"username": username_from_request(request, credentials)})
     minutes = int(settings.AXES_LOCKOUT_DURATION.total_seconds() // 60)
     return render(
         request,

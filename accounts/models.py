@@ -44,6 +44,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone = models.CharField("手机号", max_length=11, unique=True, null=True, blank=True)
     email = models.EmailField("邮箱", blank=True)
     political_status = models.CharField("政治面貌", max_length=20, blank=True)
+    series = models.CharField(
+        "专业技术系列", max_length=30, blank=True,
+        help_text="decides series-limited dossier categories (行业专用 for 卫生技术); set on 个人信息",
+    )
     unit = models.ForeignKey(
         "orgs.Unit", verbose_name="工作单位", null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
     )

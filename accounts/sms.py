@@ -88,7 +88,9 @@ def sms_code_check(*, phone: str, purpose: str, code: str, consume: bool) -> Non
     """Raise SmsError unless `code` is the latest live code for phone and purpose.
 
     A wrong code counts a try; after the 5th wrong try even the right code is refused. `consume=True` marks it
-    used (call it inside the transaction that performs the action the code authorises).
+    used (call it inside the transaction that performs the action the code authorises). Check the code first
+    with `consume=False` outside any transaction (the form does): a wrong try counted inside a caller's
+    transaction is rolled back with it.
     """
     code = (code or "").strip()
     now = timezone.now()
@@ -105,11 +107,14 @@ def sms_code_check(*, phone: str, purpose: str, code: str, consume: bool) -> Non
             raise SmsError("验证码错误次数过多，请重新获取。")
         if record.expires_at < now:
             raise SmsError("短信验证码已过期，请重新获取。")
-        if not hmac.compare_digest(record.code_hash, _digest(phone, purpose, code)):
+        matches = hmac.compare_digest(record.code_hash, _digest(phone, purpose, code))
+        if not matches:
             SmsCode.objects.filter(pk=record.pk).update(failed_tries=record.failed_tries + 1)
-            left = settings.SMS_CODE_MAX_TRIES - record.failed_tries - 1
-            if left <= 0:
-                raise SmsError("验证码错误次数过多，请重新获取。")
-            raise SmsError(f"短信验证码不正确，还可尝试{left}次。")
-        if consume:
+        elif consume:
             SmsCode.objects.filter(pk=record.pk).update(used_at=now)
+    # Raised only once the counted try is committed: raising inside the block would roll the count back.
+    if not matches:
+        left = settings.SMS_CODE_MAX_TRIES - record.failed_tries - 1
+        if left <= 0:
+            raise SmsError("验证码错误次数过多，请重新获取。")
+        raise SmsError(f"短信验证码不正确，还可尝试{left}次。")

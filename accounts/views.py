@@ -62,6 +62,8 @@ def register(request):
             form.add_error("sms_code", str(error))
         else:
             messages.success(request, "注册成功。请等待单位管理员审核；审核通过前可以登录，但不能提交业绩或申报。")
+            if form.id_warning:
+                messages.warning(request, form.id_warning)
             return redirect("accounts:login")
     return render(request, "accounts/register.html", {"form": form})
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from stdnum import exceptions as stdnum_errors
+from stdnum import numdb
 from stdnum.cn import ric, uscc
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -38,13 +39,15 @@ def parse_id_number(value: str) -> IdNumber:
         raise ValidationError("身份证号中的出生日期无效。", code="birth_date") from None
     if birth > datetime.date.today() or birth.year < 1900:
         raise ValidationError("身份证号中的出生日期无效。", code="birth_date")
-    warning = ""
-    try:
-        ric.get_birth_place(number)
-    except stdnum_errors.ValidationError:
-        warning = "身份证号的地区码不在行政区划代码表中，请确认无误。"
+    warning = "" if _area_code_listed(number) else "身份证号的地区码不在行政区划代码表中，请确认无误。"
     gender = "M" if int(number[16]) % 2 else "F"
     return IdNumber(number=number, birth_date=birth, gender=gender, warning=warning)
+
+
+def _area_code_listed(number: str) -> bool:
+    """Whether the first six digits are a GB/T 2260 code of any year. Not compared with the birth year (as
+    stdnum's get_birth_place does): numbers are issued years after birth, with the code in force then."""
+    return any("county" in props for _part, props in numdb.get("cn/loc").info(number[:6]))
 
 
 def validate_credit_code(value: str) -> str:

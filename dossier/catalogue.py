@@ -20,7 +20,9 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_FILE = Path(__file__).with_name("catalogue.toml")
 FIELD_TYPES = {"text", "textarea", "date", "year", "int", "decimal", "choice", "multichoice", "bool"}
 COLUMN_FORMATS = {"period", "rank", "join"}
-RECORD_ATTRIBUTES = {"@source": "来源", "@submitted_at": "申报日期", "@status": "状态"}
+RECORD_ATTRIBUTES = {
+    "@source": "来源", "@submitted_at": "申报时间", "@decided_at": "审核时间", "@status": "审核状态",
+}
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class FieldSpec:
     not_before: str | None = None
     not_above: str | None = None
     column_label: str | None = None
+    excel_text: bool = False  # a text column in Excel templates (keeps leading zeros of 住院号, ID numbers)
+    not_future: bool = False  # a date that cannot be after today
 
     def visible(self, data: dict) -> bool:
         """Whether this field applies, given the other values (conditional fields)."""
@@ -61,16 +65,26 @@ class FieldSpec:
 class ColumnSpec:
     label: str
     fields: tuple[str, ...]
-    format: str = "value"  # value | period | rank | join | attribute
+    format: str = "value"  # value | period | rank | join | attribute | count
 
 
 @dataclass(frozen=True)
 class EvidenceSpec:
+    """One attachment slot: the default 佐证材料 (`evidence`) or a named one (查重文档附件, 纸质扫描版…)."""
+
     types: tuple[str, ...]
     max_mb: float
     max_count: int
     required: bool
     help: str = ""
+    key: str = "evidence"
+    label: str = "佐证材料"
+    enabled: bool = True
+    show_if: dict | None = None
+
+    def applies(self, data: dict) -> bool:
+        """Whether this slot is asked for, given the record's values (a conditional slot)."""
+        return FieldSpec(key=self.key, label=self.label, type="text", show_if=self.show_if).visible(data)
 
     @property
     def max_bytes(self) -> int:
@@ -79,6 +93,29 @@ class EvidenceSpec:
     @property
     def accept(self) -> str:
         return ",".join(f".{t}" for t in self.types)
+
+
+@dataclass(frozen=True)
+class ChildListSpec:
+    """A list of rows inside a record (病案 of a 专题, 参考文献 of a 综述), with its own fields and thresholds."""
+
+    key: str
+    label: str
+    fields: tuple[FieldSpec, ...]
+    show_if: dict | None = None
+    min_count: int = 0
+    recent_years: int | None = None
+    recent_min: int | None = None  # how many rows must be recent; None: every row
+    recent_fields: tuple[str, ...] = ()
+    unique_together: tuple[str, ...] = ()
+    item_attachment: EvidenceSpec | None = None
+    numbered: bool = False  # the Excel template starts with a 序号 column
+
+    def applies(self, data: dict) -> bool:
+        return FieldSpec(key=self.key, label=self.label, type="text", show_if=self.show_if).visible(data)
+
+    def field(self, key: str) -> FieldSpec:
+        return next(f for f in self.fields if f.key == key)
 
 
 @dataclass(frozen=True)
@@ -95,6 +132,22 @@ class KindSpec:
     extractable: bool = False
     submit_requires_unit: bool = False
     enabled: bool = True
+    extra_attachments: tuple[EvidenceSpec, ...] = ()
+    children: tuple[ChildListSpec, ...] = ()
+    importable: bool = False  # rows of this type can be imported from an Excel template
+    batch_submit: bool = False
+    unique_together: tuple[str, ...] = ()
+
+    @property
+    def slots(self) -> tuple[EvidenceSpec, ...]:
+        """Every attachment slot of the type, the default 佐证材料 first when it is enabled."""
+        return ((self.evidence,) if self.evidence.enabled else ()) + self.extra_attachments
+
+    def slot(self, key: str) -> EvidenceSpec:
+        return next(s for s in self.slots if s.key == key)
+
+    def child(self, key: str) -> ChildListSpec:
+        return next(c for c in self.children if c.key == key)
 
     def field(self, key: str) -> FieldSpec:
         return self._by_key[key]
@@ -119,6 +172,15 @@ class Catalogue:
     withdrawal: bool = True
     page_size: int = 10
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    category_series: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def category_shown_to(self, category: str, series: str) -> bool:
+        """A category limited to some series (行业专用 → 卫生技术) shows only to applicants of those series."""
+        allowed = self.category_series.get(category)
+        return not allowed or series in allowed
+
+    def by_category_for(self, series: str) -> list[tuple[str, str, list[KindSpec]]]:
+        return [c for c in self.by_category() if self.category_shown_to(c[0], series)]
 
     def kinds(self) -> list[KindSpec]:
         return [k for k in self.kinds_by_key.values() if k.enabled]
@@ -149,7 +211,7 @@ class Catalogue:
 def _merge(base: dict, override: dict) -> dict:
     """Apply one override document to the raw catalogue (see docs/catalogue.md)."""
     merged = copy.deepcopy(base)
-    for section in ("settings", "categories", "choices", "evidence"):
+    for section in ("settings", "categories", "choices", "evidence", "category_series"):
         merged.setdefault(section, {}).update(override.get(section, {}))
     for name, extra in override.get("choices_add", {}).items():
         merged["choices"][name] = list(merged["choices"].get(name, [])) + [c for c in extra if c not in merged["choices"].get(name, [])]
@@ -177,42 +239,101 @@ def _merge(base: dict, override: dict) -> dict:
     return merged
 
 
+def _fields(raw_fields: list, choices: dict, where: str) -> tuple[FieldSpec, ...]:
+    fields = []
+    for f in raw_fields:
+        f = dict(f)
+        if f.get("type") not in FIELD_TYPES:
+            raise ImproperlyConfigured(f"{where}: field {f.get('key')!r} has unknown type {f.get('type')!r}")
+        raw_choices = f.pop("choices", ())
+        if isinstance(raw_choices, str):
+            if raw_choices not in choices:
+                raise ImproperlyConfigured(f"{where}: unknown choice list {raw_choices!r}")
+            raw_choices = choices[raw_choices]
+        if f["type"] in ("choice", "multichoice") and not raw_choices:
+            raise ImproperlyConfigured(f"{where}: field {f['key']!r} needs choices")
+        try:
+            fields.append(FieldSpec(choices=tuple(raw_choices), **f))
+        except TypeError as error:
+            raise ImproperlyConfigured(f"{where}: field {f.get('key')!r}: {error}") from None
+    keys = [f.key for f in fields]
+    if len(set(keys)) != len(keys):
+        raise ImproperlyConfigured(f"{where}: duplicate field keys")
+    for f in fields:
+        for ref in (f.not_before, f.not_above, (f.show_if or {}).get("field")):
+            if ref and ref not in keys:
+                raise ImproperlyConfigured(f"{where}: field {f.key!r} refers to unknown field {ref!r}")
+    return tuple(fields)
+
+
+def _slot(spec: dict, defaults: dict, **fixed) -> EvidenceSpec:
+    merged = {**defaults, **spec, **fixed}
+    return EvidenceSpec(
+        types=tuple(t.lower() for t in merged.get("types", ())),
+        max_mb=float(merged.get("max_mb", 10)),
+        max_count=int(merged.get("max_count", 10)),
+        required=bool(merged.get("required", True)),
+        help=merged.get("help", ""),
+        key=merged.get("key", "evidence"),
+        label=merged.get("label", "佐证材料"),
+        enabled=bool(merged.get("enabled", True)),
+        show_if=merged.get("show_if"),
+    )
+
+
 def _build(raw: dict) -> Catalogue:
     choices = {name: tuple(values) for name, values in raw.get("choices", {}).items()}
     categories = dict(raw.get("categories", {}))
     evidence_defaults = raw.get("evidence", {})
     kinds: dict[str, KindSpec] = {}
-    for key, spec in raw.get("kinds", {}).items():
+    raw_kinds = raw.get("kinds", {})
+    for key, spec in raw_kinds.items():
         where = f"catalogue kind {key!r}"
         if spec.get("category") not in categories:
             raise ImproperlyConfigured(f"{where}: unknown category {spec.get('category')!r}")
-        fields = []
-        for f in spec.get("fields", []):
-            f = dict(f)
-            if f.get("type") not in FIELD_TYPES:
-                raise ImproperlyConfigured(f"{where}: field {f.get('key')!r} has unknown type {f.get('type')!r}")
-            raw_choices = f.pop("choices", ())
-            if isinstance(raw_choices, str):
-                if raw_choices not in choices:
-                    raise ImproperlyConfigured(f"{where}: unknown choice list {raw_choices!r}")
-                raw_choices = choices[raw_choices]
-            if f["type"] in ("choice", "multichoice") and not raw_choices:
-                raise ImproperlyConfigured(f"{where}: field {f['key']!r} needs choices")
-            fields.append(FieldSpec(choices=tuple(raw_choices), **f))
+        fields = _fields(spec.get("fields", []), choices, where)
         keys = [f.key for f in fields]
-        if len(set(keys)) != len(keys):
-            raise ImproperlyConfigured(f"{where}: duplicate field keys")
-        for f in fields:
-            for ref in (f.not_before, f.not_above, (f.show_if or {}).get("field")):
-                if ref and ref not in keys:
-                    raise ImproperlyConfigured(f"{where}: field {f.key!r} refers to unknown field {ref!r}")
         by_key = {f.key: f for f in fields}
+        children = []
+        for child_key, child in spec.get("children", {}).items():
+            child = dict(child)
+            child_where = f"{where} child list {child_key!r}"
+            source = child.pop("same_fields_as", None)
+            if source:
+                other_kind, other_child = source.split(".")
+                try:
+                    child.setdefault("fields", raw_kinds[other_kind]["children"][other_child]["fields"])
+                except KeyError:
+                    raise ImproperlyConfigured(f"{child_where}: unknown same_fields_as {source!r}") from None
+            child_fields = _fields(child.get("fields", []), choices, child_where)
+            child_keys = {f.key for f in child_fields}
+            if any(k not in child_keys for k in [*child.get("recent_fields", []), *child.get("unique_together", [])]):
+                raise ImproperlyConfigured(f"{child_where}: recent_fields and unique_together must be its fields")
+            if child.get("show_if") and child["show_if"].get("field") not in keys:
+                raise ImproperlyConfigured(f"{child_where}: show_if refers to an unknown field")
+            item_attachment = child.get("item_attachment")
+            children.append(ChildListSpec(
+                key=child_key, label=child["label"], fields=child_fields, show_if=child.get("show_if"),
+                min_count=int(child.get("min_count", 0)), recent_years=child.get("recent_years"),
+                recent_min=child.get("recent_min"), recent_fields=tuple(child.get("recent_fields", ())),
+                unique_together=tuple(child.get("unique_together", ())),
+                item_attachment=_slot(item_attachment, evidence_defaults, key="item", max_count=1)
+                if item_attachment else None,
+                numbered=bool(child.get("numbered", False)),
+            ))
+        child_keys = {c.key for c in children}
         columns = []
         for c in spec.get("columns", []):
             if isinstance(c, str) and c.startswith("@"):
                 if c not in RECORD_ATTRIBUTES:
                     raise ImproperlyConfigured(f"{where}: unknown column {c!r}")
                 columns.append(ColumnSpec(label=RECORD_ATTRIBUTES[c], fields=(c[1:],), format="attribute"))
+            elif isinstance(c, str) and c.startswith("#"):
+                if c[1:] not in child_keys:
+                    raise ImproperlyConfigured(f"{where}: column {c!r} is not a child list")
+                label = next(ch.label for ch in children if ch.key == c[1:])
+                columns.append(ColumnSpec(label=f"{'文献' if c[1:] == 'references' else label}数量",
+                                          fields=(c[1:],), format="count"))
             elif isinstance(c, str):
                 if c not in by_key:
                     raise ImproperlyConfigured(f"{where}: column {c!r} is not a field")
@@ -225,26 +346,34 @@ def _build(raw: dict) -> Catalogue:
         title = spec.get("title") or (keys[0] if keys else "")
         if any(s not in by_key for s in search) or title not in by_key:
             raise ImproperlyConfigured(f"{where}: search fields and title must be fields")
-        evidence = {**evidence_defaults, **spec.get("evidence", {})}
+        extra = []
+        for slot in spec.get("attachments", []):
+            if slot.get("key") in (None, "evidence"):
+                raise ImproperlyConfigured(f"{where}: every extra attachment slot needs its own key")
+            if slot.get("show_if") and slot["show_if"].get("field") not in keys:
+                raise ImproperlyConfigured(f"{where}: attachment {slot['key']!r} show_if refers to an unknown field")
+            extra.append(_slot(slot, evidence_defaults))
+        unique_together = tuple(spec.get("unique_together", ()))
+        if any(k not in by_key for k in unique_together):
+            raise ImproperlyConfigured(f"{where}: unique_together must name fields")
         kinds[key] = KindSpec(
             key=key,
             category=spec["category"],
             label=spec["label"],
-            fields=tuple(fields),
+            fields=fields,
             columns=tuple(columns),
             search=search,
             title=title,
-            evidence=EvidenceSpec(
-                types=tuple(t.lower() for t in evidence.get("types", ())),
-                max_mb=float(evidence.get("max_mb", 10)),
-                max_count=int(evidence.get("max_count", 10)),
-                required=bool(evidence.get("required", True)),
-                help=evidence.get("help", ""),
-            ),
+            evidence=_slot(spec.get("evidence", {}), evidence_defaults, key="evidence"),
             withdrawable=spec.get("withdrawable", True),
             extractable=spec.get("extractable", False),
             submit_requires_unit=spec.get("submit_requires_unit", False),
             enabled=spec.get("enabled", True),
+            extra_attachments=tuple(extra),
+            children=tuple(children),
+            importable=spec.get("importable", False),
+            batch_submit=spec.get("batch_submit", False),
+            unique_together=unique_together,
         )
     settings_ = raw.get("settings", {})
     return Catalogue(
@@ -253,6 +382,7 @@ def _build(raw: dict) -> Catalogue:
         withdrawal=bool(settings_.get("withdrawal", True)),
         page_size=int(settings_.get("page_size", 10)),
         choices=choices,
+        category_series={k: tuple(v) for k, v in raw.get("category_series", {}).items()},
     )
 
 

@@ -49,14 +49,16 @@ def parse_feed(content: bytes | str, *, fmt: str) -> list[dict]:
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def feed_ingest(rows: list[dict], *, source: str = "ce-platform", extract: bool = True) -> FeedResult:
+def feed_ingest(rows: list[dict], *, source: str = "ce-platform", extract: bool = True,
+                first_line: int = 1) -> FeedResult:
     """Store valid rows (skipping ones already received) and, with `extract`, pull them into the dossiers of
-    people who have accounts. Invalid rows are reported by line and skipped. Called by the management command
-    and the API, both restricted to the platform's credentials."""
+    people who have accounts. Invalid rows are reported by line (`first_line` is the number of the first row:
+    2 for a CSV file, whose line 1 is the header) and skipped. Called by the management command and the API,
+    both restricted to the platform's credentials."""
     kind = catalogue().kind(KIND)
     result = FeedResult()
     touched: set[str] = set()
-    for line, row in enumerate(rows, start=1):
+    for line, row in enumerate(rows, start=first_line):
         try:
             id_number = parse_id_number(str(row.get("id_number", ""))).number
             record_id = str(row.get("record_id") or "").strip()

@@ -1,5 +1,9 @@
 """Turning stored values into what people read: one formatter for lists, drawers, review pages and exports."""
 
+import datetime
+
+from django.utils import timezone
+
 from .catalogue import ColumnSpec, FieldSpec, KindSpec
 
 
@@ -13,11 +17,16 @@ def format_value(spec: FieldSpec, value) -> str:
     return str(value)
 
 
-def format_column(kind: KindSpec, column: ColumnSpec, record) -> str:
+def format_column(kind: KindSpec, column: ColumnSpec, record, counts: dict | None = None) -> str:
     data = record.data
     if column.format == "attribute":
         attribute = column.fields[0]
-        return getattr(record, f"get_{attribute}_display", lambda: getattr(record, attribute))() or ""
+        value = getattr(record, f"get_{attribute}_display", lambda: getattr(record, attribute))()
+        if isinstance(value, datetime.datetime):
+            return timezone.localtime(value).strftime("%Y-%m-%d")
+        return value or ""
+    if column.format == "count":
+        return str((counts or {}).get((record.pk, column.fields[0]), 0))
     if column.format == "period":
         start, end = (data.get(k) or "" for k in column.fields)
         return f"{start} 至 {end or '至今'}" if start else ""
@@ -29,8 +38,9 @@ def format_column(kind: KindSpec, column: ColumnSpec, record) -> str:
     return format_value(kind.field(column.fields[0]), data.get(column.fields[0]))
 
 
-def row_cells(kind: KindSpec, record) -> list[str]:
-    return [format_column(kind, column, record) for column in kind.columns]
+def row_cells(kind: KindSpec, record, counts: dict | None = None) -> list[str]:
+    """The list columns of one record; `counts` holds child-list sizes for count columns (items.child_counts)."""
+    return [format_column(kind, column, record, counts) for column in kind.columns]
 
 
 def detail_rows(kind: KindSpec, record) -> list[tuple[str, str]]:
@@ -40,3 +50,20 @@ def detail_rows(kind: KindSpec, record) -> list[tuple[str, str]]:
         for spec in kind.fields
         if spec.visible(record.data)
     ]
+
+
+def child_tables(kind: KindSpec, record) -> list[dict]:
+    """The record's child lists as tables (病案, 参考文献) for the drawer and the review page."""
+    from .items import items_of
+
+    tables = []
+    for child in kind.children:
+        if not child.applies(record.data):
+            continue
+        rows = [
+            {"cells": [format_value(spec, item.data.get(spec.key)) for spec in child.fields],
+             "files": list(item.evidence.all())}
+            for item in items_of(record, child)
+        ]
+        tables.append({"spec": child, "headers": [spec.label for spec in child.fields], "rows": rows})
+    return tables

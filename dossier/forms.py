@@ -61,15 +61,21 @@ _MESSAGES = {
 
 
 class RecordFormBase(forms.Form):
-    kind: KindSpec
+    """A form generated from field declarations: a record's fields, or a child list's (病案, 参考文献)."""
+
+    specs: tuple[FieldSpec, ...]
+    kind: KindSpec | None = None
 
     def __init__(self, *args, unit_name: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.unit_name = unit_name
-        for spec in self.kind.fields:
+        for spec in self.specs:
             field = self.fields[spec.key]
             for code, text in _MESSAGES.items():
-                field.error_messages[code] = text.format(label=spec.label, n=spec.max_length or "")
+                # Django %-formats every message but "invalid" with the validator's params, so a label such as
+                # "查重率(%)" must have its "%" doubled there.
+                label = spec.label if code == "invalid" else spec.label.replace("%", "%%")
+                field.error_messages[code] = text.format(label=label, n=spec.max_length or "")
             if spec.required and not spec.show_if and not (spec.fill and self.unit_name):
                 field.required = True
                 field.error_messages["required"] = (
@@ -89,7 +95,9 @@ class RecordFormBase(forms.Form):
     def clean(self):
         cleaned = super().clean()
         raw = {k: v for k, v in cleaned.items()}
-        for spec in self.kind.fields:
+        by_key = {spec.key: spec for spec in self.specs}
+        today = datetime.date.today()
+        for spec in self.specs:
             if spec.fill == "unit_name" and self.unit_name:
                 cleaned[spec.key] = self.unit_name
             value = cleaned.get(spec.key)
@@ -99,18 +107,20 @@ class RecordFormBase(forms.Form):
             empty = value in (None, "", []) or (spec.type == "bool" and value is None)
             if spec.required and empty and spec.key not in self.errors:
                 self.add_error(spec.key, f"请填写{spec.label}。" if spec.type not in ("choice", "multichoice") else f"请选择{spec.label}。")
+            if spec.not_future and isinstance(value, datetime.date) and value > today:
+                self.add_error(spec.key, f"{spec.label}不能晚于今天。")
             if spec.not_before and value and cleaned.get(spec.not_before) and value < cleaned[spec.not_before]:
-                other = self.kind.field(spec.not_before)
+                other = by_key[spec.not_before]
                 self.add_error(spec.key, f"{spec.label}不能早于{other.label}。")
             if spec.not_above and value and cleaned.get(spec.not_above) and value > cleaned[spec.not_above]:
-                other = self.kind.field(spec.not_above)
+                other = by_key[spec.not_above]
                 self.add_error(spec.key, f"{spec.label}不能大于{other.label}。")
         return cleaned
 
     def record_data(self) -> dict:
         """The cleaned values as JSON-ready data (dates as ISO strings, decimals as strings)."""
         data = {}
-        for spec in self.kind.fields:
+        for spec in self.specs:
             value = self.cleaned_data.get(spec.key)
             if isinstance(value, datetime.date):
                 value = value.isoformat()
@@ -125,14 +135,25 @@ class RecordFormBase(forms.Form):
 _FORM_CLASSES: dict[tuple[str, int], type[RecordFormBase]] = {}
 
 
-def record_form_class(kind: KindSpec) -> type[RecordFormBase]:
-    """The generated form class of a kind, built once per catalogue object."""
-    cache_key = (kind.key, id(kind))
+def spec_form_class(specs: tuple[FieldSpec, ...], name: str, kind: KindSpec | None = None) -> type[RecordFormBase]:
+    """The generated form class for a tuple of field declarations, built once per catalogue object."""
+    cache_key = (name, id(specs))
     if cache_key not in _FORM_CLASSES:
-        attrs = {spec.key: _form_field(spec) for spec in kind.fields}
+        attrs = {spec.key: _form_field(spec) for spec in specs}
+        attrs["specs"] = specs
         attrs["kind"] = kind
-        _FORM_CLASSES[cache_key] = type(f"{kind.key.title().replace('_', '')}Form", (RecordFormBase,), attrs)
+        class_name = "".join(part.title() for part in name.replace(".", "_").split("_")) + "Form"
+        _FORM_CLASSES[cache_key] = type(class_name, (RecordFormBase,), attrs)
     return _FORM_CLASSES[cache_key]
+
+
+def record_form_class(kind: KindSpec) -> type[RecordFormBase]:
+    return spec_form_class(kind.fields, kind.key, kind)
+
+
+def item_form(child, *, data=None, initial=None, prefix=None) -> RecordFormBase:
+    """The form of one child-list row (a 病案, a 参考文献)."""
+    return spec_form_class(child.fields, f"item_{child.key}")(data=data, initial=initial, prefix=prefix)
 
 
 def record_form(kind: KindSpec, *, unit_name: str = "", data=None, initial=None) -> RecordFormBase:

@@ -95,8 +95,23 @@ def evidence_path(instance, filename):
     return f"evidence/{timezone.now():%Y/%m}/{secrets.token_hex(16)}"
 
 
+class RecordItem(models.Model):
+    """A row of a record's child list (a 病案 of a 专题, a 参考文献 of a 综述), in the owner's order."""
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="items")
+    list_key = models.CharField(max_length=30)
+    position = models.PositiveIntegerField()
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["list_key", "position", "pk"]
+        indexes = [models.Index(fields=["record", "list_key", "position"], name="record_item_order")]
+
+
 class Evidence(models.Model):
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="evidence")
+    slot = models.CharField("材料类型", max_length=30, default="evidence")
+    item = models.ForeignKey(RecordItem, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(upload_to=evidence_path, max_length=200)
     name = models.CharField("文件名", max_length=200)
     size = models.PositiveIntegerField("大小")
@@ -106,6 +121,16 @@ class Evidence(models.Model):
     class Meta:
         ordering = ["uploaded_at", "pk"]
         verbose_name = verbose_name_plural = "佐证材料"
+
+    @property
+    def slot_label(self) -> str:
+        """The catalogue's label of this file's slot (查重文档附件, 纸质扫描版…)."""
+        from .catalogue import catalogue
+
+        try:
+            return catalogue().kind(self.record.kind).slot(self.slot).label
+        except (KeyError, StopIteration):
+            return self.slot
 
     @property
     def is_image(self) -> bool:
@@ -169,3 +194,35 @@ class RecordCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "kind", "status"], name="record_counter_unique")]
+
+
+class ImportJob(models.Model):
+    """One Excel import: the uploaded file, its validation result and its progress. Large files are
+    validated and imported by a background task; the page polls this row, so a reload loses nothing."""
+
+    class State(models.TextChoices):
+        VALIDATING = "validating", "校验中"
+        READY = "ready", "校验通过"
+        INVALID = "invalid", "有错误"
+        IMPORTING = "importing", "导入中"
+        DONE = "done", "已导入"
+        FAILED = "failed", "导入失败"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    record = models.ForeignKey(Record, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    child_key = models.CharField(max_length=30, blank=True)
+    file = models.FileField(upload_to="imports/%Y/%m/", max_length=200)
+    file_name = models.CharField(max_length=200)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.VALIDATING)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list)  # [{"line": 3, "column": "入院日期", "message": "..."}] or file-level
+    rows = models.JSONField(default=list)  # validated values, committed by 正式导入
+    message = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    @property
+    def percent(self) -> int:
+        return int(self.processed * 100 / self.total) if self.total else 0

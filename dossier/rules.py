@@ -3,7 +3,6 @@
 import rules
 
 from accounts.roles import admin_unit_ids
-from accounts.rules import is_approved_person
 
 
 @rules.predicate
@@ -16,7 +15,10 @@ def is_unit_admin_of_record(user, record):
     return record is not None and record.unit_id is not None and record.unit_id in admin_unit_ids(user)
 
 
-may_submit_rule = is_owner & is_approved_person
+# Only the owner may submit. Whether they may submit *now* (registration approved, bound to a unit, evidence
+# present) is dossier.services.submission_problems' job, so that the person reads why in Chinese instead of a
+# bare refusal.
+may_submit_rule = is_owner
 may_review_rule = is_unit_admin_of_record
 
 

@@ -56,20 +56,22 @@ def _denormalise(record: Record, kind: KindSpec) -> None:
     ).lower()
 
 
-def record_create(*, owner, kind: KindSpec, data: dict, files: list[CheckedFile] = ()) -> Record:
+def record_create(*, owner, kind: KindSpec, data: dict, files: list[CheckedFile] = (),
+                  slot_files: dict | None = None) -> Record:
     """The owner adds a record (保存: 编辑中). Any signed-in person may keep a draft dossier."""
     with transaction.atomic():
         record = Record(owner=owner, kind=kind.key, data=data, unit=owner.unit)
         _denormalise(record, kind)
         record.save()
         _count(record.unit_id, record.kind, record.status, +1)
-        _evidence_save(record, files)
+        _evidence_save(record, files, slot_files)
         flow_write(subject_type=SUBJECT, subject_id=record.pk, actor=owner, role=Role.APPLICANT.label,
                    action=FlowEntry.Action.CREATE, to_status=record.status)
     return record
 
 
-def record_update(*, actor, record: Record, kind: KindSpec, data: dict, files: list[CheckedFile] = ()) -> Record:
+def record_update(*, actor, record: Record, kind: KindSpec, data: dict, files: list[CheckedFile] = (),
+                  slot_files: dict | None = None) -> Record:
     """The owner edits a record in 编辑中 or 退回."""
     with transaction.atomic():
         record = Record.objects.select_for_update().get(pk=record.pk)
@@ -80,7 +82,7 @@ def record_update(*, actor, record: Record, kind: KindSpec, data: dict, files: l
         record.data = data
         _denormalise(record, kind)
         record.save()
-        _evidence_save(record, files)
+        _evidence_save(record, files, slot_files)
         flow_write(subject_type=SUBJECT, subject_id=record.pk, actor=actor, role=Role.APPLICANT.label,
                    action=FlowEntry.Action.SAVE, from_status=record.status, to_status=record.status)
     return record
@@ -109,8 +111,15 @@ def submission_problems(record: Record, kind: KindSpec, owner) -> list[str]:
         problems.append("您尚未绑定工作单位，不能提交业绩。")
     if kind.submit_requires_unit and owner.unit_id is None:
         problems.append(f"未绑定单位时，{kind.label}只能保存，不能提交。")
-    if kind.evidence.required and not record.evidence.exists():
-        problems.append("请上传佐证材料后再提交。")
+    present = set(record.evidence.filter(item=None).values_list("slot", flat=True).distinct())
+    for slot in kind.slots:
+        if slot.required and slot.applies(record.data) and slot.key not in present:
+            problems.append(f"请上传{slot.label}后再提交。")
+    from .items import child_problems
+
+    for child in kind.children:
+        if child.applies(record.data):
+            problems.extend(child_problems(record, child))
     return problems
 
 
@@ -178,6 +187,9 @@ def withdrawal_request(*, actor, record: Record, reason: str = "") -> Withdrawal
             raise PermissionDenied
         if locked.status != Status.APPROVED:
             raise RecordError("只有审核通过的业绩可以申请撤回。")
+        if locked.source == Source.AUTO:
+            # Pulled from an outside platform and approved without unit review: nothing for the unit to reopen.
+            raise RecordError("自动生成的业绩不能申请撤回。")
         if record_is_cited(locked):
             raise RecordError("该业绩已被职称申报引用，不能撤回。")
         try:
@@ -220,11 +232,15 @@ def withdrawal_decide(*, actor, withdrawal: Withdrawal, grant: bool, opinion: st
     return locked
 
 
-def _evidence_save(record: Record, files) -> None:
-    for checked in files:
-        evidence = Evidence(record=record, name=checked.name, size=checked.size, content_type=checked.content_type)
-        evidence.file.save(checked.name, checked.upload, save=False)
-        evidence.save()
+def _evidence_save(record: Record, files, slot_files: dict | None = None, item=None) -> None:
+    """Store checked files: `files` in the default slot, `slot_files` {slot key: files} in named slots."""
+    batches = [("evidence", files)] + list((slot_files or {}).items())
+    for slot, checked_files in batches:
+        for checked in checked_files:
+            evidence = Evidence(record=record, slot=slot, item=item, name=checked.name, size=checked.size,
+                                content_type=checked.content_type)
+            evidence.file.save(checked.name, checked.upload, save=False)
+            evidence.save()
 
 
 def evidence_add(*, actor, record: Record, files: list[CheckedFile]) -> None:
@@ -281,7 +297,8 @@ def validate_data(kind: KindSpec, data: dict) -> dict:
 
     form = record_form(kind, data=data)
     if not form.is_valid():
-        raise ValidationError(form.errors.as_text())
+        # The messages already name their field in Chinese ("请从列表中选择继教类型。"); keys would be noise.
+        raise ValidationError([message for errors in form.errors.values() for message in errors])
     return form.record_data()
 
 
@@ -297,3 +314,52 @@ def counters_rebuild() -> int:
         counters = [RecordCounter(unit_id=r["unit_id"], kind=r["kind"], status=r["status"], n=r["n"]) for r in rows]
         RecordCounter.objects.bulk_create(counters, batch_size=1000)
     return len(counters)
+
+
+def records_import_rows(*, owner, kind: KindSpec, rows: list[dict], progress=None, batch: int = 1000) -> int:
+    """Create one 编辑中 record per validated row (Excel import of 卫生-病案), all or nothing, with a flow
+    entry each. Rows clashing with the owner's existing records (the type's unique_together) are refused."""
+    from review.models import FlowEntry as Flow
+
+    with transaction.atomic():
+        if kind.unique_together:
+            existing = {
+                tuple(str(d.get(k)) for k in kind.unique_together)
+                for d in Record.objects.filter(owner=owner, kind=kind.key).values_list("data", flat=True)
+            }
+            for line, row in enumerate(rows, start=1):
+                if tuple(str(row.get(k)) for k in kind.unique_together) in existing:
+                    raise RecordError(f"第{line}条与已有的{kind.label}重复，请删除后再导入。")
+        created = 0
+        for start in range(0, len(rows), batch):
+            chunk = []
+            for data in rows[start:start + batch]:
+                record = Record(owner=owner, kind=kind.key, data=data, unit=owner.unit)
+                _denormalise(record, kind)
+                chunk.append(record)
+            Record.objects.bulk_create(chunk)
+            if any(r.pk is None for r in chunk):  # backends that do not return ids from bulk inserts
+                raise RuntimeError("bulk_create did not return primary keys")
+            Flow.objects.bulk_create([
+                Flow(subject_type=SUBJECT, subject_id=r.pk, actor=owner, actor_name=owner.name,
+                     role=Role.APPLICANT.label, action=Flow.Action.EXCEL_IMPORT, to_status=r.status)
+                for r in chunk
+            ])
+            created += len(chunk)
+            if progress:
+                progress(created)
+        _count(owner.unit_id, kind.key, Status.DRAFT, created)
+    return created
+
+
+def records_submit_batch(*, actor, records: list[Record]) -> tuple[int, list[str]]:
+    """批量提交: submit each selected record on its own (all-or-nothing per record). Returns (submitted,
+    reasons for the skipped ones)."""
+    done, skipped = 0, []
+    for record in records:
+        try:
+            record_submit(actor=actor, record=record)
+            done += 1
+        except (RecordError, PermissionDenied) as error:
+            skipped.append(f"“{record.title}”：{error or '无权提交'}")
+    return done, skipped

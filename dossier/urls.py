@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_items
 
 app_name = "dossier"
 
@@ -17,4 +17,14 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence_file, name="evidence"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
     path("ce/extract/", views.ce_extract, name="ce_extract"),
+    path("r/<int:pk>/items/<slug:child_key>/", views_items.items_page, name="items"),
+    path("r/<int:pk>/items/<slug:child_key>/<int:item_pk>/edit/", views_items.item_edit, name="item_edit"),
+    path("r/<int:pk>/items/<slug:child_key>/<int:item_pk>/<slug:action>/", views_items.item_action, name="item_action"),
+    path("r/<int:pk>/items/<slug:child_key>/import/", views_items.import_upload, {"kind_key": ""}, name="items_import"),
+    path("template/<slug:kind_key>/", views_items.template_download, name="template"),
+    path("template/<slug:kind_key>/<slug:child_key>/", views_items.template_download, name="child_template"),
+    path("k/<slug:kind_key>/import/", views_items.import_upload, name="import"),
+    path("k/<slug:kind_key>/batch-submit/", views_items.batch_submit, name="batch_submit"),
+    path("imports/<int:job_pk>/", views_items.import_job, name="import_job"),
+    path("imports/<int:job_pk>/commit/", views_items.import_commit, name="import_commit"),
 ]

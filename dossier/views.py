@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from review.services import flow_for
 
-from . import selectors, services
+from . import items, selectors, services
 from .catalogue import catalogue
-from .display import detail_rows, row_cells
+from .display import child_tables, detail_rows, row_cells
 from .evidence import check_uploads
 from .forms import record_form
 from .models import Status, Withdrawal
@@ -33,11 +33,12 @@ def _kind_or_404(key: str):
         raise Http404 from None
 
 
-def _menu(counts):
-    """The left menu: categories with each type's (total/approved)."""
+def _menu(counts, user):
+    """The left menu: categories with each type's (total/approved); series-limited categories (行业专用)
+    only for applicants of those series."""
     return [
         (label, [(kind, counts.get(kind.key)) for kind in kinds])
-        for _key, label, kinds in catalogue().by_category()
+        for _key, label, kinds in catalogue().by_category_for(getattr(user, "series", ""))
     ]
 
 
@@ -46,7 +47,7 @@ def home(request):
     """我的业绩: 温馨提示 and a donut per category of 全部/审核中/通过/终止/退回."""
     counts = selectors.own_counts(request.user)
     charts = []
-    for key, label, kinds in catalogue().by_category():
+    for key, label, kinds in catalogue().by_category_for(request.user.series):
         values = []
         for status, _ in DONUT_STATUSES:
             values.append(sum(
@@ -55,7 +56,7 @@ def home(request):
             ))
         charts.append({"key": key, "label": label, "values": values})
     return render(request, "dossier/home.html", {
-        "menu": _menu(counts), "charts": charts, "donut_labels": [label for _, label in DONUT_STATUSES],
+        "menu": _menu(counts, request.user), "charts": charts, "donut_labels": [label for _, label in DONUT_STATUSES],
     })
 
 
@@ -74,12 +75,18 @@ def kind_list(request, kind_key):
         # The tab counts already know the total: no second COUNT query.
         paginator.count = mine.by_status.get(status, 0) if status else mine.total
     page = paginator.get_page(request.GET.get("page"))
-    rows = [(record, row_cells(kind, record)) for record in page.object_list]
+    records = list(page.object_list)
+    child_counts = items.child_counts(records, kind)
+    rows = [(record, row_cells(kind, record, child_counts)) for record in records]
     tabs = [(value, label, mine.by_status.get(value, 0) if value else mine.total) for value, label in STATUS_TABS]
     return render(request, "dossier/list.html", {
         "kind": kind, "rows": rows, "page": page, "tabs": tabs, "status": status, "q": q,
-        "menu": _menu(counts), "withdrawable": catalogue().withdrawable(kind),
+        "menu": _menu(counts, request.user), "withdrawable": catalogue().withdrawable(kind),
     })
+
+
+def _slot_input(slot) -> str:
+    return "evidence" if slot.key == "evidence" else f"slot_{slot.key}"
 
 
 def _form_page(request, kind, record=None):
@@ -87,17 +94,29 @@ def _form_page(request, kind, record=None):
     unit_name = user.unit.name if user.unit_id else ""
     initial = record.data if record else None
     form = record_form(kind, unit_name=unit_name, data=request.POST or None, initial=initial)
-    upload_errors = []
+    existing = list(record.evidence.filter(item=None)) if record else []
+    slot_errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        existing = record.evidence.count() if record else 0
-        accepted, upload_errors = check_uploads(request.FILES.getlist("evidence"), kind.evidence, existing=existing)
-        if form.is_valid() and not upload_errors:
-            data = form.record_data()
+        form_valid = form.is_valid()
+        data = form.record_data() if form_valid else {}
+        accepted_by_slot = {}
+        for slot in kind.slots:
+            if form_valid and not slot.applies(data):
+                continue
+            kept = sum(1 for e in existing if e.slot == slot.key)
+            accepted, errors = check_uploads(request.FILES.getlist(_slot_input(slot)), slot, existing=kept)
+            accepted_by_slot[slot.key] = accepted
+            if errors:
+                slot_errors[slot.key] = errors
+        if form_valid and not slot_errors:
+            files = accepted_by_slot.pop("evidence", [])
             if record is None:
-                record = services.record_create(owner=user, kind=kind, data=data, files=accepted)
+                record = services.record_create(owner=user, kind=kind, data=data, files=files,
+                                                slot_files=accepted_by_slot)
             else:
                 try:
-                    record = services.record_update(actor=user, record=record, kind=kind, data=data, files=accepted)
+                    record = services.record_update(actor=user, record=record, kind=kind, data=data, files=files,
+                                                    slot_files=accepted_by_slot)
                 except services.RecordError as error:
                     messages.error(request, str(error))
                     return redirect("dossier:list", kind_key=kind.key)
@@ -105,18 +124,36 @@ def _form_page(request, kind, record=None):
                 try:
                     services.record_submit(actor=user, record=record)
                 except (services.RecordError, PermissionDenied) as error:
-                    messages.error(request, f"已保存为编辑中，但未能提交：{error or '没有提交权限。'}")
+                    messages.error(request, f"已保存为编辑中，但未能提交：{str(error) or '没有提交权限。'}")
                     return redirect("dossier:edit", pk=record.pk)
                 messages.success(request, f"{kind.label}已提交，等待单位审核。")
             else:
+                lists = [c for c in kind.children if c.applies(record.data)]
+                if lists:
+                    messages.success(request, f"{kind.label}已保存（编辑中），请录入{'、'.join(c.label for c in lists)}。")
+                    return redirect("dossier:edit", pk=record.pk)
                 messages.success(request, f"{kind.label}已保存（编辑中）。")
             return redirect("dossier:list", kind_key=kind.key)
         if request.FILES:
-            upload_errors.append("本次选择的文件未保存，请更正后重新选择。")
+            for slot in kind.slots:
+                if request.FILES.getlist(_slot_input(slot)):
+                    slot_errors.setdefault(slot.key, []).append("本次选择的文件未保存，请更正后重新选择。")
     counts = selectors.own_counts(user)
+    slots = [
+        {"spec": slot, "input": _slot_input(slot), "files": [e for e in existing if e.slot == slot.key],
+         "errors": slot_errors.get(slot.key, [])}
+        for slot in kind.slots
+    ]
+    children = []
+    if record is not None:
+        from .items import items_of
+
+        children = [{"spec": c, "count": len(items_of(record, c)), "applies": c.applies(record.data)}
+                    for c in kind.children]
     return render(request, "dossier/form.html", {
-        "kind": kind, "form": form, "record": record, "upload_errors": upload_errors,
-        "evidence": list(record.evidence.all()) if record else [], "menu": _menu(counts),
+        "kind": kind, "form": form, "record": record, "slots": slots, "children": children,
+        "upload_errors": [e for errors in slot_errors.values() for e in errors],
+        "evidence": existing, "menu": _menu(counts, user),
     })
 
 
@@ -142,7 +179,8 @@ def record_detail(request, pk):
     kind = _kind_or_404(record.kind)
     context = {
         "kind": kind, "record": record, "details": detail_rows(kind, record),
-        "evidence": list(record.evidence.all()), "flow": flow_for(subject_type="record", subject_id=record.pk),
+        "evidence": list(record.evidence.filter(item=None)), "child_tables": child_tables(kind, record),
+        "flow": flow_for(subject_type="record", subject_id=record.pk),
         "withdrawals": list(record.withdrawals.all()),
     }
     template = "dossier/_drawer.html" if request.headers.get("HX-Request") else "dossier/detail.html"
@@ -195,7 +233,7 @@ def withdrawals(request):
     kinds = {k.key: k.label for k in catalogue().kinds()}
     return render(request, "dossier/withdrawals.html", {
         "page": page, "filters": f, "kinds": kinds, "states": Withdrawal.State.choices,
-        "statuses": Status.choices, "menu": _menu(selectors.own_counts(request.user)),
+        "statuses": Status.choices, "menu": _menu(selectors.own_counts(request.user), request.user),
     })
 
 
@@ -233,7 +271,7 @@ def ce_extract(request):
     """提取: pull the signed-in person's hours from the continuing-education platform's latest export."""
     from .continuing_education import extract_for
 
-    kind = catalogue().kind("continuing_education")
+    kind = _kind_or_404("continuing_education")  # a province may switch the type off
     if not kind.extractable:
         raise Http404
     created = extract_for(request.user)

@@ -20,6 +20,8 @@ class FlowEntry(models.Model):
         WITHDRAW_GRANT = "withdraw_grant", "同意撤回"
         WITHDRAW_REFUSE = "withdraw_refuse", "不同意撤回"
         IMPORT = "import", "平台提取"
+        ADJUST = "adjust", "调整"
+        EXCEL_IMPORT = "excel_import", "模板导入"
 
     subject_type = models.CharField(max_length=16)  # "record"; "application" later
     subject_id = models.BigIntegerField()

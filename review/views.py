@@ -7,12 +7,14 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.roles import admin_unit_ids
+from dossier import items
 from dossier import services as record_services
 from dossier.catalogue import catalogue
-from dossier.display import detail_rows, row_cells
+from dossier.display import child_tables, detail_rows, row_cells
 from dossier.models import Status, Withdrawal
 from orgs.models import Announcement
 
@@ -77,7 +79,8 @@ def records(request, kind_key):
         after=request.GET.get("after", ""), before=request.GET.get("before", ""),
         size=catalogue().page_size,
     )
-    rows = [(record, row_cells(kind, record)) for record in page.rows]
+    child_counts = items.child_counts(page.rows, kind)
+    rows = [(record, row_cells(kind, record, child_counts)) for record in page.rows]
     tabs = [(value, label, mine.by_status.get(value, 0) if value else mine.total) for value, label in TABS]
     total = (mine.by_status.get(status, 0) if status else mine.total) if not q else None
     return render(request, "review/records.html", {
@@ -113,7 +116,7 @@ def record_review(request, pk):
             return redirect("review:records", kind_key=kind.key)
     return render(request, "review/record_review.html", {
         "kind": kind, "record": record, "details": detail_rows(kind, record),
-        "evidence": list(record.evidence.all()),
+        "evidence": list(record.evidence.filter(item=None)), "child_tables": child_tables(kind, record),
         "flow": flow_for(subject_type="record", subject_id=record.pk),
         "error": error, "opinion": request.POST.get("opinion", "") if error else "",
         "counts": selectors.unit_counts(request.user), "menu": _menu(selectors.unit_counts(request.user)),
@@ -125,7 +128,8 @@ def record_review(request, pk):
 @require_POST
 def records_batch(request):
     """批量审核: approve the selected records one by one; each is all-or-nothing, the rest are reported."""
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    # ASCII digits only ("²".isdigit() is true but int() refuses it); a repeated id is decided once.
+    ids = list(dict.fromkeys(int(i) for i in request.POST.getlist("ids") if i.isascii() and i.isdigit()))
     opinion = request.POST.get("opinion", "")
     done, skipped = 0, []
     for pk in ids:
@@ -136,14 +140,19 @@ def records_batch(request):
         except Http404:
             skipped.append(f"#{pk}（无权审核）")
         except (record_services.RecordError, PermissionDenied) as exc:
-            skipped.append(f"“{record.title}”（{exc or '无权审核'}）")
+            skipped.append(f"“{record.title}”（{str(exc) or '无权审核'}）")
     if not ids:
         messages.error(request, "请先勾选要审核的业绩。")
     elif skipped:
         messages.warning(request, f"已通过 {done} 条；跳过 {len(skipped)} 条：" + "；".join(skipped[:10]))
     else:
         messages.success(request, f"已批量通过 {done} 条业绩。")
-    return redirect(request.POST.get("next") or reverse("review:tasks"))
+    # Back to the page the batch was sent from, never to another site (an open redirect otherwise).
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        back = reverse("review:tasks")
+    return redirect(back)
 
 
 @login_required

@@ -67,3 +67,18 @@ def bureau_staff(region_code="350000", **kwargs) -> User:
     person = PersonFactory(**kwargs)
     RoleAssignment.objects.create(user=person, role=Role.BUREAU_STAFF, region=Region.objects.get(code=region_code))
     return person
+
+
+def system_admin(**kwargs) -> User:
+    person = PersonFactory(**kwargs)
+    RoleAssignment.objects.create(user=person, role=Role.SYSTEM_ADMIN)
+    return person
+
+
+def id_number_ending_in_x(area="350102", birth=datetime.date(1985, 5, 5), gender="F") -> str:
+    """A valid ID number whose check character is X (about one number in eleven has one)."""
+    for seq in range(100):
+        number = make_id_number(area, birth, seq, gender)
+        if number.endswith("X"):
+            return number
+    raise AssertionError(f"no ID number ending in X for {area} {birth}")

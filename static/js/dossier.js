@@ -62,9 +62,38 @@
     });
   }
 
+  // Attachment slots that apply only for some answers (非模板录入附件 when 是否模板录入 = 否).
+  function slots(root) {
+    root.querySelectorAll("[data-slot-show-if]").forEach((box) => {
+      const form = box.closest("form");
+      const control = form && form.elements[box.dataset.slotShowIf];
+      if (!control) return;
+      const update = () => { box.hidden = control.value !== box.dataset.showEquals; };
+      control.addEventListener("change", update);
+      update();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     donuts();
     conditionals(document);
+    slots(document);
+    // 批量提交: "当前表格已选择 N 项 清空".
+    const batch = document.getElementById("batch-submit-form");
+    if (batch) {
+      const boxes = () => document.querySelectorAll("input[data-batch-id]");
+      const show = () => {
+        const ids = [...boxes()].filter((b) => b.checked).map((b) => b.value);
+        batch.querySelector("[data-selected]").textContent = ids.length;
+        batch.querySelectorAll("input[name=ids]").forEach((i) => i.remove());
+        ids.forEach((id) => { const i = document.createElement("input"); i.type = "hidden"; i.name = "ids"; i.value = id; batch.appendChild(i); });
+      };
+      document.addEventListener("change", (e) => {
+        if (e.target.matches("[data-select-all]")) boxes().forEach((b) => { b.checked = e.target.checked; });
+        if (e.target.matches("[data-select-all], input[data-batch-id]")) show();
+      });
+      batch.querySelector("[data-clear]").addEventListener("click", () => { boxes().forEach((b) => { b.checked = false; }); document.querySelectorAll("[data-select-all]").forEach((b) => { b.checked = false; }); show(); });
+    }
     // The 查看 drawer: htmx loads the partial into the offcanvas body, then it opens.
     document.body.addEventListener("htmx:afterSwap", (e) => {
       if (e.detail.target.id === "drawer-body") {

@@ -19,7 +19,8 @@ class Command(BaseCommand):
         if not file.exists():
             raise CommandError(f"no such file: {path}")
         fmt = format or ("json" if file.suffix.lower() == ".json" else "csv")
-        result = feed_ingest(parse_feed(file.read_bytes(), fmt=fmt), source=source, extract=not no_extract)
+        result = feed_ingest(parse_feed(file.read_bytes(), fmt=fmt), source=source, extract=not no_extract,
+                             first_line=2 if fmt == "csv" else 1)
         for error in result.errors:
             self.stderr.write(error)
         self.stdout.write(

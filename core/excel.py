@@ -1,0 +1,219 @@
+"""Excel templates (openpyxl) and uploads (python-calamine) for any list of field declarations.
+
+A template has the header row, a drop-down for every choice field, date-formatted date columns, text-formatted
+columns where digits must survive (住院号, ID numbers) and an instructions sheet. Reading refuses what cannot be
+read faithfully — other formats, renamed or missing columns, numbers typed into text columns, oversized or
+zip-bomb files — before any row is validated.
+"""
+
+import datetime
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+import magic
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from python_calamine import CalamineError, CalamineWorkbook
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+MAX_RATIO = 100  # uncompressed / compressed: more than this is a zip bomb
+MAX_ROWS = 20_000
+XLSX_MIMES = {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/zip",
+              "application/octet-stream"}
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F2")
+REQUIRED_FONT = Font(bold=True, color="C00000")
+
+
+class ExcelError(Exception):
+    """The file as a whole cannot be imported; the message is Chinese."""
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    type: str = "text"  # the FieldSpec types, plus "index" for a 序号 column that is ignored
+    required: bool = False
+    choices: tuple = ()
+    excel_text: bool = False
+    help: str = ""
+
+
+def columns_from_specs(specs, *, numbered: bool = False) -> list[Column]:
+    columns = [Column(key="_index", label="序号", type="index")] if numbered else []
+    for spec in specs:
+        columns.append(Column(key=spec.key, label=spec.label, type=spec.type, required=spec.required,
+                              choices=spec.choices, excel_text=spec.excel_text or spec.type == "text",
+                              help=spec.help))
+    return columns
+
+
+def template_bytes(columns: list[Column], *, title: str, notes: list[str] = ()) -> bytes:
+    """An .xlsx template for `columns`, with an instructions sheet."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    for index, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=index, value=column.label)
+        cell.fill = HEADER_FILL
+        cell.font = REQUIRED_FONT if column.required else Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(12, len(column.label) * 2 + 4)
+        cells = f"{letter}2:{letter}{MAX_ROWS + 1}"
+        if column.type == "date":
+            for row in range(2, 502):
+                sheet.cell(row=row, column=index).number_format = "yyyy-mm-dd"
+            validation = DataValidation(type="date", operator="greaterThan", formula1="DATE(1900,1,1)",
+                                        allow_blank=not column.required, showErrorMessage=True,
+                                        errorTitle="日期格式", error="请输入日期，如 2024-03-15")
+            validation.add(cells)
+            sheet.add_data_validation(validation)
+        elif column.excel_text:
+            for row in range(2, 502):
+                sheet.cell(row=row, column=index).number_format = "@"
+        if column.choices or column.type == "bool":
+            options = column.choices or ("是", "否")
+            validation = DataValidation(type="list", formula1='"' + ",".join(options) + '"',
+                                        allow_blank=not column.required, showErrorMessage=True,
+                                        errorTitle="请从下拉列表选择", error="请从下拉列表中选择")
+            validation.add(cells)
+            sheet.add_data_validation(validation)
+    sheet.freeze_panes = "A2"
+    guide = workbook.create_sheet("填写说明")
+    guide.column_dimensions["A"].width = 22
+    guide.column_dimensions["B"].width = 70
+    guide.append(["填写说明", ""])
+    guide["A1"].font = Font(bold=True, size=13)
+    for note in (*notes, "请勿修改、删除或调整表头列；从第2行开始填写，每行一条。",
+                 "日期请按 2024-03-15 的格式填写；文本列已设为文本格式，请勿改为数字格式。",
+                 "红色表头为必填列；带下拉框的列请从下拉列表中选择。"):
+        guide.append(["", note])
+    guide.append([])
+    guide.append(["列名", "说明"])
+    for column in columns:
+        if column.type == "index":
+            continue
+        hint = "必填" if column.required else "选填"
+        if column.type == "date":
+            hint += "；日期"
+        if column.choices:
+            hint += "；可选：" + "、".join(column.choices)
+        if column.help:
+            hint += "；" + column.help
+        guide.append([column.label, hint])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class ParsedRow:
+    line: int  # the Excel row number (header is 1)
+    values: dict
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column label, message)
+
+
+def _check_container(upload) -> None:
+    name = (getattr(upload, "name", "") or "").lower()
+    if not name.endswith(".xlsx"):
+        if name.endswith((".xls", ".csv", ".et", ".ods")):
+            raise ExcelError("只支持 .xlsx 格式的Excel文件，请在Excel中“另存为” .xlsx 后再上传。")
+        raise ExcelError("请上传从本系统下载的 .xlsx 模板文件。")
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ExcelError(f"文件超过{MAX_UPLOAD_BYTES // 1024 // 1024}MB，请分批导入。")
+    upload.seek(0)
+    head = upload.read(4096)
+    upload.seek(0)
+    if magic.from_buffer(head, mime=True) not in XLSX_MIMES or not head.startswith(b"PK"):
+        raise ExcelError("文件内容不是有效的 .xlsx 文件。")
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ExcelError("文件已损坏，无法读取。") from None
+    finally:
+        upload.seek(0)
+    if total > MAX_UNCOMPRESSED_BYTES or total > MAX_RATIO * max(upload.size, 1):
+        raise ExcelError("文件解压后过大，疑似异常文件，已拒绝。")
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_rows(upload, columns: list[Column]) -> list[ParsedRow]:
+    """Read the first sheet: check the header, convert cells, and return every data row with its cell-level
+    errors (numbers in text columns, unreadable dates). Field rules are the caller's (Django forms)."""
+    _check_container(upload)
+    try:
+        sheet = CalamineWorkbook.from_filelike(upload).get_sheet_by_index(0)
+        table = sheet.to_python(skip_empty_area=False)
+    except (CalamineError, Exception) as error:  # calamine raises several types for broken files
+        if isinstance(error, ExcelError):
+            raise
+        raise ExcelError("无法读取该Excel文件，请使用本系统下载的模板。") from None
+    if not table:
+        raise ExcelError("文件是空的。")
+    header = [_cell_text(v) for v in table[0]]
+    while header and header[-1] == "":
+        header.pop()
+    expected = [c.label for c in columns]
+    if header != expected:
+        missing = [label for label in expected if label not in header]
+        extra = [label for label in header if label and label not in expected]
+        parts = []
+        if missing:
+            parts.append("缺少列：" + "、".join(missing))
+        if extra:
+            parts.append("多出或被改名的列：" + "、".join(extra))
+        if not parts:
+            parts.append("列的顺序与模板不一致")
+        raise ExcelError("表头与模板不一致（" + "；".join(parts) + "），请使用本系统下载的模板。")
+    rows = []
+    for offset, raw in enumerate(table[1:], start=2):
+        cells = list(raw) + [None] * (len(columns) - len(raw))
+        if all(_cell_text(v) == "" for v in cells[: len(columns)]):
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise ExcelError(f"一次最多导入{MAX_ROWS}行，请分批导入。")
+        row = ParsedRow(line=offset, values={})
+        for column, value in zip(columns, cells):
+            if column.type == "index":
+                continue
+            row.values[column.key] = _convert(column, value, row)
+        rows.append(row)
+    if not rows:
+        raise ExcelError("模板中没有数据行。")
+    return rows
+
+
+def _convert(column: Column, value, row: ParsedRow):
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return ""
+    if column.type == "date":
+        if isinstance(value, datetime.datetime):
+            return value.date().isoformat()
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        text = _cell_text(value).replace("/", "-").replace(".", "-")
+        try:
+            return datetime.date.fromisoformat(text).isoformat()
+        except ValueError:
+            row.errors.append((column.label, f"“{_cell_text(value)}”不是有效日期，请按 2024-03-15 的格式填写。"))
+            return ""
+    if column.excel_text and isinstance(value, (int, float)) and not isinstance(value, bool):
+        row.errors.append((column.label, "该单元格是数字格式，数字可能已丢失（如开头的0或末尾几位），请将该列设为文本格式后重新录入。"))
+        return _cell_text(value)
+    if column.type == "bool":
+        text = _cell_text(value)
+        return {"是": "on", "否": ""}.get(text, text)
+    return _cell_text(value)

@@ -1,0 +1,160 @@
+"""Excel import for record types (卫生-病案) and child lists (病案, 参考文献): upload → preview → 正式导入.
+
+Every row is validated by the same generated Django form as the page; the preview lists 允许导入 or each
+error with its row, column and message; 正式导入 is allowed only when every row passes, and commits all rows in
+one transaction. Files above INLINE_ROWS rows are validated and imported by a background task (django-tasks);
+the job row keeps the progress, so a page reload loses nothing.
+"""
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django_tasks import task
+
+from core.excel import Column, ExcelError, columns_from_specs, read_rows, template_bytes
+
+from .catalogue import ChildListSpec, KindSpec, catalogue
+from .forms import record_form_class, spec_form_class
+from .models import ImportJob, Record
+
+INLINE_ROWS = 300
+PROGRESS_EVERY = 250
+
+
+def _target(job: ImportJob) -> tuple[KindSpec, ChildListSpec | None]:
+    kind = catalogue().kind(job.kind)
+    return kind, (kind.child(job.child_key) if job.child_key else None)
+
+
+def import_columns(kind: KindSpec, child: ChildListSpec | None) -> list[Column]:
+    if child is not None:
+        return columns_from_specs(child.fields, numbered=child.numbered)
+    return columns_from_specs(kind.fields)
+
+
+def template_for(kind: KindSpec, child: ChildListSpec | None) -> tuple[str, bytes]:
+    """(file name, bytes) of the Excel template of a type or a child list."""
+    title = f"{kind.label}-{child.label}" if child else kind.label
+    notes = [f"本模板用于导入“{title}”。"]
+    if child and child.recent_years:
+        notes.append(
+            f"{child.label}须为近{child.recent_years}年内的" + (f"（至少{child.recent_min}条）" if child.recent_min else "")
+            + f"，至少{child.min_count}条。"
+        )
+    if child and child.item_attachment:
+        notes.append(f"每条{child.label}导入后，请在页面上逐条上传附件。")
+    return f"{title}模板.xlsx", template_bytes(import_columns(kind, child), title=title, notes=notes)
+
+
+def import_start(*, actor, kind: KindSpec, upload, record: Record | None = None,
+                 child: ChildListSpec | None = None) -> ImportJob:
+    """Store the upload and validate it: now when small, in the background when large. The caller has checked
+    that `actor` owns `record`. File-level problems (format, header, size) leave an INVALID job with the reason."""
+    job = ImportJob(owner=actor, kind=kind.key, record=record, child_key=child.key if child else "",
+                    file_name=(upload.name or "")[:200])
+    try:
+        parsed = read_rows(upload, import_columns(kind, child))
+    except ExcelError as error:
+        job.state = ImportJob.State.INVALID
+        job.message = str(error)
+        job.save()
+        return job
+    upload.seek(0)
+    job.file.save("upload.xlsx", ContentFile(upload.read()), save=False)
+    job.total = len(parsed)
+    job.save()
+    if len(parsed) <= INLINE_ROWS:
+        _validate(job, parsed)
+    else:
+        transaction.on_commit(lambda: validate_import.enqueue(job.pk))
+    return job
+
+
+@task()
+def validate_import(job_id: int) -> None:
+    job = ImportJob.objects.get(pk=job_id)
+    kind, child = _target(job)
+    with job.file.open("rb") as fh:
+        fh.name = job.file_name
+        fh.size = job.file.size
+        try:
+            parsed = read_rows(fh, import_columns(kind, child))
+        except ExcelError as error:
+            ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.INVALID, message=str(error))
+            return
+    _validate(job, parsed)
+
+
+def _validate(job: ImportJob, parsed) -> None:
+    kind, child = _target(job)
+    form_class = spec_form_class(child.fields, f"item_{child.key}") if child else record_form_class(kind)
+    unique = child.unique_together if child else kind.unique_together
+    labels = {spec.key: spec.label for spec in (child.fields if child else kind.fields)}
+    errors, rows, seen = [], [], {}
+    for index, row in enumerate(parsed, start=1):
+        for column, message in row.errors:
+            errors.append({"line": row.line, "column": column, "message": message})
+        form = form_class(data=row.values)
+        if form.is_valid():
+            data = form.record_data()
+            if unique:
+                key = tuple(str(data.get(k)) for k in unique)
+                if key in seen:
+                    errors.append({"line": row.line, "column": "、".join(labels[k] for k in unique),
+                                   "message": f"与第{seen[key]}行重复。"})
+                seen.setdefault(key, row.line)
+            rows.append(data)
+        else:
+            for key, messages in form.errors.items():
+                for message in messages:
+                    errors.append({"line": row.line, "column": labels.get(key, ""), "message": message})
+            rows.append(None)
+        if index % PROGRESS_EVERY == 0:
+            ImportJob.objects.filter(pk=job.pk).update(processed=index)
+    job.errors = errors
+    job.rows = [r for r in rows if r is not None] if not errors else []
+    job.processed = len(parsed)
+    job.state = ImportJob.State.INVALID if errors else ImportJob.State.READY
+    job.message = f"共{len(parsed)}行，{len({e['line'] for e in errors})}行有错误。" if errors else f"共{len(parsed)}行，全部允许导入。"
+    job.save()
+
+
+def import_commit(*, actor, job: ImportJob) -> ImportJob:
+    """正式导入: only a READY job of the actor's own; small jobs now, large ones in the background."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk, owner=actor)
+        if job.state != ImportJob.State.READY:
+            raise ExcelError("只有全部行都允许导入时才能正式导入。")
+        job.state = ImportJob.State.IMPORTING
+        job.processed = 0
+        job.save(update_fields=["state", "processed", "updated_at"])
+    if job.total <= INLINE_ROWS:
+        _commit(job.pk)
+    else:
+        transaction.on_commit(lambda: commit_import.enqueue(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+@task()
+def commit_import(job_id: int) -> None:
+    _commit(job_id)
+
+
+def _commit(job_id: int) -> None:
+    from .items import ItemError, items_import
+    from .services import records_import_rows
+
+    job = ImportJob.objects.select_related("owner", "record").get(pk=job_id)
+    kind, child = _target(job)
+    try:
+        if child is not None:
+            items_import(actor=job.owner, record=job.record, child=child, rows=job.rows)
+        else:
+            records_import_rows(owner=job.owner, kind=kind, rows=job.rows,
+                                progress=lambda n: ImportJob.objects.filter(pk=job.pk).update(processed=n))
+    except (ItemError, ExcelError) as error:
+        ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED, message=str(error))
+        return
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJob.State.DONE, processed=job.total, rows=[], message=f"已导入{job.total}条。"
+    )

@@ -1,0 +1,84 @@
+"""Small helpers shared by the HTTP tests: reading the SMS outbox, parsing forms out of pages, logging in."""
+
+import re
+from html.parser import HTMLParser
+
+from accounts.models import SmsMessage
+
+LOGIN_URL = "/accounts/login/"
+SMS_SEND_URL = "/accounts/sms/send/"
+
+
+def last_sms(phone: str) -> str:
+    message = SmsMessage.objects.filter(phone=phone).order_by("-created_at", "-pk").first()
+    assert message is not None, f"no SMS was sent to {phone}"
+    return message.text
+
+
+def sms_code(phone: str) -> str:
+    """The 6-digit code in the last SMS sent to `phone`, as the user reads it on their handset."""
+    match = re.search(r"验证码(\d{6})", last_sms(phone))
+    assert match, "no code in the SMS"
+    return match.group(1)
+
+
+def temporary_password(phone: str) -> str:
+    match = re.search(r"临时密码为([A-Za-z0-9]+)", last_sms(phone))
+    assert match, "no temporary password in the SMS"
+    return match.group(1)
+
+
+def wrong_code(code: str) -> str:
+    return f"{(int(code) + 1) % 1_000_000:06d}"
+
+
+def request_sms(client, phone: str, purpose: str = "register"):
+    return client.post(SMS_SEND_URL, {"phone": phone, "purpose": purpose})
+
+
+def log_in(client, username: str, password: str):
+    return client.post(LOGIN_URL, {"username": username, "password": password})
+
+
+class _Inputs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.inputs: dict[str, dict] = {}
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and "name" in attrs:
+            self.inputs[attrs["name"]] = attrs
+        elif tag == "textarea" and "name" in attrs:
+            self._textarea = attrs["name"]
+            self.inputs[self._textarea] = {"value": ""}
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.inputs[self._textarea]["value"] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+
+
+def form_inputs(response) -> dict[str, dict]:
+    """Every <input>/<textarea> of the page by name, with its (unescaped) attributes."""
+    parser = _Inputs()
+    parser.feed(response.content.decode())
+    return parser.inputs
+
+
+def without_csrf(html: str) -> str:
+    """The page with its per-response CSRF tokens blanked, so two answers can be compared byte for byte."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken" value=""', html)
+    return re.sub(r'"X-CSRFToken": "[^"]*"', '"X-CSRFToken": ""', html)
+
+
+def assert_field_error(response, field: str, message: str) -> None:
+    """The Chinese message is attached to the field and shown on the page."""
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert message in errors.get(field, []), f"{field}: {errors.get(field)!r}, all errors: {dict(errors)!r}"
+    assert message in response.content.decode()

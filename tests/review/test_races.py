@@ -1,0 +1,114 @@
+"""Races the row locks must win: two admins of one unit deciding the same record at the same moment, and two
+recommendations taking a unit's last post vacancy. Real threads on a real (transactional) database, released
+together by a barrier, repeated so that both orders of arrival happen."""
+
+import threading
+import time
+
+import pytest
+from django.db import OperationalError, connection
+
+from dossier import services
+from dossier.models import Record, Status
+from orgs.models import PostQuota
+from orgs.services import QuotaError, post_quota_take
+from review.models import FlowEntry
+from tests.factories import PersonFactory, UnitFactory, unit_admin
+
+from .support import actual_counts, counters, make_record
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+STALE = "该业绩的状态已经变化，请刷新后再操作。"
+
+
+def _waiting_for_the_lock(call):
+    """Call, waiting while another connection holds the write lock, as the production database does.
+
+    On PostgreSQL the row lock (select_for_update) makes the second transaction wait. Production SQLite is a file
+    in WAL mode with IMMEDIATE transactions and a busy timeout: the second writer waits at BEGIN. The test
+    runner's in-memory SQLite database is shared between threads through SQLite's shared cache, which reports
+    "database table is locked" at once instead of waiting; retrying the whole (rolled back) call reproduces the
+    wait. Nothing else is retried."""
+    for _ in range(500):
+        try:
+            return call()
+        except OperationalError as exc:
+            if connection.vendor != "sqlite" or "locked" not in str(exc):
+                raise
+            connection.close()
+            time.sleep(0.002)
+    raise AssertionError("the write lock was never released")
+
+
+def race(*calls):
+    """Run each call in its own thread, all released by one barrier. Returns each call's result or exception."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[i] = _waiting_for_the_lock(call)
+        except Exception as exc:  # noqa: BLE001 - the outcome is what the test inspects
+            outcomes[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    return outcomes
+
+
+def test_two_admins_deciding_one_record_at_once_land_exactly_one_decision():
+    unit = UnitFactory(name="福州市第一医院")
+    first, second = unit_admin(unit, name="管理员甲"), unit_admin(unit, name="管理员乙")
+    owner = PersonFactory(unit=unit, name="张三")
+    records = [make_record(owner, "research_project", title=f"项目{i}") for i in range(100)]
+    wins = {"approve": 0, "return": 0}
+
+    for record in records:
+        approve, return_ = race(
+            lambda: services.record_decide(actor=first, record=record, decision="approve"),
+            lambda: services.record_decide(actor=second, record=record, decision="return", opinion="请补充材料"),
+        )
+
+        landed = [o for o in (approve, return_) if isinstance(o, Record)]
+        refused = [o for o in (approve, return_) if not isinstance(o, Record)]
+        assert len(landed) == 1 and len(refused) == 1, (approve, return_)
+        assert isinstance(refused[0], services.RecordError) and str(refused[0]) == STALE
+        winner = "approve" if isinstance(approve, Record) else "return"
+        wins[winner] += 1
+        stored = Record.objects.get(pk=record.pk)
+        assert stored.status == (Status.APPROVED if winner == "approve" else Status.RETURNED)
+        decisions = FlowEntry.objects.filter(subject_type="record", subject_id=record.pk,
+                                             action__in=["approve", "return"])
+        assert [(d.action, d.actor_id) for d in decisions] == [
+            (winner, first.pk if winner == "approve" else second.pk)
+        ]
+
+    assert sum(wins.values()) == 100
+    assert counters(unit) == actual_counts(unit)
+    assert counters(unit) == {("research_project", status): n for status, n in
+                              ((Status.APPROVED, wins["approve"]), (Status.RETURNED, wins["return"])) if n}
+
+
+def test_two_recommendations_racing_for_the_last_vacancy_get_it_once():
+    unit = UnitFactory(name="福建省立医院")
+    for i in range(30):
+        PostQuota.objects.create(unit=unit, year=2000 + i, senior=3, senior_taken=2, confirmed_at="2026-01-05T08:00Z")
+
+    for i in range(30):
+        year = 2000 + i
+        outcomes = race(*[lambda: post_quota_take(unit=unit, year=year, level="senior")] * 2)
+
+        taken = [o for o in outcomes if isinstance(o, PostQuota)]
+        refused = [o for o in outcomes if not isinstance(o, PostQuota)]
+        assert len(taken) == 1 and len(refused) == 1, outcomes
+        assert isinstance(refused[0], QuotaError)
+        assert str(refused[0]) == "正高岗位空缺已用完（核准3个，已推荐3人），不能再推荐。"
+        assert PostQuota.objects.get(unit=unit, year=year).senior_taken == 3

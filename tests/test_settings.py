@@ -1,0 +1,116 @@
+"""Production settings: Argon2, the captcha switch refused outside DEBUG, and the 30-minute idle timeout."""
+
+import datetime
+import importlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import time_machine
+
+from accounts.models import AuthEvent
+from tests.factories import PASSWORD, PersonFactory
+from tests.helpers import log_in
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def test_argon2_is_the_first_password_hasher():
+    # tests/conftest.py swaps in a fast hasher, so read the settings module itself.
+    hashers = importlib.import_module("zhicheng.settings").PASSWORD_HASHERS
+
+    assert hashers[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_argon2_is_installed_and_hashes():
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    encoded = Argon2PasswordHasher().encode("Passw0rd2026", Argon2PasswordHasher().salt())
+
+    assert encoded.startswith("argon2$")
+    assert Argon2PasswordHasher().verify("Passw0rd2026", encoded)
+
+
+def load_settings(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "CAPTCHA_DISABLED", "SECRET_KEY"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import zhicheng.settings"],
+        env={**clean, **env}, cwd=BASE_DIR, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_captcha_cannot_be_disabled_in_production():
+    result = load_settings(DEBUG="0", SECRET_KEY="a-production-secret-key-for-this-test", CAPTCHA_DISABLED="1")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "CAPTCHA_DISABLED=1 is refused when DEBUG is off" in result.stderr
+
+
+def test_production_settings_load_with_the_captcha_on():
+    result = load_settings(DEBUG="0", SECRET_KEY="a-production-secret-key-for-this-test", CAPTCHA_DISABLED="0")
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_captcha_may_be_disabled_for_local_browser_runs():
+    assert load_settings(DEBUG="1", CAPTCHA_DISABLED="1").returncode == 0
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = load_settings(DEBUG="0")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Idle timeout: 30 minutes without a request ends the session.
+
+START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def person(regions):
+    return PersonFactory()
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def session(client, person, captcha_off, clock):
+    assert log_in(client, person.id_number, PASSWORD).status_code == 302
+    assert client.get("/").status_code == 200
+    return client
+
+
+def test_idle_session_is_sent_to_login_after_30_minutes(session, clock, person):
+    clock.shift(datetime.timedelta(minutes=30, seconds=1))
+
+    response = session.get("/")
+
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/?timeout=1"
+    assert "_auth_user_id" not in session.session
+    assert AuthEvent.objects.filter(event="idle_timeout", user=person).exists()
+    assert "您已超过30分钟未操作" in session.get(response.url).content.decode()
+
+
+def test_session_idle_for_29_minutes_stays_open(session, clock):
+    clock.shift(datetime.timedelta(minutes=29))
+
+    assert session.get("/").status_code == 200
+
+
+def test_activity_restarts_the_idle_clock(session, clock):
+    clock.shift(datetime.timedelta(minutes=20))
+    assert session.get("/").status_code == 200
+    clock.shift(datetime.timedelta(minutes=20))
+
+    assert session.get("/").status_code == 200
