@@ -20,8 +20,7 @@ demo: install
 	$(DEV_ENV) $(UV) run --no-dev python manage.py seed_demo
 
 run: demo
-	@echo "Serving on http://127.0.0.1:8000  (Ctrl-C to stop)"
-	$(DEV_ENV) $(UV) run --no-dev python manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) scripts/serve.sh $(UV)
 
 # The whole suite on SQLite, then on PostgreSQL; browser tests run with the captcha switched off.
 test: install-test

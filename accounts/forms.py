@@ -240,3 +240,22 @@ class BuiltinUnitForm(forms.ModelForm):
 
     def clean_contact_phone(self):
         return validate_phone(self.cleaned_data["contact_phone"])
+
+
+class ProfileForm(forms.ModelForm):
+    """个人信息: what a person may change themselves (name, ID, gender and birth date are fixed)."""
+
+    class Meta:
+        model = User
+        fields = ["email", "political_status", "series"]
+
+    def __init__(self, *args, **kwargs):
+        from .models import POLITICAL_CHOICES, SERIES_CHOICES
+
+        super().__init__(*args, **kwargs)
+        self.fields["political_status"] = forms.ChoiceField(
+            label="政治面貌", choices=[("", "请选择")] + POLITICAL_CHOICES, required=False)
+        self.fields["series"] = forms.ChoiceField(
+            label="专业技术系列", choices=[("", "请选择")] + SERIES_CHOICES, required=False,
+            help_text="选择“卫生技术”后，个人业绩库显示“行业专用”类别")
+        self.fields["email"].error_messages.update({"required": "请输入邮箱。", "invalid": "请输入有效的邮箱地址。"})

@@ -19,6 +19,12 @@ class UserManager(BaseUserManager):
         return self.create_user(username, password, **extra)
 
 
+SERIES_CHOICES = [
+    (s, s) for s in ("卫生技术", "中小学教师", "高等学校教师", "工程技术", "会计", "经济", "农业技术", "其他")
+]
+POLITICAL_CHOICES = [(s, s) for s in ("中共党员", "中共预备党员", "共青团员", "民主党派", "无党派人士", "群众")]
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A login. A person logs in with their ID number; a unit account with its credit code or built-in name."""
 

@@ -149,3 +149,15 @@ def password_reset(*, user: User, ip=None) -> None:
     transaction.on_commit(
         lambda: _backend().send(phone, f"【职称申报】您的临时密码为{password}，请登录后立即修改。")
     )
+
+
+def profile_update(*, user: User, fields: dict) -> User:
+    """The signed-in person changes their own email, political status or series."""
+    allowed = {"email", "political_status", "series"}
+    if set(fields) - allowed:
+        raise PermissionDenied
+    for name, value in fields.items():
+        setattr(user, name, value)
+    if fields:
+        user.save(update_fields=list(fields))
+    return user

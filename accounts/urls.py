@@ -14,4 +14,5 @@ urlpatterns = [
     path("staff/", views.staff_registrations, name="staff_registrations"),
     path("staff/<int:pk>/", views.staff_registration_detail, name="staff_registration_detail"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("profile/", views.profile, name="profile"),
 ]

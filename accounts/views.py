@@ -156,3 +156,17 @@ def audit_log(request):
 
 def health(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def profile(request):
+    """个人信息: the person's own account data (full ID number: it is their own) and editable fields."""
+    from .forms import ProfileForm
+    from .services import profile_update
+
+    form = ProfileForm(request.POST or None, instance=User.objects.get(pk=request.user.pk))
+    if request.method == "POST" and form.is_valid():
+        profile_update(user=request.user, fields={k: form.cleaned_data[k] for k in form.changed_data})
+        messages.success(request, "个人信息已保存。")
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})

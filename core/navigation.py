@@ -15,6 +15,7 @@ class NavItem:
 
 NAV = [
     NavItem("首页", "core:home", "house", frozenset(Role.values)),
+    NavItem("个人信息", "accounts:profile", "person-vcard", frozenset({Role.APPLICANT})),
     NavItem("个人业绩库", "dossier:home", "journal-bookmark", frozenset({Role.APPLICANT})),
     NavItem("撤回记录", "dossier:withdrawals", "arrow-counterclockwise", frozenset({Role.APPLICANT})),
     NavItem("单位首页", "review:unit_home", "building", frozenset({Role.UNIT_ADMIN})),

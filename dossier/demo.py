@@ -115,7 +115,8 @@ def seed_hospital_queue(hospital, admin, *, first_seq: int = 40) -> int:
             username=id_number,
             defaults=dict(name=name, kind=User.Kind.PERSON, id_number=id_number, gender="F",
                           birth_date=datetime.date(1988 + i % 8, 1 + i, 10 + i), phone=f"1390000{i:04d}",
-                          email=f"staff{i}@example.cn", unit=hospital, registration="approved", political_status="群众"),
+                          email=f"staff{i}@example.cn", unit=hospital, registration="approved", political_status="群众",
+                          series="卫生技术"),
         )
         if created:
             person.set_password("Demo2026")
@@ -136,4 +137,53 @@ def seed_hospital_queue(hospital, admin, *, first_seq: int = 40) -> int:
                                             files=[check_upload(_scan(kind.label), kind.evidence)])
             services.record_submit(actor=person, record=record)
             made += 1
+    return made
+
+
+def seed_health(nurse, admin) -> int:
+    """The nurse's 行业专用 dossier: cases, a topic report with its case list, a literature review."""
+    import datetime
+
+    from . import items
+
+    if Record.objects.filter(owner=nurse, kind__startswith="health_").exists():
+        return 0
+    today = datetime.date.today()
+    made = 0
+    diagnoses = [("社区获得性肺炎", "肺炎 好转"), ("2型糖尿病", "2型糖尿病 血糖控制"), ("急性心肌梗死", "PCI术后"),
+                 ("慢性阻塞性肺疾病急性加重", "COPD 好转"), ("脑梗死", "脑梗死恢复期")]
+    case_kind = catalogue().kind("health_case")
+    for i, (admitted_dx, discharged_dx) in enumerate(diagnoses):
+        admitted = today - datetime.timedelta(days=400 - i * 60)
+        record = services.record_create(owner=nurse, kind=case_kind, data={
+            "inpatient_no": f"0023{i:04d}", "patient": f"患者{'甲乙丙丁戊'[i]}", "admitted_on": admitted.isoformat(),
+            "discharged_on": (admitted + datetime.timedelta(days=9)).isoformat(), "surgery": "无手术",
+            "admission_diagnosis": admitted_dx, "discharge_diagnosis": discharged_dx, "outcome": "好转"})
+        made += 1
+        if i < 3:
+            services.record_submit(actor=nurse, record=record)
+    topic_kind = catalogue().kind("health_topic")
+    topic = services.record_create(owner=nurse, kind=topic_kind, data={
+        "topic_type": "三新专题", "by_template": "是", "name": "经鼻高流量氧疗在呼吸衰竭护理中的应用",
+        "summary": "总结本科室开展经鼻高流量氧疗新技术的护理经验。"})
+    cases = topic_kind.child("cases")
+    rows = []
+    for i in range(12):
+        admitted = today - datetime.timedelta(days=700 - i * 50)
+        rows.append({"inpatient_no": f"0031{i:04d}", "patient": f"病人{i + 1}", "sex": "男" if i % 2 else "女",
+                     "age": 45 + i, "classification": "呼吸衰竭", "admitted_on": admitted.isoformat(),
+                     "discharged_on": (admitted + datetime.timedelta(days=12)).isoformat(),
+                     "admission_diagnosis": "Ⅰ型呼吸衰竭", "discharge_diagnosis": "呼吸衰竭 好转", "remarks": ""})
+    items.items_import(actor=nurse, record=topic, child=cases, rows=rows)
+    services.record_submit(actor=nurse, record=topic)
+    made += 1
+    review_kind = catalogue().kind("health_review")
+    review = services.record_create(owner=nurse, kind=review_kind, data={"name": "重症患者早期活动护理研究进展"})
+    references = review_kind.child("references")
+    for i in range(22):
+        year = today.year - (i % 6)
+        items.item_add(actor=nurse, record=review, child=references,
+                       data={"year": year, "title": f"重症患者早期活动相关研究文献（{i + 1}）"},
+                       attachment=check_upload(_scan(f"参考文献{i + 1}"), references.item_attachment))
+    made += 1
     return made

@@ -194,7 +194,14 @@ def _act(request, pk, action):
         action(record)
     except (services.RecordError, PermissionDenied) as error:
         messages.error(request, str(error) or "没有操作权限。")
-    return redirect(request.POST.get("next") or reverse("dossier:list", kwargs={"kind_key": kind.key}))
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    # Back to the page the action was sent from, never to another site (an open redirect otherwise).
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        back = reverse("dossier:list", kwargs={"kind_key": kind.key})
+    return redirect(back)
 
 
 @login_required

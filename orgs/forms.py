@@ -33,6 +33,9 @@ class UnitInfoForm(forms.ModelForm):
         for field in self.fields.values():
             field.error_messages["required"] = f"请填写{field.label}。"
             field.error_messages["invalid"] = f"{field.label}格式不正确。"
+            # Django's own wording ("确保该变量包含不超过 11 字符") speaks of a variable, not of the field.
+            field.error_messages["max_length"] = f"{field.label}不能超过%(limit_value)d个字。"
+        self.fields["contact_phone"].error_messages["max_length"] = "请输入11位手机号码。"
 
     def clean_contact_phone(self):
         return validate_phone(self.cleaned_data["contact_phone"])

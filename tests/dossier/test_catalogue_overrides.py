@@ -1,5 +1,7 @@
 """A province adjusts the catalogue with TOML override files (docs/catalogue.md), without touching code."""
 
+import re
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -149,7 +151,8 @@ def test_evidence_rules_are_adjusted_per_kind(client, owner, catalogue_override)
         evidence = { required = false, max_count = 1 }
     """)
     honour = catalogue().kind("honour")
-    assert (honour.evidence.required, honour.evidence.max_count, honour.evidence.types) == (False, 1, ("jpg", "jpeg", "png", "pdf"))
+    assert (honour.evidence.required, honour.evidence.max_count) == (False, 1)
+    assert honour.evidence.types == ("jpg", "jpeg", "png", "pdf")  # the rest still from [evidence]
     login(client, owner)
     response = client.post("/dossier/k/honour/new/", {**valid_data(honour), "action": "submit"})
     assert response.status_code == 302
@@ -192,5 +195,5 @@ def test_evidence_rules_are_adjusted_per_kind(client, owner, catalogue_override)
      """, "duplicate field keys"),
 ])
 def test_a_malformed_override_stops_the_start(catalogue_override, override, complaint):
-    with pytest.raises(ImproperlyConfigured, match=complaint.replace("[", r"\[").replace("]", r"\]").replace("(", r"\(")):
+    with pytest.raises(ImproperlyConfigured, match=re.escape(complaint)):
         catalogue_override(override)

@@ -16,7 +16,8 @@ from .support import input_value, login, make_record, png_bytes, png_upload, val
 pytestmark = pytest.mark.django_db
 
 ELF = Path("/bin/true").read_bytes()
-MZ = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00\xb8" + b"\x00" * 200 + b"This program cannot be run in DOS mode"
+MZ = (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00\xb8" + b"\x00" * 200
+      + b"This program cannot be run in DOS mode")
 HTML = b"<!DOCTYPE html><html><head><title>x</title></head><body><script>alert(document.cookie)</script></body></html>"
 
 
@@ -81,7 +82,8 @@ def test_a_file_one_byte_over_the_limit_is_refused_and_one_at_the_limit_kept(cli
                            {**post, "action": "save", "evidence": png_upload("大图.png", at_limit + b"\x00")})
     _assert_refused_and_kept(response, kind, post, "文件“大图.png”超过0.01MB，请压缩后再上传。")
 
-    response = client.post("/dossier/k/honour/new/", {**post, "action": "save", "evidence": png_upload("大图.png", at_limit)})
+    response = client.post("/dossier/k/honour/new/",
+                           {**post, "action": "save", "evidence": png_upload("大图.png", at_limit)})
     assert response.status_code == 302
     assert Evidence.objects.get().size == limit
 

@@ -6,7 +6,17 @@ from dossier.catalogue import catalogue
 from dossier.models import Evidence, Record, Status
 from review.models import FlowEntry
 
-from .support import SPEC_KIND_KEYS, generic_kind_keys, login, page_messages, png_upload, row_ids, stored, valid_data, valid_values
+from .support import (
+    SPEC_KIND_KEYS,
+    generic_kind_keys,
+    login,
+    page_messages,
+    png_upload,
+    row_ids,
+    stored,
+    valid_data,
+    valid_values,
+)
 
 pytestmark = pytest.mark.django_db
 

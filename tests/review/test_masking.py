@@ -28,7 +28,7 @@ def person(unit_a):
 
 @pytest.fixture
 def records(person, admin_a):
-    made = {kind.key: make_record(person, kind.key) for kind in catalogue().kinds()}
+    made = {kind.key: make_record(person, kind.key, any_kind=True) for kind in catalogue().kinds()}
     approved = make_record(person, "paper", status=Status.APPROVED, admin=admin_a, title="待撤回的论文")
     withdrawal_request(actor=person, record=approved, reason="需要修改")
     return made
@@ -38,7 +38,6 @@ def _employer_lists(kind_keys) -> dict[str, str]:
     pages = {
         "人员注册审核": reverse("accounts:staff_registrations"),
         "任务中心": reverse("review:tasks"),
-        "单位首页": reverse("review:unit_home"),
         "撤回申请": reverse("review:withdrawals") + "?state=all",
     }
     for key in kind_keys:

@@ -12,7 +12,7 @@ from accounts.models import Role, User
 from accounts.roles import role_grant
 from core.demo_ids import make_credit_code, make_id_number
 from orgs.models import Region, Unit
-from dossier.demo import seed_dossiers, seed_hospital_queue
+from dossier.demo import seed_dossiers, seed_health, seed_hospital_queue
 from orgs.services import regions_load
 
 DEMO_PASSWORD = "Demo2026"
@@ -44,6 +44,8 @@ PEOPLE = [
     ("expert", "周红", "hospital", datetime.date(1970, 6, 30), "F", "13800000009", "approved",
      [(Role.EXPERT, "bureau")]),
 ]
+
+SERIES = {"teacher": "中小学教师", "engineer": "工程技术"}
 
 LABELS = {
     "nurse": "申报人（护士）", "teacher": "申报人（中学教师）", "engineer": "申报人（工程师）",
@@ -101,7 +103,7 @@ class Command(BaseCommand):
                 defaults=dict(
                     name=name, kind=User.Kind.PERSON, id_number=id_number, gender=gender, birth_date=birth,
                     phone=phone, email=f"{key}@example.cn", unit=unit, registration=registration,
-                    political_status="群众",
+                    political_status="群众", series=SERIES.get(key, "卫生技术" if unit_key == "hospital" else ""),
                 ),
             )
             if created:
@@ -116,6 +118,7 @@ class Command(BaseCommand):
             rows.append((f"{LABELS[key]}：{name}（{unit.name}）", id_number))
         made = seed_dossiers(people, unit_accounts)
         made += seed_hospital_queue(units["hospital"], unit_accounts[units["hospital"].pk])
+        made += seed_health(people["nurse"], unit_accounts[units["hospital"].pk])
         self._news_and_quota(units)
         if made:
             self.stdout.write(f"demo dossier records: {made}")
