@@ -102,7 +102,8 @@ class RecordFormBase(forms.Form):
                 cleaned[spec.key] = self.unit_name
             value = cleaned.get(spec.key)
             if not spec.visible(raw):
-                cleaned[spec.key] = None  # a hidden conditional field keeps no value
+                cleaned[spec.key] = None  # a hidden conditional field keeps no value, and no error
+                self._errors.pop(spec.key, None)
                 continue
             empty = value in (None, "", []) or (spec.type == "bool" and value is None)
             if spec.required and empty and spec.key not in self.errors:

@@ -73,14 +73,15 @@ def import_start(*, actor, kind: KindSpec, upload, record: Record | None = None,
 def validate_import(job_id: int) -> None:
     job = ImportJob.objects.get(pk=job_id)
     kind, child = _target(job)
-    with job.file.open("rb") as fh:
-        fh.name = job.file_name
-        fh.size = job.file.size
-        try:
-            parsed = read_rows(fh, import_columns(kind, child))
-        except ExcelError as error:
-            ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.INVALID, message=str(error))
-            return
+    # A copy under the uploaded name: FieldFile.open() returns the field file itself, so renaming it would point
+    # the job at a file that does not exist (and save that name).
+    with job.file.open("rb") as stored:
+        upload = ContentFile(stored.read(), name=job.file_name)
+    try:
+        parsed = read_rows(upload, import_columns(kind, child))
+    except ExcelError as error:
+        ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.INVALID, message=str(error))
+        return
     _validate(job, parsed)
 
 
@@ -142,7 +143,7 @@ def commit_import(job_id: int) -> None:
 
 def _commit(job_id: int) -> None:
     from .items import ItemError, items_import
-    from .services import records_import_rows
+    from .services import RecordError, records_import_rows
 
     job = ImportJob.objects.select_related("owner", "record").get(pk=job_id)
     kind, child = _target(job)
@@ -152,7 +153,7 @@ def _commit(job_id: int) -> None:
         else:
             records_import_rows(owner=job.owner, kind=kind, rows=job.rows,
                                 progress=lambda n: ImportJob.objects.filter(pk=job.pk).update(processed=n))
-    except (ItemError, ExcelError) as error:
+    except (ItemError, RecordError, ExcelError) as error:  # refused as a whole: nothing was written
         ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED, message=str(error))
         return
     ImportJob.objects.filter(pk=job.pk).update(

@@ -67,6 +67,11 @@ def post_quota_save(*, actor, unit: Unit, year: int, vacancies: dict, attachment
         quota = PostQuota.objects.select_for_update().get(pk=quota.pk, unit=unit)
         if quota.confirmed:
             raise QuotaError("岗位核准信息确认后不能修改。")
+        if year != quota.year:
+            # The form offers the year as editable: take it, unless that year already has its own quota.
+            if PostQuota.objects.filter(unit=unit, year=year).exists():
+                raise QuotaError(f"{year}年度的岗位核准信息已存在。")
+            quota.year = year
     for key in LEVEL_KEYS:
         setattr(quota, key, vacancies.get(key))
     if attachment is not None:

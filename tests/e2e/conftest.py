@@ -148,3 +148,47 @@ def pick_region(page):
             page.get_by_label("区县", exact=True).select_option(label=district)
 
     return pick
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The employer portal's journeys (tests/e2e/test_employer_*.py): one hospital with its admin and a member of
+# staff, uploads in a throw-away folder, the base catalogue.
+
+
+@pytest.fixture
+def hospital(e2e_data, settings, tmp_path):
+    """福州市第一医院 with its 单位管理员 (黄主任) and an approved member of staff (林晓医生)."""
+    from types import SimpleNamespace
+
+    from dossier.catalogue import reset
+    from tests.factories import PersonFactory, UnitFactory, unit_admin
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.DOSSIER_CATALOGUE_OVERRIDES = []
+    reset()
+    unit = UnitFactory(name="福州市第一医院")
+    yield SimpleNamespace(unit=unit, admin=unit_admin(unit, name="黄主任"), doctor=PersonFactory(unit=unit, name="林晓"))
+    reset()
+
+
+@pytest.fixture
+def accept_dialogs(page):
+    """Answer 确定 to the confirm() dialogs (撤回, 终止, 删除) as a user who means it would."""
+    page.on("dialog", lambda dialog: dialog.accept())
+
+
+@pytest.fixture
+def open_record_drawer(page):
+    """查看 on the row of `title`: the right-hand drawer opens on 详情; tab="流程" switches to the flow."""
+    from playwright.sync_api import expect
+
+    def open_(title: str, tab: str = "详情"):
+        page.locator("tr", has_text=title).get_by_role("button", name="查看").click()
+        drawer = page.locator("#record-drawer")
+        expect(drawer).to_be_visible()
+        expect(drawer).to_contain_text(title)
+        if tab != "详情":
+            drawer.get_by_role("tab", name=tab).click()
+        return drawer
+
+    return open_

@@ -68,16 +68,18 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
 
 def make_record(owner: User, kind_key: str = "research_project", *, status: str = Status.PENDING,
                 admin: User | None = None, title: str | None = None, evidence: bool = True,
-                opinion: str = "审核意见", any_kind: bool = False) -> Record:
+                opinion: str = "审核意见", any_kind: bool = False, data: dict | None = None) -> Record:
     """A record of `owner` created, submitted and decided through dossier.services (as the pages do).
 
     any_kind=True skips what the applicant must complete before submitting (child lists such as 病案, named
     attachment slots — tests/dossier covers those) so that a pending record of every type can be made from
-    its field declarations alone; the transition, flow and counters are still the real ones."""
+    its field declarations alone; the transition, flow and counters are still the real ones. `data` overrides
+    the generated field values."""
     kind = catalogue().kind(kind_key)
     title = title or f"{kind.label}{next(_serial)}号"
     files = [check_upload(upload("佐证.png", png_bytes(), "image/png"), kind.evidence)] if evidence else []
-    record = services.record_create(owner=owner, kind=kind, data=field_values(kind, title), files=files)
+    values = {**field_values(kind, title), **(data or {})}
+    record = services.record_create(owner=owner, kind=kind, data=values, files=files)
     if status == Status.DRAFT:
         return record
     if any_kind:

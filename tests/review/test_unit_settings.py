@@ -130,3 +130,11 @@ def test_two_admins_of_a_unit_both_manage_its_settings(client, unit_a, admin_a):
     for admin, address in ((admin_a, "地址一"), (second, "地址二")):
         login(client, admin).post(EDIT, _complete(address=address))
         assert Unit.objects.get(pk=unit_a.pk).address == address
+
+
+def test_a_value_too_long_is_refused_in_the_fields_own_words(client, unit_a, admin_a):
+    login(client, admin_a)
+
+    response = client.post(EDIT, _complete(industry_code="Q" * 21))
+
+    assert response.context["form"].errors["industry_code"] == ["行业代码不能超过20个字。"]
