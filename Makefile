@@ -39,6 +39,18 @@ test-postgres:
 	$(DEV_ENV) DATABASE_URL=$(PG_URL) $(UV) run pytest -q -p no:cacheprovider --ignore=tests/e2e --junitxml=$(REPORTS)/postgres.xml
 	$(DEV_ENV) DATABASE_URL=$(PG_URL) CAPTCHA_DISABLED=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(UV) run pytest -q -p no:cacheprovider tests/e2e --junitxml=$(REPORTS)/postgres-e2e.xml
 
+# Throughput of the applicant's list page against a floor view (README › Benchmarks). The data is generated
+# once and kept under var/bench (SQLite) or in zc_bench (PostgreSQL): `make bench SCALE=10`,
+# `make bench BENCH_DB=postgres`, or a URL given as `make bench DATABASE_URL=postgres://…/zc_bench`.
+SCALE ?= 1
+BENCH_DB ?= sqlite
+BENCH_DATABASE = $(if $(filter command line,$(origin DATABASE_URL)),$(DATABASE_URL),$(BENCH_DB))
+bench:
+	scripts/apt-deps.sh --runtime
+	$(UV) sync --frozen
+	@case "$(BENCH_DATABASE)" in sqlite*) ;; *) scripts/ensure-postgres.sh ;; esac
+	$(UV) run python -m bench --scale $(SCALE) --db "$(BENCH_DATABASE)" $(BENCH_ARGS)
+
 check: install-test
 	$(DEV_ENV) $(UV) run python manage.py check
 	DEBUG=0 SECRET_KEY=check-deploy-$$RANDOM$$RANDOM$$RANDOM$$RANDOM-not-a-real-key-0123456789abcdef ALLOWED_HOSTS=zhicheng.example.cn $(UV) run python manage.py check --deploy --fail-level WARNING

@@ -1,3 +1,8 @@
+import functools
+
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
+
 from accounts.roles import role_names
 
 from .navigation import nav_for
@@ -12,16 +17,24 @@ def navigation(request):
     if user.must_change_password:
         # ForcePasswordChangeMiddleware closes every other page; do not offer links that bounce back.
         items = [item for item in items if item.url_name == "accounts:password_change"]
-    return {"nav_items": items, "user_roles": roles, "nav_active_url": _active_url(request.path, items)}
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    links = [(item, _url(item.url_name, get_script_prefix(), urlconf)) for item in items]
+    return {
+        "nav_items": items, "nav_links": links, "user_roles": roles,
+        "nav_active_url": _active_url(request.path, links),
+    }
 
 
-def _active_url(path: str, items) -> str:
+@functools.lru_cache(maxsize=256)
+def _url(url_name: str, _prefix: str, _urlconf: str) -> str:
+    """An entry's URL, reversed once per URL prefix and URLconf rather than twice on every page."""
+    return reverse(url_name)
+
+
+def _active_url(path: str, links) -> str:
     """The menu entry for this page: the longest entry URL that the path starts with ("/" only for itself)."""
-    from django.urls import reverse
-
     best = ""
-    for item in items:
-        url = reverse(item.url_name)
+    for _item, url in links:
         if (path == url or (url != "/" and path.startswith(url))) and len(url) > len(best):
             best = url
     return best

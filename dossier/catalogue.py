@@ -43,6 +43,7 @@ class FieldSpec:
     column_label: str | None = None
     excel_text: bool = False  # a text column in Excel templates (keeps leading zeros of 住院号, ID numbers)
     not_future: bool = False  # a date that cannot be after today
+    pattern: str | None = None  # a named format from dossier.forms.PATTERNS (journal_number, patent_number, digits)
 
     def visible(self, data: dict) -> bool:
         """Whether this field applies, given the other values (conditional fields)."""
@@ -58,6 +59,8 @@ class FieldSpec:
                 return False
         if "not_equals" in self.show_if and value == self.show_if["not_equals"]:
             return False
+        if "in" in self.show_if and value not in self.show_if["in"]:
+            return False
         return True
 
 
@@ -66,6 +69,14 @@ class ColumnSpec:
     label: str
     fields: tuple[str, ...]
     format: str = "value"  # value | period | rank | join | attribute | count
+    nowrap: bool = False  # short values (dates, numbers, choices, codes, names) that read badly when broken
+
+
+NOWRAP_TYPES = {"date", "year", "int", "decimal", "choice", "bool"}
+
+
+def _nowrap(spec: FieldSpec) -> bool:
+    return spec.type in NOWRAP_TYPES or (spec.type == "text" and (spec.max_length or 200) <= 30)
 
 
 @dataclass(frozen=True)
@@ -221,8 +232,12 @@ def _merge(base: dict, override: dict) -> dict:
         field_patches = patch.pop("field_overrides", {})
         add_fields = patch.pop("add_fields", [])
         remove_fields = set(patch.pop("remove_fields", []))
+        child_patches = patch.pop("children", {})
         kind = kinds.setdefault(key, {})
         kind.update(patch)
+        # A child list is patched key by key (min_count = 3 keeps its label, fields and other thresholds).
+        for child_key, child_patch in child_patches.items():
+            kind.setdefault("children", {}).setdefault(child_key, {}).update(child_patch)
         fields = [f for f in kind.get("fields", []) if f["key"] not in remove_fields]
         for f in fields:
             fpatch = dict(field_patches.get(f["key"], {}))
@@ -337,11 +352,13 @@ def _build(raw: dict) -> Catalogue:
             elif isinstance(c, str):
                 if c not in by_key:
                     raise ImproperlyConfigured(f"{where}: column {c!r} is not a field")
-                columns.append(ColumnSpec(label=by_key[c].column_label or by_key[c].label, fields=(c,)))
+                columns.append(ColumnSpec(label=by_key[c].column_label or by_key[c].label, fields=(c,),
+                                          nowrap=_nowrap(by_key[c])))
             else:
                 if c.get("format") not in COLUMN_FORMATS or any(k not in by_key for k in c["fields"]):
                     raise ImproperlyConfigured(f"{where}: bad column {c!r}")
-                columns.append(ColumnSpec(label=c["label"], fields=tuple(c["fields"]), format=c["format"]))
+                columns.append(ColumnSpec(label=c["label"], fields=tuple(c["fields"]), format=c["format"],
+                                          nowrap=c["format"] == "rank"))
         search = tuple(spec.get("search", []))
         title = spec.get("title") or (keys[0] if keys else "")
         if any(s not in by_key for s in search) or title not in by_key:

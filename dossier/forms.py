@@ -2,6 +2,7 @@
 
 import datetime
 import decimal
+import re
 
 from django import forms
 
@@ -60,15 +61,28 @@ _MESSAGES = {
 }
 
 
+# Named formats a field may declare (`pattern = "..."`), with the message shown when a value does not match.
+PATTERNS = {
+    "journal_number": (
+        re.compile(r"^(ISSN\s?\d{4}-\d{3}[\dX]|CN\s?\d{2}-\d{4}/[A-Z0-9]{1,4}|ISBN[\s:]?[\d-]{10,17}X?)$", re.I),
+        "期刊号格式应为 ISSN xxxx-xxxx、CN xx-xxxx/xx 或 ISBN。",
+    ),
+    "patent_number": (re.compile(r"^ZL\s?\d{8,12}\.?[\dX]$", re.I), "专利号格式应为 ZL 加数字，如 ZL202310123456.7。"),
+    "digits": (re.compile(r"^\d+$"), "只能填写数字。"),
+}
+
+
 class RecordFormBase(forms.Form):
     """A form generated from field declarations: a record's fields, or a child list's (病案, 参考文献)."""
 
     specs: tuple[FieldSpec, ...]
     kind: KindSpec | None = None
 
-    def __init__(self, *args, unit_name: str = "", **kwargs):
+    def __init__(self, *args, unit_name: str = "", partial: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.unit_name = unit_name
+        # partial: 保存 at any time (application sections); what is required is checked at submission instead.
+        self.partial = partial
         for spec in self.specs:
             field = self.fields[spec.key]
             for code, text in _MESSAGES.items():
@@ -76,7 +90,9 @@ class RecordFormBase(forms.Form):
                 # "查重率(%)" must have its "%" doubled there.
                 label = spec.label if code == "invalid" else spec.label.replace("%", "%%")
                 field.error_messages[code] = text.format(label=label, n=spec.max_length or "")
-            if spec.required and not spec.show_if and not (spec.fill and self.unit_name):
+            if spec.required and partial:
+                field.widget.attrs["zc_required"] = "1"
+            elif spec.required and not spec.show_if and not (spec.fill and self.unit_name):
                 field.required = True
                 field.error_messages["required"] = (
                     f"请选择{spec.label}。" if spec.type in ("choice", "multichoice") else f"请填写{spec.label}。"
@@ -88,6 +104,8 @@ class RecordFormBase(forms.Form):
             # Conditional fields tell the page which field controls them (static/js/dossier.js).
             if spec.show_if:
                 field.widget.attrs["data-show-if"] = spec.show_if["field"]
+                if "in" in spec.show_if:
+                    field.widget.attrs["data-show-in"] = "|".join(spec.show_if["in"])
                 for key in ("equals", "not_equals", "filled"):
                     if key in spec.show_if:
                         field.widget.attrs[f"data-show-{key.replace('_', '-')}"] = str(spec.show_if[key]).lower() if isinstance(spec.show_if[key], bool) else spec.show_if[key]
@@ -106,8 +124,10 @@ class RecordFormBase(forms.Form):
                 self._errors.pop(spec.key, None)
                 continue
             empty = value in (None, "", []) or (spec.type == "bool" and value is None)
-            if spec.required and empty and spec.key not in self.errors:
+            if spec.required and empty and spec.key not in self.errors and not self.partial:
                 self.add_error(spec.key, f"请填写{spec.label}。" if spec.type not in ("choice", "multichoice") else f"请选择{spec.label}。")
+            if spec.pattern and value and not PATTERNS[spec.pattern][0].match(str(value).strip()):
+                self.add_error(spec.key, f"{spec.label}：{PATTERNS[spec.pattern][1]}")
             if spec.not_future and isinstance(value, datetime.date) and value > today:
                 self.add_error(spec.key, f"{spec.label}不能晚于今天。")
             if spec.not_before and value and cleaned.get(spec.not_before) and value < cleaned[spec.not_before]:

@@ -17,6 +17,7 @@ from .catalogue import catalogue
 from .display import child_tables, detail_rows, row_cells
 from .evidence import check_uploads
 from .forms import record_form
+from .menu import menu_html
 from .models import Status, Withdrawal
 
 STATUS_TABS = [("", "全部"), (Status.PENDING, "审核中"), (Status.APPROVED, "审核通过"), (Status.RETURNED, "退回")]
@@ -33,13 +34,10 @@ def _kind_or_404(key: str):
         raise Http404 from None
 
 
-def _menu(counts, user):
-    """The left menu: categories with each type's (total/approved); series-limited categories (行业专用)
-    only for applicants of those series."""
-    return [
-        (label, [(kind, counts.get(kind.key)) for kind in kinds])
-        for _key, label, kinds in catalogue().by_category_for(getattr(user, "series", ""))
-    ]
+def _menu(counts, user, kind=None):
+    """The left menu: categories with each type's (total/approved), `kind` active; series-limited categories
+    (行业专用) only for applicants of those series."""
+    return menu_html(counts, series=getattr(user, "series", ""), active=kind.key if kind else "")
 
 
 @login_required
@@ -81,7 +79,7 @@ def kind_list(request, kind_key):
     tabs = [(value, label, mine.by_status.get(value, 0) if value else mine.total) for value, label in STATUS_TABS]
     return render(request, "dossier/list.html", {
         "kind": kind, "rows": rows, "page": page, "tabs": tabs, "status": status, "q": q,
-        "menu": _menu(counts, request.user), "withdrawable": catalogue().withdrawable(kind),
+        "menu": _menu(counts, request.user, kind), "withdrawable": catalogue().withdrawable(kind),
     })
 
 
@@ -153,7 +151,7 @@ def _form_page(request, kind, record=None):
     return render(request, "dossier/form.html", {
         "kind": kind, "form": form, "record": record, "slots": slots, "children": children,
         "upload_errors": [e for errors in slot_errors.values() for e in errors],
-        "evidence": existing, "menu": _menu(counts, user),
+        "evidence": existing, "menu": _menu(counts, user, kind),
     })
 
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.excel import ExcelError
@@ -108,6 +109,9 @@ def item_action(request, pk, child_key, item_pk, action):
             messages.success(request, f"已删除一条{child.label}。")
         else:
             items.item_move(actor=request.user, item=item, child=child, up=action == "up")
+            # Back to the moved row, not to the top of a long list.
+            back = reverse("dossier:items", kwargs={"pk": record.pk, "child_key": child.key})
+            return redirect(f"{back}#item-{item.pk}")
     except items.ItemError as error:
         messages.error(request, str(error))
     return redirect("dossier:items", pk=record.pk, child_key=child.key)
@@ -216,7 +220,8 @@ def batch_submit(request, kind_key):
         return redirect("dossier:list", kind_key=kind.key)
     done, skipped = services.records_submit_batch(actor=request.user, records=records)
     if skipped:
-        messages.warning(request, f"已提交 {done} 条；未提交 {len(skipped)} 条：" + "；".join(skipped[:10]))
+        reasons = "；".join(reason.rstrip("。") for reason in skipped[:10])  # each reason ends with 。
+        messages.warning(request, f"已提交 {done} 条；未提交 {len(skipped)} 条：{reasons}。")
     else:
         messages.success(request, f"已批量提交 {done} 条{kind.label}，等待单位审核。")
     return redirect("dossier:list", kind_key=kind.key)

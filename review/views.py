@@ -83,9 +83,13 @@ def records(request, kind_key):
     rows = [(record, row_cells(kind, record, child_counts)) for record in page.rows]
     tabs = [(value, label, mine.by_status.get(value, 0) if value else mine.total) for value, label in TABS]
     total = (mine.by_status.get(status, 0) if status else mine.total) if not q else None
+    # Keyset pages have no number of their own: the links carry it (p) so that 序号 continues across pages.
+    number = request.GET.get("p", "")
+    number = int(number) if number.isascii() and number.isdigit() and int(number) > 0 and page.has_prev else 1
     return render(request, "review/records.html", {
         "kind": kind, "rows": rows, "page": page, "tabs": tabs, "status": status, "q": q,
-        "menu": _menu(counts), "total": total,
+        "menu": _menu(counts), "total": total, "number": number,
+        "first_index": (number - 1) * catalogue().page_size + 1,
     })
 
 

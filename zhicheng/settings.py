@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "accounts",
     "review",
     "dossier",
+    "applications",
 ]
 
 # Shared token of the continuing-education platform for POST /api/ce/feed (empty: the endpoint refuses).

@@ -11,6 +11,7 @@ urlpatterns = [
     path("units/", include("orgs.urls")),
     path("dossier/", include("dossier.urls")),
     path("unit/", include("review.urls")),
+    path("apply/", include("applications.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", health),

@@ -15,6 +15,12 @@ def mask_tel(value):
     return mask_phone(value)
 
 
+@register.filter
+def at(sequence, index):
+    """sequence[index], for walking two parallel lists in a template (a row's cells and the type's columns)."""
+    return sequence[index]
+
+
 @register.simple_tag
 def bs_widget(field, **attrs):
     """Render a bound field's widget with Bootstrap classes and `is-invalid` when it has errors.

@@ -55,6 +55,7 @@
           ok = ok && (typeof value === "boolean" ? String(value) === expected : value === expected);
         }
         if (input.dataset.showNotEquals !== undefined) ok = ok && value !== input.dataset.showNotEquals;
+        if (input.dataset.showIn !== undefined) ok = ok && input.dataset.showIn.split("|").includes(value);
         wrapper.hidden = !ok;
       };
       control.addEventListener("change", update);

@@ -145,9 +145,20 @@ def test_a_kind_declared_not_withdrawable_refuses_the_request(owner, admin, cata
     assert not Withdrawal.objects.exists()
 
 
-def test_no_record_is_cited_while_no_applications_app_is_installed(owner, admin):
-    from django.apps import apps
+def test_a_record_is_cited_only_by_a_filed_application(owner, admin):
+    import datetime
 
-    assert not apps.is_installed("applications")
+    from applications.models import Application, Citation, Committee, Plan
+
     record = make_record(owner, "honour", status=Status.APPROVED, admin=admin)
     assert record_is_cited(record) is False
+    committee = Committee.objects.create(name="评委会", series="卫生技术", levels=["副高"], bureau=owner.unit)
+    plan = Plan.objects.create(year=2026, name="计划", committee=committee, levels=["副高"], series=["卫生技术"],
+                               opens_on=datetime.date(2026, 1, 1), closes_on=datetime.date(2026, 12, 31))
+    application = Application.objects.create(applicant=owner, plan=plan, unit=owner.unit, series="卫生技术", level="副高")
+    Citation.objects.create(application=application, record=record, section="awards", row_id="r1")
+    assert record_is_cited(record) is False  # a draft application does not hold the record
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.SUBMITTED)
+    assert record_is_cited(record) is True
+    with pytest.raises(services.RecordError, match="已被职称申报引用"):
+        services.withdrawal_request(actor=owner, record=record)

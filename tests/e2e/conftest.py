@@ -189,6 +189,38 @@ def open_record_drawer(page):
         expect(drawer).to_contain_text(title)
         if tab != "详情":
             drawer.get_by_role("tab", name=tab).click()
+        # Bootstrap fades the pane in: wait until it is fully shown, or a screenshot catches it blank.
+        page.wait_for_function(
+            """() => { const p = document.querySelector("#record-drawer .tab-pane.active");
+                       return p && p.classList.contains("show") && getComputedStyle(p).opacity === "1"; }"""
+        )
         return drawer
 
     return open_
+
+
+@pytest.fixture
+def screen_shot(page, request):
+    """Like `shot`, but only what is on the screen: for the drawer, which a full-page picture cuts at the
+    first screen's height."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    test_name = re.sub(r"[^\w.-]+", "_", request.node.name)
+
+    def take(step: str) -> Path:
+        path = SCREENSHOTS / f"{test_name}-{step}.png"
+        page.screenshot(path=str(path))
+        return path
+
+    return take
+
+
+@pytest.fixture
+def tmp_media(settings, tmp_path):
+    """Uploads and imported files of a journey go to a throw-away folder; the journey sees the base catalogue."""
+    from dossier.catalogue import reset
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.DOSSIER_CATALOGUE_OVERRIDES = []
+    reset()
+    yield tmp_path
+    reset()

@@ -7,14 +7,14 @@ import re
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
-from tests.review.support import png_bytes
+from tests.review.support import document_scan
 
 PROJECT = "福建省自然科学基金：基层高血压综合管理研究"
 OPINION = "材料真实完整，同意通过。"
 
 
 def test_a_submitted_research_project_is_approved_by_the_unit_and_the_applicant_reads_the_opinion(
-    page, shot, log_in, log_out, hospital, open_record_drawer
+    page, shot, screen_shot, log_in, log_out, hospital, open_record_drawer
 ):
     # The doctor enters the project in 个人业绩库 and submits it with a scan of the contract.
     log_in(hospital.doctor.id_number, PASSWORD)
@@ -32,7 +32,7 @@ def test_a_submitted_research_project_is_approved_by_the_unit_and_the_applicant_
     page.get_by_label("本人排名", exact=True).fill("1")
     page.get_by_label("参与人数", exact=True).fill("7")
     page.get_by_label("佐证材料", exact=True).set_input_files(
-        {"name": "项目合同书.png", "mimeType": "image/png", "buffer": png_bytes((600, 400), (235, 240, 248))}
+        {"name": "项目合同书.png", "mimeType": "image/png", "buffer": document_scan()}
     )
     shot("01-applicant-form")
     page.get_by_role("button", name="提交").click()
@@ -81,4 +81,4 @@ def test_a_submitted_research_project_is_approved_by_the_unit_and_the_applicant_
     step = drawer.locator(".zc-flow-step", has_text="通过")
     expect(step).to_contain_text("黄主任（单位管理员）")
     expect(step).to_contain_text(f"意见：{OPINION}")
-    shot("06-applicant-flow")
+    screen_shot("06-applicant-flow")

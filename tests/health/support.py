@@ -234,6 +234,12 @@ def commit(client, job) -> object:
     return client.post(reverse("dossier:import_commit", kwargs={"job_pk": job.pk}), follow=True)
 
 
+def cell_texts(row_html: str) -> list[str]:
+    """The text of each <td> of one table row, whitespace collapsed."""
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row_html, re.S)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).strip() for cell in cells]
+
+
 def allowed_rows(response) -> int:
     """How many preview rows say 允许导入."""
     return len(re.findall(r">允许导入</td>", response.content.decode()))

@@ -144,7 +144,8 @@ def test_the_review_page_shows_applicant_id_gender_date_fields_and_attachments(c
     html = client.get(_review(record.pk)).content.decode()
 
     evidence = record.evidence.get()
-    for text in (owner_a.name, owner_a.id_number, owner_a.get_gender_display(), timezone.localtime(record.submitted_at).strftime("%Y-%m-%d %H:%M"),
+    submitted = timezone.localtime(record.submitted_at).strftime("%Y-%m-%d %H:%M")
+    for text in (owner_a.name, owner_a.id_number, owner_a.get_gender_display(), submitted,
                  "海峡西岸心血管疾病防治研究", "项目级别", "佐证.png", f"({filesizeformat(evidence.size)})",
                  reverse("dossier:evidence", args=[evidence.pk]), ">通过</button>", ">退回</button>", ">终止</button>"):
         assert text in html, text

@@ -55,7 +55,8 @@ def test_completing_the_unit_information_saves_every_field(client, unit_a, admin
     assert page_messages(client.get(INFO)) == ["单位信息已保存。"]
     unit_a.refresh_from_db()
     assert (unit_a.legal_rep_name, unit_a.address, unit_a.industry_code) == ("陈建国", "福州市鼓楼区杨桥东路18号", "Q8411")
-    assert (unit_a.licence_issued_on, unit_a.licence_valid_until) == (datetime.date(2019, 6, 1), datetime.date(2029, 5, 31))
+    assert unit_a.licence_issued_on == datetime.date(2019, 6, 1)
+    assert unit_a.licence_valid_until == datetime.date(2029, 5, 31)
     assert unit_a.approved_by == "福州市机构编制委员会办公室"
 
 

@@ -12,6 +12,7 @@ from accounts.models import Role, User
 from accounts.roles import role_grant
 from core.demo_ids import make_credit_code, make_id_number
 from orgs.models import Region, Unit
+from applications.demo import seed_plans
 from dossier.demo import seed_dossiers, seed_health, seed_hospital_queue
 from orgs.services import regions_load
 
@@ -120,6 +121,7 @@ class Command(BaseCommand):
         made += seed_hospital_queue(units["hospital"], unit_accounts[units["hospital"].pk])
         made += seed_health(people["nurse"], unit_accounts[units["hospital"].pk])
         self._news_and_quota(units)
+        seed_plans(units["bureau"])
         if made:
             self.stdout.write(f"demo dossier records: {made}")
         self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)

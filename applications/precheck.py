@@ -1,0 +1,149 @@
+"""The eligibility pre-check (申报条件预检): every unmet condition of the plan, named, with where to fix it.
+
+Hard conditions block submission; soft ones (e.g. years in title for 破格申报) are shown for information.
+"""
+
+import datetime
+import decimal
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from dossier.catalogue import catalogue
+from dossier.forms import spec_form_class
+from dossier.models import Record, Status as RecordStatus
+
+from .models import Application
+from .sections import SectionSpec, sections
+
+SENIOR_LEVELS = ("副高", "正高")
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    url: str
+    hard: bool = True
+
+
+def _section_url(application, section_key: str) -> str:
+    return reverse("applications:section", args=[application.pk, section_key])
+
+
+def _values(application: Application, key: str) -> dict:
+    return application.data.get(key, {}).get("values", {})
+
+
+def _rows(application: Application, key: str) -> list[dict]:
+    return application.data.get(key, {}).get("rows", [])
+
+
+def _years(plan, count: int) -> list[int]:
+    return [plan.year - i for i in range(1, count + 1)]
+
+
+def _fields_problems(application, section: SectionSpec) -> list[Problem]:
+    values = _values(application, section.key)
+    form = spec_form_class(section.fields, f"section_{section.key}")(data=_as_form_data(section, values))
+    problems = []
+    if not form.is_valid():
+        labels = [section.field(key).label for key in form.errors if key != "__all__"]
+        problems.append(Problem(f"{section.label}：{'、'.join(labels)}未填写或填写有误。",
+                                _section_url(application, section.key)))
+    present = {f.slot for f in application.files.all() if f.section == section.key and not f.row_id}
+    for slot in section.attachments:
+        if slot.required and slot.applies(values) and slot.key not in present:
+            problems.append(Problem(f"{section.label}：请上传{slot.label}。", _section_url(application, section.key)))
+    return problems
+
+
+def _as_form_data(section: SectionSpec, values: dict) -> dict:
+    """Stored JSON values back into form data (booleans as checkbox values, lists kept)."""
+    data = {}
+    for spec in section.fields:
+        value = values.get(spec.key)
+        if value is None:
+            continue
+        if spec.type == "bool":
+            if value:
+                data[spec.key] = "on"
+        else:
+            data[spec.key] = value
+    return data
+
+
+def precheck(application: Application, today: datetime.date | None = None) -> list[Problem]:
+    """Every unmet condition, in section order, then the plan's conditions."""
+    plan = application.plan
+    problems: list[Problem] = []
+    all_sections = sections()
+    for section in all_sections.for_series(application.series):
+        if section.is_rows:
+            rows = _rows(application, section.key)
+            if section.key == "education" and not rows:
+                problems.append(Problem("学历信息：至少填写一条学历。", _section_url(application, section.key)))
+            if section.one_per_year_last:
+                have = {str(r["values"].get("year")) for r in rows}
+                missing = [y for y in _years(plan, section.one_per_year_last) if str(y) not in have]
+                if missing:
+                    problems.append(Problem(
+                        f"{section.label}：缺少{'、'.join(str(y) for y in missing)}年度。", _section_url(application, section.key)))
+        else:
+            problems.extend(_fields_problems(application, section))
+
+    basic = _values(application, "basic")
+    titles = all_sections.titles(application.series, application.level)
+    if basic.get("title_name") and basic["title_name"] not in titles:
+        problems.append(Problem(f"个人基本信息：申报专业技术资格名称应为{'、'.join(titles)}之一。",
+                                _section_url(application, "basic")))
+
+    # Years in the current title.
+    minimum = (plan.min_years or {}).get(application.level)
+    qualification = _values(application, "qualification")
+    if minimum:
+        obtained = qualification.get("title_obtained")
+        exceptional = application.form == "破格申报"
+        if not obtained:
+            problems.append(Problem(f"资历信息：请填写现资格取得时间（申报{application.level}须任现职满{minimum}年）。",
+                                    _section_url(application, "qualification"), hard=not exceptional))
+        else:
+            from .services import years_between
+
+            years = years_between(datetime.date.fromisoformat(obtained), plan.closes_on)
+            if years < minimum:
+                problems.append(Problem(
+                    f"任现职年限不足：申报{application.level}须满{minimum}年，截至{plan.closes_on:%Y-%m-%d}为{years}年"
+                    + ("（破格申报，供参考）" if exceptional else "") + "。",
+                    _section_url(application, "qualification"), hard=not exceptional))
+
+    # Continuing education hours a year.
+    if plan.ce_years:
+        required = plan.ce_hours_senior if qualification.get("title_level") in SENIOR_LEVELS else plan.ce_hours_per_year
+        by_year: dict[str, decimal.Decimal] = {}
+        for row in _rows(application, "continuing_education"):
+            year = str(row["values"].get("year"))
+            by_year[year] = by_year.get(year, decimal.Decimal(0)) + decimal.Decimal(str(row["values"].get("hours") or 0))
+        short = [f"{y}年{by_year.get(str(y), 0):g}学时" for y in _years(plan, plan.ce_years)
+                 if by_year.get(str(y), 0) < required]
+        if short:
+            problems.append(Problem(f"继续教育学时不足（每年须{required}学时）：{'、'.join(short)}。",
+                                    _section_url(application, "continuing_education")))
+
+    # Appraisal grades.
+    if plan.appraisal_years and plan.appraisal_grades:
+        results = {str(r["values"].get("year")): r["values"].get("result") for r in _rows(application, "appraisals")}
+        bad = [f"{y}年{results[str(y)]}" for y in _years(plan, plan.appraisal_years)
+               if str(y) in results and results[str(y)] not in plan.appraisal_grades]
+        if bad:
+            problems.append(Problem(f"年度考核须为{'、'.join(plan.appraisal_grades)}：{'、'.join(bad)}。",
+                                    _section_url(application, "appraisals")))
+
+    # The health series' dossier thresholds.
+    if application.series == "卫生技术":
+        for kind_key in plan.health_requires or []:
+            if not Record.objects.filter(owner=application.applicant, kind=kind_key,
+                                         status=RecordStatus.APPROVED).exists():
+                label = catalogue().kind(kind_key).label
+                problems.append(Problem(f"卫生系列须有审核通过的{label}（病案数量、年限等要求见业绩库）。",
+                                        reverse("dossier:list", args=[kind_key])))
+    return problems

@@ -1,0 +1,128 @@
+"""The application's sections (SPEC §4), declared in sections.toml and validated at start-up.
+
+Field declarations use the dossier catalogue's syntax and form generator, so a section is a declaration, not a
+form class. Rows sections name the dossier types they can be filled from (`source`) and how record fields map
+onto row fields (`map`), so an applicant picks approved records instead of retyping them.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+from dossier.catalogue import EvidenceSpec, FieldSpec, _fields, _slot
+
+BASE_FILE = Path(__file__).with_name("sections.toml")
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    """A small row list inside a fields section (工作简历 of the teacher section)."""
+
+    key: str
+    label: str
+    fields: tuple[FieldSpec, ...]
+    max_rows: int
+    show_if: dict | None = None
+
+    def applies(self, data: dict) -> bool:
+        return FieldSpec(key=self.key, label=self.label, type="text", show_if=self.show_if).visible(data)
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    key: str
+    label: str
+    kind: str  # "fields" | "rows"
+    fields: tuple[FieldSpec, ...]
+    attachments: tuple[EvidenceSpec, ...] = ()
+    series: str | None = None
+    source: tuple[str, ...] = ()
+    map: dict | None = None  # row field -> record field, or a list of candidate record fields
+    max_rows: int | None = None
+    one_per_year_last: int | None = None
+    at_most_one: dict | None = None
+    row_attachment: EvidenceSpec | None = None
+    groups: tuple[GroupSpec, ...] = ()
+
+    @property
+    def is_rows(self) -> bool:
+        return self.kind == "rows"
+
+    def field(self, key: str) -> FieldSpec:
+        return next(f for f in self.fields if f.key == key)
+
+    def row_from_record(self, record_data: dict) -> dict:
+        """The row values a picked dossier record gives (pick, don't retype)."""
+        values = {}
+        for row_key, source in (self.map or {}).items():
+            candidates = source if isinstance(source, list) else [source]
+            values[row_key] = next((record_data.get(c) for c in candidates if record_data.get(c) not in (None, "")), None)
+        return values
+
+
+@dataclass(frozen=True)
+class Sections:
+    all: tuple[SectionSpec, ...]
+    choices: dict
+    title_names: dict  # series -> level -> [names]
+
+    def for_series(self, series: str) -> list[SectionSpec]:
+        """The common sections, then the series section when the applicant's series has one."""
+        return [s for s in self.all if s.series is None or s.series == series]
+
+    def get(self, key: str) -> SectionSpec:
+        return next(s for s in self.all if s.key == key)
+
+    def titles(self, series: str, level: str) -> list[str]:
+        return list(self.title_names.get(series, {}).get(level, []))
+
+
+def _build(raw: dict) -> Sections:
+    choices = {name: tuple(values) for name, values in raw.get("choices", {}).items()}
+    built = []
+    keys = set()
+    for spec in raw.get("sections", []):
+        where = f"application section {spec.get('key')!r}"
+        if spec.get("kind") not in ("fields", "rows") or not spec.get("key") or spec["key"] in keys:
+            raise ImproperlyConfigured(f"{where}: needs a unique key and kind fields or rows")
+        keys.add(spec["key"])
+        fields = _fields(spec.get("fields", []), choices, where)
+        field_keys = {f.key for f in fields}
+        for row_key in (spec.get("map") or {}):
+            if row_key not in field_keys:
+                raise ImproperlyConfigured(f"{where}: map names unknown field {row_key!r}")
+        groups = tuple(
+            GroupSpec(key=key, label=group["label"], fields=_fields(group["fields"], choices, f"{where} group {key}"),
+                      max_rows=int(group.get("max_rows", 10)), show_if=group.get("show_if"))
+            for key, group in spec.get("groups", {}).items()
+        )
+        row_attachment = spec.get("row_attachment")
+        built.append(SectionSpec(
+            key=spec["key"], label=spec["label"], kind=spec["kind"], fields=fields,
+            attachments=tuple(_slot(a, {}) for a in spec.get("attachments", [])),
+            series=spec.get("series"), source=tuple(spec.get("source", ())), map=spec.get("map"),
+            max_rows=spec.get("max_rows"), one_per_year_last=spec.get("one_per_year_last"),
+            at_most_one=spec.get("at_most_one"),
+            row_attachment=_slot(row_attachment, {}, key="row") if row_attachment else None,
+            groups=groups,
+        ))
+    return Sections(all=tuple(built), choices=choices, title_names=raw.get("title_names", {}))
+
+
+@functools.cache
+def sections() -> Sections:
+    with open(BASE_FILE, "rb") as fh:
+        result = _build(tomllib.load(fh))
+    from dossier.catalogue import catalogue
+
+    kinds = set(catalogue().kinds_by_key)
+    for section in result.all:
+        unknown = set(section.source) - kinds
+        if unknown:
+            raise ImproperlyConfigured(f"application section {section.key!r}: unknown dossier types {unknown}")
+    return result

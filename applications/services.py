@@ -1,0 +1,234 @@
+"""Writes for applications. Each docstring says who may call it; every check lives here, not in views."""
+
+import copy
+import datetime
+import hashlib
+import json
+import secrets
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_fsm import can_proceed
+
+from accounts.models import Role
+from dossier.evidence import CheckedFile
+from dossier.models import Record, Status as RecordStatus
+from review.models import FlowEntry
+from review.services import flow_write
+
+from .models import Application, ApplicationFile, Citation, Plan
+from .sections import SectionSpec, sections
+
+SUBJECT = "application"
+
+
+class ApplicationError(Exception):
+    """A refused action, with a Chinese message for the applicant."""
+
+
+def _section_data(application: Application, section: SectionSpec) -> dict:
+    return application.data.setdefault(section.key, {"values": {}, "rows": [], "groups": {}})
+
+
+def application_start(*, actor, plan: Plan, series: str, level: str, form: str = "常规申报") -> Application:
+    """An approved applicant opens (or reopens) their application for an open plan. One per person and plan:
+    a second call, a double click or a parallel request returns the same application."""
+    existing = Application.objects.filter(applicant=actor, plan=plan).first()
+    if existing:
+        return existing
+    if actor.kind != actor.Kind.PERSON or not actor.is_approved or actor.unit_id is None:
+        raise ApplicationError("只有单位审核通过的个人用户才能申报职称。")
+    if not plan.is_open():
+        raise ApplicationError("该评审计划不在申报时间内。")
+    if series not in plan.series:
+        raise ApplicationError("该评审计划不受理所选的申报系列。")
+    if level not in plan.levels:
+        raise ApplicationError("该评审计划不受理所选的申报级别。")
+    if form not in (plan.forms or ["常规申报"]):
+        raise ApplicationError("该评审计划不受理所选的申报形式。")
+    if Application.objects.filter(applicant=actor, plan__year=plan.year,
+                                  status=Application.Status.TERMINATED).exists():
+        raise ApplicationError(f"您的{plan.year}年度申报已被单位终止，本年度不能再申报。")
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(applicant=actor, plan=plan, unit=actor.unit, series=series,
+                                                     level=level, form=form)
+            flow_write(subject_type=SUBJECT, subject_id=application.pk, actor=actor, role=Role.APPLICANT.label,
+                       action=FlowEntry.Action.CREATE, to_status=application.status)
+    except IntegrityError:
+        return Application.objects.get(applicant=actor, plan=plan)
+    return application
+
+
+def _locked_editable(actor, application: Application) -> Application:
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.applicant_id != actor.pk:
+        raise PermissionDenied
+    if not locked.editable:
+        raise ApplicationError("申报已提交，不能修改。")
+    return locked
+
+
+def _store_files(application, section: str, slot: str, files, row_id: str = "") -> None:
+    for checked in files:
+        item = ApplicationFile(application=application, section=section, slot=slot, row_id=row_id,
+                               name=checked.name, size=checked.size, content_type=checked.content_type)
+        item.file.save(checked.name, checked.upload, save=False)
+        item.save()
+
+
+def section_save(*, actor, application: Application, section: SectionSpec, values: dict,
+                 slot_files: dict[str, list[CheckedFile]] | None = None) -> Application:
+    """The applicant saves a fields section (保存 at any time; nothing is required until submission)."""
+    with transaction.atomic():
+        locked = _locked_editable(actor, application)
+        _section_data(locked, section)["values"] = values
+        for slot, files in (slot_files or {}).items():
+            _store_files(locked, section.key, slot, files)
+        locked.save(update_fields=["data", "updated_at"])
+    return locked
+
+
+def _check_row_limits(section: SectionSpec, rows: list[dict], new: dict) -> None:
+    if section.max_rows and len(rows) >= section.max_rows:
+        raise ApplicationError(f"{section.label}最多{section.max_rows}条。")
+    if section.one_per_year_last:
+        year = new.get("year")
+        if any(str(r["values"].get("year")) == str(year) for r in rows):
+            raise ApplicationError(f"{section.label}每个年度只填一条，{year}年度已有。")
+    if section.at_most_one:
+        key = section.at_most_one["field"]
+        value = new.get(key)
+        if value in section.at_most_one["values"] and any(r["values"].get(key) == value for r in rows):
+            raise ApplicationError(section.at_most_one["message"])
+
+
+def row_add(*, actor, application: Application, section: SectionSpec, values: dict,
+            files: list[CheckedFile] = (), group: str = "") -> dict:
+    """The applicant adds a row by hand (where the dossier has no such record)."""
+    with transaction.atomic():
+        locked = _locked_editable(actor, application)
+        data = _section_data(locked, section)
+        rows = data["groups"].setdefault(group, []) if group else data["rows"]
+        if group:
+            spec = next(g for g in section.groups if g.key == group)
+            if len(rows) >= spec.max_rows:
+                raise ApplicationError(f"{spec.label}最多{spec.max_rows}条。")
+        else:
+            _check_row_limits(section, rows, values)
+        row = {"id": secrets.token_hex(8), "values": values, "record_id": None}
+        rows.append(row)
+        if files:
+            _store_files(locked, section.key, "row", files, row_id=row["id"])
+        locked.save(update_fields=["data", "updated_at"])
+    return row
+
+
+def row_delete(*, actor, application: Application, section: SectionSpec, row_id: str, group: str = "") -> None:
+    with transaction.atomic():
+        locked = _locked_editable(actor, application)
+        data = _section_data(locked, section)
+        rows = data["groups"].get(group, []) if group else data["rows"]
+        kept = [r for r in rows if r["id"] != row_id]
+        if len(kept) == len(rows):
+            raise ApplicationError("该条记录不存在。")
+        if group:
+            data["groups"][group] = kept
+        else:
+            data["rows"] = kept
+        Citation.objects.filter(application=locked, section=section.key, row_id=row_id).delete()
+        for item in ApplicationFile.objects.filter(application=locked, section=section.key, row_id=row_id):
+            stored = item.file
+            item.delete()
+            transaction.on_commit(lambda stored=stored: stored.delete(save=False))
+        locked.save(update_fields=["data", "updated_at"])
+
+
+def rows_pick(*, actor, application: Application, section: SectionSpec, record_ids: list[int]) -> int:
+    """The applicant picks approved dossier records of the section's source types; each becomes a row with the
+    record's values and a copy of its evidence files. Returns how many rows were added."""
+    with transaction.atomic():
+        locked = _locked_editable(actor, application)
+        data = _section_data(locked, section)
+        cited = {r.get("record_id") for r in data["rows"]}
+        records = list(Record.objects.filter(pk__in=record_ids, owner=actor, kind__in=section.source,
+                                             status=RecordStatus.APPROVED).prefetch_related("evidence"))
+        if len(records) != len(set(record_ids)):
+            raise ApplicationError("只能选择本人审核通过的业绩。")
+        added = 0
+        for record in sorted(records, key=lambda r: r.pk):
+            if record.pk in cited:
+                continue
+            values = section.row_from_record(record.data)
+            _check_row_limits(section, data["rows"], values)
+            row = {"id": secrets.token_hex(8), "values": values, "record_id": record.pk}
+            data["rows"].append(row)
+            Citation.objects.create(application=locked, record=record, section=section.key, row_id=row["id"])
+            limit = section.row_attachment.max_count if section.row_attachment else 0
+            for evidence in list(record.evidence.all())[:limit]:
+                copy_of = ApplicationFile(application=locked, section=section.key, slot="row", row_id=row["id"],
+                                          name=evidence.name, size=evidence.size, content_type=evidence.content_type)
+                with evidence.file.open("rb") as fh:
+                    copy_of.file.save(evidence.name, ContentFile(fh.read()), save=False)
+                copy_of.save()
+            added += 1
+        locked.save(update_fields=["data", "updated_at"])
+    return added
+
+
+def snapshot_build(application: Application) -> dict:
+    """Everything a reviewer and a print need, frozen: account, plan, sections, the files' descriptions."""
+    person = application.applicant
+    return {
+        "account": {
+            "name": person.name, "id_number": person.id_number, "gender": person.get_gender_display(),
+            "birth_date": person.birth_date.isoformat() if person.birth_date else "", "phone": person.phone,
+            "unit": application.unit.name if application.unit_id else "",
+        },
+        "plan": {"year": application.plan.year, "name": application.plan.name,
+                 "committee": application.plan.committee.name},
+        "series": application.series, "level": application.level, "form": application.form,
+        "sections": copy.deepcopy(application.data),
+        "files": [
+            {"id": f.pk, "section": f.section, "slot": f.slot, "row_id": f.row_id, "name": f.name, "size": f.size,
+             "content_type": f.content_type}
+            for f in application.files.all()
+        ],
+        "submitted_at": timezone.now().isoformat(),
+    }
+
+
+def snapshot_hash(snapshot: dict) -> str:
+    return hashlib.sha256(json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def application_submit(*, actor, application: Application) -> Application:
+    """The applicant submits (提交). Refused while a hard pre-check condition fails. The row lock and the status
+    check make twenty parallel clicks file exactly once."""
+    from .precheck import precheck
+
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().select_related("plan", "plan__committee", "applicant",
+                                                                          "unit").get(pk=application.pk)
+        if locked.applicant_id != actor.pk:
+            raise PermissionDenied
+        if not can_proceed(locked.submit):
+            raise ApplicationError("申报已提交，请勿重复提交。")
+        problems = [p for p in precheck(locked) if p.hard]
+        if problems:
+            raise ApplicationError(f"还有{len(problems)}项申报条件未满足：{problems[0].message}")
+        from_status = locked.status
+        locked.snapshot = snapshot_build(locked)
+        locked.submit()
+        locked.submitted_at = timezone.now()
+        locked.save()
+        flow_write(subject_type=SUBJECT, subject_id=locked.pk, actor=actor, role=Role.APPLICANT.label,
+                   action=FlowEntry.Action.SUBMIT, from_status=from_status, to_status=locked.status)
+    return locked
+
+
+def years_between(start: datetime.date, end: datetime.date) -> int:
+    years = end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+    return max(years, 0)

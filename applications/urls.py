@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "applications"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("plans/", views.plans, name="plans"),
+    path("plans/<int:plan_pk>/start/", views.start, name="start"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/s/<slug:key>/", views.section_page, name="section"),
+    path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/files/<int:file_pk>/", views.file, name="file"),
+    path("<int:pk>/print/<slug:kind>/", views.print_file, name="print"),
+]

@@ -1,0 +1,287 @@
+"""The applicant's application pages and the HR bureau's plan pages, generic over sections.toml."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
+
+from dossier.display import format_value
+from dossier.evidence import check_uploads
+from dossier.forms import spec_form_class
+from dossier.models import Record, Status as RecordStatus
+from dossier.catalogue import catalogue
+from review.services import flow_for
+
+from . import selectors, services
+from .forms import CommitteeForm, PlanForm, StartForm
+from .models import ApplicationFile, Plan
+from .precheck import precheck
+from .sections import sections
+
+
+def _section_or_404(application, key):
+    try:
+        section = sections().get(key)
+    except StopIteration:
+        raise Http404 from None
+    if section.series and section.series != application.series:
+        raise Http404
+    return section
+
+
+@login_required
+def home(request):
+    """职称申报: open plans to apply to, and the person's applications."""
+    today = timezone.localdate()
+    plans = Plan.objects.filter(opens_on__lte=today, closes_on__gte=today).select_related("committee")
+    mine = list(selectors.own_applications(request.user))
+    applied = {a.plan_id for a in mine}
+    return render(request, "applications/home.html", {
+        "plans": [(plan, StartForm(plan=plan, prefix=f"p{plan.pk}")) for plan in plans if plan.pk not in applied],
+        "applications": mine,
+    })
+
+
+@login_required
+@require_POST
+def start(request, plan_pk):
+    plan = Plan.objects.filter(pk=plan_pk).select_related("committee").first()
+    if plan is None:
+        raise Http404
+    form = StartForm(request.POST, plan=plan, prefix=f"p{plan.pk}")
+    if not form.is_valid():
+        messages.error(request, "请选择申报系列、级别和申报形式。")
+        return redirect("applications:home")
+    try:
+        application = services.application_start(actor=request.user, plan=plan, **form.cleaned_data)
+    except services.ApplicationError as error:
+        messages.error(request, str(error))
+        return redirect("applications:home")
+    return redirect("applications:detail", pk=application.pk)
+
+
+def _section_status(application, problems):
+    bad = {p.url for p in problems}
+    from django.urls import reverse
+
+    return [
+        (section, reverse("applications:section", args=[application.pk, section.key]) not in bad)
+        for section in sections().for_series(application.series)
+    ]
+
+
+@login_required
+def detail(request, pk):
+    """The application: its sections, the pre-check panel, 提交, prints and the 审批流程."""
+    application = selectors.own_application_get(request.user, pk)
+    problems = precheck(application) if application.editable else []
+    return render(request, "applications/detail.html", {
+        "application": application, "problems": problems, "hard": [p for p in problems if p.hard],
+        "sections": _section_status(application, problems),
+        "flow": flow_for(subject_type="application", subject_id=application.pk),
+    })
+
+
+def _rows_view(section, rows, files_by_row):
+    return [
+        {"id": row["id"], "record_id": row.get("record_id"),
+         "cells": [format_value(spec, row["values"].get(spec.key)) for spec in section.fields],
+         "files": files_by_row.get(row["id"], [])}
+        for row in rows
+    ]
+
+
+@login_required
+def section_page(request, pk, key):
+    application = selectors.own_application_get(request.user, pk)
+    section = _section_or_404(application, key)
+    stored = application.data.get(section.key, {"values": {}, "rows": [], "groups": {}})
+    files = list(ApplicationFile.objects.filter(application=application, section=section.key))
+    files_by_row: dict[str, list] = {}
+    for f in files:
+        files_by_row.setdefault(f.row_id, []).append(f)
+    action = request.POST.get("action", "")
+    form_class = spec_form_class(section.fields, f"section_{section.key}")
+    form = form_class(initial=stored.get("values", {}), partial=True) if section.kind == "fields" else None
+    row_form = form_class() if section.is_rows else None
+    group_forms = {g.key: spec_form_class(g.fields, f"group_{section.key}_{g.key}")(prefix=g.key)
+                   for g in section.groups}
+    slot_errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        if not application.editable:
+            messages.error(request, "申报已提交，不能修改。")
+            return redirect("applications:section", pk=pk, key=key)
+        try:
+            if action == "save" and section.kind == "fields":
+                form = form_class(data=request.POST, partial=True)
+                slot_files = {}
+                for slot in section.attachments:
+                    have = sum(1 for f in files if f.slot == slot.key and not f.row_id)
+                    accepted, errors = check_uploads(request.FILES.getlist(f"slot_{slot.key}"), slot, existing=have)
+                    slot_files[slot.key] = accepted
+                    if errors:
+                        slot_errors[slot.key] = errors
+                # 保存 at any time: values that do not parse are refused by the field, the rest kept.
+                if form.is_valid() and not slot_errors:
+                    services.section_save(actor=request.user, application=application, section=section,
+                                          values=form.record_data(), slot_files=slot_files)
+                    messages.success(request, f"{section.label}已保存。")
+                    return redirect("applications:section", pk=pk, key=key)
+            elif action == "add_row" and section.is_rows:
+                row_form = form_class(data=request.POST)
+                files_ok, errors = ([], [])
+                if section.row_attachment:
+                    files_ok, errors = check_uploads(request.FILES.getlist("row_files"), section.row_attachment, existing=0)
+                if errors:
+                    slot_errors["row"] = errors
+                if row_form.is_valid() and not errors:
+                    services.row_add(actor=request.user, application=application, section=section,
+                                     values=row_form.record_data(), files=files_ok)
+                    messages.success(request, f"已添加一条{section.label}。")
+                    return redirect("applications:section", pk=pk, key=key)
+            elif action.startswith("add_group:"):
+                group = action.split(":", 1)[1]
+                spec = next((g for g in section.groups if g.key == group), None)
+                if spec is None:
+                    raise Http404
+                group_forms[group] = spec_form_class(spec.fields, f"group_{section.key}_{group}")(data=request.POST,
+                                                                                                 prefix=group)
+                if group_forms[group].is_valid():
+                    services.row_add(actor=request.user, application=application, section=section,
+                                     values=group_forms[group].record_data(), group=group)
+                    messages.success(request, f"已添加一条{spec.label}。")
+                    return redirect("applications:section", pk=pk, key=key)
+            elif action == "delete_row":
+                services.row_delete(actor=request.user, application=application, section=section,
+                                    row_id=request.POST.get("row_id", ""), group=request.POST.get("group", ""))
+                messages.success(request, "已删除。")
+                return redirect("applications:section", pk=pk, key=key)
+            elif action == "pick" and section.is_rows:
+                ids = [int(i) for i in request.POST.getlist("records") if i.isdigit()]
+                if not ids:
+                    messages.error(request, "请先勾选要引用的业绩。")
+                else:
+                    added = services.rows_pick(actor=request.user, application=application, section=section,
+                                               record_ids=ids)
+                    messages.success(request, f"已从业绩库引用{added}条。")
+                return redirect("applications:section", pk=pk, key=key)
+        except services.ApplicationError as error:
+            messages.error(request, str(error))
+            return redirect("applications:section", pk=pk, key=key)
+        except PermissionDenied:
+            raise Http404 from None
+    if section.key == "basic" and form is not None:
+        # 申报专业技术资格名称: the names of the application's series and level.
+        from django import forms as django_forms
+
+        titles = sections().titles(application.series, application.level)
+        field = form.fields["title_name"]
+        field.widget = django_forms.Select(choices=[("", "请选择")] + [(t, t) for t in titles],
+                                           attrs={"zc_required": "1"})
+    cited = {row.get("record_id") for row in stored.get("rows", [])}
+    pickable = []
+    if section.source and application.editable:
+        records = Record.objects.filter(owner=request.user, kind__in=section.source, status=RecordStatus.APPROVED)
+        for record in records.order_by("kind", "-created_at"):
+            kind = catalogue().kinds_by_key[record.kind]
+            values = section.row_from_record(record.data)
+            pickable.append({"record": record, "kind": kind, "cited": record.pk in cited,
+                             "summary": "；".join(f"{section.field(k).label}：{v}" for k, v in values.items() if v)})
+    basic_titles = sections().titles(application.series, application.level) if section.key == "basic" else []
+    return render(request, "applications/section.html", {
+        "application": application, "section": section, "form": form, "row_form": row_form,
+        "rows": _rows_view(section, stored.get("rows", []), files_by_row),
+        "groups": [
+            {"spec": g, "form": group_forms[g.key], "applies": g.applies(stored.get("values", {})),
+             "rows": _rows_view(g, stored.get("groups", {}).get(g.key, []), {})}
+            for g in section.groups
+        ],
+        "slots": [{"spec": s, "files": [f for f in files if f.slot == s.key and not f.row_id],
+                   "errors": slot_errors.get(s.key, [])} for s in section.attachments],
+        "row_errors": slot_errors.get("row", []), "pickable": pickable, "titles": basic_titles,
+        "sections": sections().for_series(application.series),
+    })
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    application = selectors.own_application_get(request.user, pk)
+    try:
+        services.application_submit(actor=request.user, application=application)
+    except services.ApplicationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "申报已提交，信息已锁定。可以下载打印申报材料。")
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+@xframe_options_sameorigin
+def file(request, pk, file_pk):
+    application = selectors.own_application_get(request.user, pk)
+    item = ApplicationFile.objects.filter(pk=file_pk, application=application).first()
+    if item is None:
+        raise Http404
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type, filename=item.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def print_file(request, pk, kind):
+    """The prints of a submitted application, generated from its snapshot."""
+    from .prints import print_get
+
+    application = selectors.own_application_get(request.user, pk)
+    if application.snapshot is None:
+        messages.error(request, "提交申报后才能打印。")
+        return redirect("applications:detail", pk=pk)
+    try:
+        name, content_type, content = print_get(application, kind)
+    except KeyError:
+        raise Http404 from None
+    response = HttpResponse(content, content_type=content_type)
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+# ---------------------------------------------------------------- HR bureau: committees and plans
+
+bureau_required = permission_required("applications.manage_plans", raise_exception=True)
+
+
+@login_required
+@bureau_required
+def plans(request):
+    committee_form = CommitteeForm(request.POST if request.POST.get("action") == "committee" else None, prefix="c")
+    plan_form = PlanForm(request.POST if request.POST.get("action") == "plan" else None, prefix="p")
+    from .selectors import bureau_committees
+
+    committees = bureau_committees(request.user)
+    plan_form.fields["committee"].queryset = committees
+    if request.method == "POST":
+        if request.POST.get("action") == "committee" and committee_form.is_valid():
+            committee = committee_form.save(commit=False)
+            committee.levels = committee_form.cleaned_data["levels_text"]
+            committee.bureau = request.user.unit
+            committee.save()
+            messages.success(request, f"已新建评委会：{committee.name}。")
+            return redirect("applications:plans")
+        if request.POST.get("action") == "plan" and plan_form.is_valid():
+            plan = plan_form.save()
+            messages.success(request, f"已新建评审计划：{plan.name}。")
+            return redirect("applications:plans")
+    return render(request, "applications/plans.html", {
+        "committees": committees, "plans": Plan.objects.filter(committee__in=committees).select_related("committee"),
+        "committee_form": committee_form, "plan_form": plan_form,
+    })
+
+
+

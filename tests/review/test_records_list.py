@@ -1,0 +1,110 @@
+"""业绩档案: the unit's list of one record type, with 申报人, search, tabs with counts, pages and the menu's
+(total/approved) counts. Parametrised over the catalogue: every type works through the same page."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from dossier.catalogue import catalogue
+from dossier.models import Status
+from tests.factories import PersonFactory
+
+from .support import login, make_record, row_ids, tab_counts
+
+pytestmark = pytest.mark.django_db
+
+
+def _list(kind_key: str, **params) -> str:
+    url = reverse("review:records", args=[kind_key])
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
+
+
+@pytest.mark.parametrize("kind_key", [k.key for k in catalogue().kinds()])
+def test_every_type_lists_the_units_submitted_records_only(client, owner_a, admin_a, owner_b, kind_key):
+    kind = catalogue().kind(kind_key)
+    pending = make_record(owner_a, kind_key, any_kind=True)
+    approved = make_record(owner_a, kind_key, status=Status.APPROVED, admin=admin_a, any_kind=True)
+    draft = make_record(owner_a, kind_key, status=Status.DRAFT)
+    foreign = make_record(owner_b, kind_key, any_kind=True)
+    login(client, admin_a)
+
+    html = client.get(_list(kind_key)).content.decode()
+
+    assert set(row_ids(html)) == {pending.pk, approved.pk}
+    assert draft.pk not in row_ids(html) and foreign.pk not in row_ids(html)
+    for column in kind.columns:
+        assert re.search(rf"<th[^>]*>{re.escape(column.label)}</th>", html), column.label
+    assert "<th>申报人</th>" in html and owner_a.name in html
+    assert tab_counts(html) == {"all": 2, "pending": 1, "approved": 1, "returned": 0}
+    assert re.search(rf'data-kind="{kind_key}">\s*<span>{re.escape(kind.label)}<span class="text-muted">\(2/1\)', html)
+    assert f'href="{reverse("review:record", args=[pending.pk])}">审核</a>' in html
+    assert f'name="ids" value="{pending.pk}"' in html and f'name="ids" value="{approved.pk}"' not in html
+
+
+def test_the_tabs_filter_by_status(client, owner_a, admin_a):
+    records = {status: make_record(owner_a, status=status, admin=admin_a)
+               for status in (Status.PENDING, Status.APPROVED, Status.RETURNED, Status.TERMINATED)}
+    login(client, admin_a)
+
+    for status in (Status.PENDING, Status.APPROVED, Status.RETURNED):
+        assert row_ids(client.get(_list("research_project", status=status)).content.decode()) == [records[status].pk]
+    assert len(row_ids(client.get(_list("research_project")).content.decode())) == 4
+
+
+def test_the_search_finds_by_applicant_and_by_the_types_search_fields(client, unit_a, admin_a):
+    zhang = PersonFactory(unit=unit_a, name="张伟")
+    wang = PersonFactory(unit=unit_a, name="王芳")
+    by_zhang = make_record(zhang, title="肿瘤早筛研究", data={"source": "国家卫生健康委员会"})
+    by_wang = make_record(wang, title="儿童哮喘干预", data={"source": "福建省卫生健康委员会"})
+    login(client, admin_a)
+
+    assert row_ids(client.get(_list("research_project", q="张伟")).content.decode()) == [by_zhang.pk]
+    assert row_ids(client.get(_list("research_project", q="哮喘")).content.decode()) == [by_wang.pk]
+    assert row_ids(client.get(_list("research_project", q="福建省")).content.decode()) == [by_wang.pk]
+    html = client.get(_list("research_project", q="张伟")).content.decode()
+    assert 'placeholder="请输入申报人/项目名称/来源(委托单位)"' in html
+
+
+def test_pages_hold_ten_newest_first_and_the_numbers_continue(client, owner_a, admin_a):
+    records = []
+    for i in range(25):
+        with time_machine.travel(datetime.datetime(2026, 3, 1, 8, tzinfo=datetime.UTC) + datetime.timedelta(hours=i),
+                                 tick=False):
+            records.append(make_record(owner_a, title=f"项目{i:02d}"))
+    newest_first = [r.pk for r in reversed(records)]
+    login(client, admin_a)
+
+    first = client.get(_list("research_project")).content.decode()
+    second_url = re.search(r'href="(\?[^"]*after=[^"]*)">下一页', first).group(1).replace("&amp;", "&")
+    second = client.get(reverse("review:records", args=["research_project"]) + second_url).content.decode()
+    third_url = re.search(r'href="(\?[^"]*after=[^"]*)">下一页', second).group(1).replace("&amp;", "&")
+    third = client.get(reverse("review:records", args=["research_project"]) + third_url).content.decode()
+    back_url = re.search(r'href="(\?[^"]*before=[^"]*)">上一页', third).group(1).replace("&amp;", "&")
+    back = client.get(reverse("review:records", args=["research_project"]) + back_url).content.decode()
+
+    assert row_ids(first) == newest_first[:10] and "上一页" not in first and "共 25 条，10条/页" in first
+    assert row_ids(second) == newest_first[10:20]
+    assert row_ids(third) == newest_first[20:] and "下一页" not in third
+    assert row_ids(back) == newest_first[10:20]
+    numbers = [int(n) for n in re.findall(r'<tr data-record="\d+">\s*<td>.*?</td>\s*<td>(\d+)</td>', second, re.S)]
+    assert numbers == list(range(11, 21))
+    assert re.findall(r'<tr data-record="\d+">\s*<td>.*?</td>\s*<td>(\d+)</td>', back, re.S)[0] == "11"
+
+
+def test_a_disabled_or_unknown_type_is_not_found(client, admin_a):
+    login(client, admin_a)
+
+    assert client.get(_list("no_such_kind")).status_code == 404
+
+
+def test_the_records_home_opens_the_first_type_with_pending_records(client, owner_a, admin_a):
+    login(client, admin_a)
+    first = catalogue().kinds()[0].key
+    assert client.get(reverse("review:records_home")).url == reverse("review:records", args=[first])
+
+    make_record(owner_a, "patent")
+
+    assert client.get(reverse("review:records_home")).url == reverse("review:records", args=["patent"])
