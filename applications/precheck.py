@@ -44,7 +44,7 @@ def _years(plan, count: int) -> list[int]:
 
 def _fields_problems(application, section: SectionSpec) -> list[Problem]:
     values = _values(application, section.key)
-    form = spec_form_class(section.fields, f"section_{section.key}")(data=_as_form_data(section, values))
+    form = spec_form_class(section.fields, f"section_{section.key}")(data=_as_form_data(section.fields, values))
     problems = []
     if not form.is_valid():
         labels = [section.field(key).label for key in form.errors if key != "__all__"]
@@ -54,13 +54,33 @@ def _fields_problems(application, section: SectionSpec) -> list[Problem]:
     for slot in section.attachments:
         if slot.required and slot.applies(values) and slot.key not in present:
             problems.append(Problem(f"{section.label}：请上传{slot.label}。", _section_url(application, section.key)))
+    for group in section.groups:
+        if group.applies(values):
+            rows = application.data.get(section.key, {}).get("groups", {}).get(group.key, [])
+            problems.extend(_rows_problems(application, section, f"{section.label}·{group.label}", group.fields,
+                                           f"group_{section.key}_{group.key}", rows))
     return problems
 
 
-def _as_form_data(section: SectionSpec, values: dict) -> dict:
+def _rows_problems(application, section: SectionSpec, label: str, fields, form_name: str,
+                   rows: list[dict]) -> list[Problem]:
+    """Each row checked as a new row would be: a picked row may lack what the dossier does not hold (期刊号)."""
+    form_class = spec_form_class(fields, form_name)
+    problems = []
+    for number, row in enumerate(rows, start=1):
+        form = form_class(data=_as_form_data(fields, row["values"]))
+        if not form.is_valid():
+            by_key = {f.key: f for f in fields}
+            labels = [by_key[key].label for key in form.errors if key in by_key]
+            problems.append(Problem(f"{label}第{number}条：{'、'.join(labels)}未填写或填写有误，请修改。",
+                                    _section_url(application, section.key)))
+    return problems
+
+
+def _as_form_data(fields, values: dict) -> dict:
     """Stored JSON values back into form data (booleans as checkbox values, lists kept)."""
     data = {}
-    for spec in section.fields:
+    for spec in fields:
         value = values.get(spec.key)
         if value is None:
             continue
@@ -80,6 +100,8 @@ def precheck(application: Application, today: datetime.date | None = None) -> li
     for section in all_sections.for_series(application.series):
         if section.is_rows:
             rows = _rows(application, section.key)
+            problems.extend(_rows_problems(application, section, section.label, section.fields,
+                                           f"section_{section.key}", rows))
             if section.key == "education" and not rows:
                 problems.append(Problem("学历信息：至少填写一条学历。", _section_url(application, section.key)))
             if section.one_per_year_last:

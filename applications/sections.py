@@ -42,7 +42,7 @@ class SectionSpec:
     attachments: tuple[EvidenceSpec, ...] = ()
     series: str | None = None
     source: tuple[str, ...] = ()
-    map: dict | None = None  # row field -> record field, or a list of candidate record fields
+    map: dict | None = None  # row field -> record field, a list of candidates, or {field, values} (a translation)
     max_rows: int | None = None
     one_per_year_last: int | None = None
     at_most_one: dict | None = None
@@ -60,6 +60,9 @@ class SectionSpec:
         """The row values a picked dossier record gives (pick, don't retype)."""
         values = {}
         for row_key, source in (self.map or {}).items():
+            if isinstance(source, dict):  # a choice translated: 教育类型 全日制教育 → 是否工作前学历 是
+                values[row_key] = source.get("values", {}).get(record_data.get(source["field"]))
+                continue
             candidates = source if isinstance(source, list) else [source]
             values[row_key] = next((record_data.get(c) for c in candidates if record_data.get(c) not in (None, "")), None)
         return values
@@ -93,9 +96,11 @@ def _build(raw: dict) -> Sections:
         keys.add(spec["key"])
         fields = _fields(spec.get("fields", []), choices, where)
         field_keys = {f.key for f in fields}
-        for row_key in (spec.get("map") or {}):
+        for row_key, source in (spec.get("map") or {}).items():
             if row_key not in field_keys:
                 raise ImproperlyConfigured(f"{where}: map names unknown field {row_key!r}")
+            if isinstance(source, dict) and not isinstance(source.get("field"), str):
+                raise ImproperlyConfigured(f"{where}: map entry {row_key!r} needs a record field")
         groups = tuple(
             GroupSpec(key=key, label=group["label"], fields=_fields(group["fields"], choices, f"{where} group {key}"),
                       max_rows=int(group.get("max_rows", 10)), show_if=group.get("show_if"))

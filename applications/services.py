@@ -126,6 +126,24 @@ def row_add(*, actor, application: Application, section: SectionSpec, values: di
     return row
 
 
+def row_update(*, actor, application: Application, section: SectionSpec, row_id: str, values: dict,
+               group: str = "") -> dict:
+    """The applicant corrects a row, or completes a picked one with what the dossier does not hold (期刊号 of a
+    paper); a picked row keeps its citation. The section's limits hold as for a new row."""
+    with transaction.atomic():
+        locked = _locked_editable(actor, application)
+        data = _section_data(locked, section)
+        rows = data["groups"].get(group, []) if group else data["rows"]
+        row = next((r for r in rows if r["id"] == row_id), None)
+        if row is None:
+            raise ApplicationError("该条记录不存在。")
+        if not group:
+            _check_row_limits(section, [r for r in rows if r["id"] != row_id], values)
+        row["values"] = values
+        locked.save(update_fields=["data", "updated_at"])
+    return row
+
+
 def row_delete(*, actor, application: Application, section: SectionSpec, row_id: str, group: str = "") -> None:
     with transaction.atomic():
         locked = _locked_editable(actor, application)

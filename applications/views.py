@@ -95,6 +95,19 @@ def _rows_view(section, rows, files_by_row):
     ]
 
 
+def _row_being_edited(section, stored, params) -> dict | None:
+    """The row named by `edit` (GET) or `row_id` with action update_row (POST), with its number in the list."""
+    row_id = params.get("edit") or (params.get("row_id") if params.get("action") == "update_row" else "")
+    group = params.get("group", "")
+    if not row_id or (group and group not in {g.key for g in section.groups}):
+        return None
+    rows = stored.get("groups", {}).get(group, []) if group else stored.get("rows", [])
+    for number, row in enumerate(rows, start=1):
+        if row["id"] == row_id:
+            return {"id": row_id, "group": group, "number": number, "values": row["values"]}
+    return None
+
+
 @login_required
 def section_page(request, pk, key):
     application = selectors.own_application_get(request.user, pk)
@@ -110,6 +123,14 @@ def section_page(request, pk, key):
     row_form = form_class() if section.is_rows else None
     group_forms = {g.key: spec_form_class(g.fields, f"group_{section.key}_{g.key}")(prefix=g.key)
                    for g in section.groups}
+    # 修改: the row being corrected (?edit=<row id>[&group=<key>]), its form filled with the row's values.
+    editing = _row_being_edited(section, stored, request.POST if request.method == "POST" else request.GET)
+    if editing and application.editable:
+        if editing["group"]:
+            group_forms[editing["group"]] = group_forms[editing["group"]].__class__(
+                initial=editing["values"], prefix=editing["group"])
+        else:
+            row_form = form_class(initial=editing["values"])
     slot_errors: dict[str, list[str]] = {}
     if request.method == "POST":
         if not application.editable:
@@ -154,6 +175,22 @@ def section_page(request, pk, key):
                     services.row_add(actor=request.user, application=application, section=section,
                                      values=group_forms[group].record_data(), group=group)
                     messages.success(request, f"已添加一条{spec.label}。")
+                    return redirect("applications:section", pk=pk, key=key)
+            elif action == "update_row":
+                if editing is None:
+                    raise services.ApplicationError("该条记录不存在。")
+                group = editing["group"]
+                if group:
+                    spec = next(g for g in section.groups if g.key == group)
+                    edit_form = spec_form_class(spec.fields, f"group_{section.key}_{group}")(data=request.POST,
+                                                                                            prefix=group)
+                    group_forms[group] = edit_form
+                else:
+                    edit_form = row_form = form_class(data=request.POST)
+                if edit_form.is_valid():
+                    services.row_update(actor=request.user, application=application, section=section,
+                                        row_id=editing["id"], values=edit_form.record_data(), group=group)
+                    messages.success(request, f"已修改第{editing['number']}条。")
                     return redirect("applications:section", pk=pk, key=key)
             elif action == "delete_row":
                 services.row_delete(actor=request.user, application=application, section=section,
@@ -203,6 +240,7 @@ def section_page(request, pk, key):
         "slots": [{"spec": s, "files": [f for f in files if f.slot == s.key and not f.row_id],
                    "errors": slot_errors.get(s.key, [])} for s in section.attachments],
         "row_errors": slot_errors.get("row", []), "pickable": pickable, "titles": basic_titles,
+        "editing": editing if application.editable else None,
         "sections": sections().for_series(application.series),
     })
 

@@ -6,6 +6,8 @@ one transaction. Files above INLINE_ROWS rows are validated and imported by a ba
 the job row keeps the progress, so a page reload loses nothing.
 """
 
+import contextlib
+
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django_tasks import task
@@ -17,6 +19,7 @@ from .forms import record_form_class, spec_form_class
 from .models import ImportJob, Record
 
 INLINE_ROWS = 300
+PREVIEW_ROWS = 500
 PROGRESS_EVERY = 250
 
 
@@ -71,6 +74,23 @@ def import_start(*, actor, kind: KindSpec, upload, record: Record | None = None,
 
 @task()
 def validate_import(job_id: int) -> None:
+    with _failure_recorded(job_id):
+        _validate_stored(job_id)
+
+
+@contextlib.contextmanager
+def _failure_recorded(job_id: int):
+    """An unexpected error in a background import ends the job as 导入失败 (the page stops waiting), then
+    propagates so the worker records it with its traceback."""
+    try:
+        yield
+    except Exception:
+        ImportJob.objects.filter(pk=job_id).update(
+            state=ImportJob.State.FAILED, message="处理失败，未写入任何数据。请重新上传；如仍失败请联系管理员。")
+        raise
+
+
+def _validate_stored(job_id: int) -> None:
     job = ImportJob.objects.get(pk=job_id)
     kind, child = _target(job)
     # A copy under the uploaded name: FieldFile.open() returns the field file itself, so renaming it would point
@@ -85,12 +105,26 @@ def validate_import(job_id: int) -> None:
     _validate(job, parsed)
 
 
+def _existing_keys(job: ImportJob, kind: KindSpec, child: ChildListSpec | None, unique) -> set[tuple]:
+    """Keys already in the system (the owner's records, or the record's rows) that an import must not repeat."""
+    if not unique:
+        return set()
+    if child is not None:
+        from .models import RecordItem
+
+        stored = RecordItem.objects.filter(record_id=job.record_id, list_key=child.key).values_list("data", flat=True)
+    else:
+        stored = Record.objects.filter(owner_id=job.owner_id, kind=kind.key).values_list("data", flat=True)
+    return {tuple(str(d.get(k)) for k in unique) for d in stored}
+
+
 def _validate(job: ImportJob, parsed) -> None:
     kind, child = _target(job)
     form_class = spec_form_class(child.fields, f"item_{child.key}") if child else record_form_class(kind)
     unique = child.unique_together if child else kind.unique_together
     labels = {spec.key: spec.label for spec in (child.fields if child else kind.fields)}
     errors, rows, seen = [], [], {}
+    existing = _existing_keys(job, kind, child, unique)
     for index, row in enumerate(parsed, start=1):
         for column, message in row.errors:
             errors.append({"line": row.line, "column": column, "message": message})
@@ -102,6 +136,9 @@ def _validate(job: ImportJob, parsed) -> None:
                 if key in seen:
                     errors.append({"line": row.line, "column": "、".join(labels[k] for k in unique),
                                    "message": f"与第{seen[key]}行重复。"})
+                elif key in existing:
+                    errors.append({"line": row.line, "column": "、".join(labels[k] for k in unique),
+                                   "message": "与系统中已有的记录重复。"})
                 seen.setdefault(key, row.line)
             rows.append(data)
         else:
@@ -112,7 +149,10 @@ def _validate(job: ImportJob, parsed) -> None:
         if index % PROGRESS_EVERY == 0:
             ImportJob.objects.filter(pk=job.pk).update(processed=index)
     job.errors = errors
-    job.rows = [r for r in rows if r is not None] if not errors else []
+    # READY: the validated rows, committed by 正式导入. INVALID: the first rows as read, for the preview only.
+    job.rows = rows if not errors else [
+        {**(data if data is not None else raw.values), "_line": raw.line} for data, raw in zip(rows[:PREVIEW_ROWS], parsed)
+    ]
     job.processed = len(parsed)
     job.state = ImportJob.State.INVALID if errors else ImportJob.State.READY
     job.message = f"共{len(parsed)}行，{len({e['line'] for e in errors})}行有错误。" if errors else f"共{len(parsed)}行，全部允许导入。"
@@ -138,7 +178,8 @@ def import_commit(*, actor, job: ImportJob) -> ImportJob:
 
 @task()
 def commit_import(job_id: int) -> None:
-    _commit(job_id)
+    with _failure_recorded(job_id):
+        _commit(job_id)
 
 
 def _commit(job_id: int) -> None:

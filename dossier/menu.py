@@ -31,10 +31,12 @@ class _Slots:
 def menu_html(counts: dict, *, series: str, active: str = "") -> SafeString:
     """The menu for a person with these per-type `counts` (selectors.own_counts), on the page of type `active`."""
     parts = _skeleton(series, active)
+    shown: dict[int, str] = {}  # localize() as {{ c.total|default:0 }} applies it, once per distinct number
     out = [parts[0]]
     for i in range(1, len(parts), 3):  # parts[i]: a type's key, parts[i + 1]: "total" or "approved"
         entry = counts.get(parts[i])
-        out.append(localize(getattr(entry, parts[i + 1]) if entry else 0))  # as {{ c.total|default:0 }} shows it
+        n = getattr(entry, parts[i + 1]) if entry else 0
+        out.append(shown.get(n) or shown.setdefault(n, localize(n)))
         out.append(parts[i + 2])
     return mark_safe("".join(out))  # noqa: S308 — every piece comes from the escaping template engine
 

@@ -172,8 +172,15 @@ def import_job(request, job_pk):
     child = kind.child(job.child_key) if job.child_key else None
     specs = child.fields if child else kind.fields
     preview = []
-    if job.state in (ImportJob.State.READY,):
-        preview = [[format_value(spec, row.get(spec.key)) for spec in specs] for row in job.rows[:200]]
+    if job.state in (ImportJob.State.READY, ImportJob.State.INVALID):
+        # Every row with its verdict: 允许导入, or its errors (SPEC §3.2).
+        by_line: dict[int, list[str]] = {}
+        for error in job.errors:
+            by_line.setdefault(error.get("line"), []).append(f"{error['column']}：{error['message']}")
+        for index, row in enumerate(job.rows[:200], start=1):
+            line = row.get("_line")
+            preview.append({"n": index, "line": line, "cells": [format_value(spec, row.get(spec.key)) for spec in specs],
+                            "errors": by_line.get(line, []) if line else []})
     context = {"job": job, "kind": kind, "child": child, "specs": specs, "preview": preview,
                "errors": job.errors[:500], "running": job.state in (ImportJob.State.VALIDATING, ImportJob.State.IMPORTING)}
     if request.headers.get("HX-Request"):

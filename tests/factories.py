@@ -82,3 +82,39 @@ def id_number_ending_in_x(area="350102", birth=datetime.date(1985, 5, 5), gender
         if number.endswith("X"):
             return number
     raise AssertionError(f"no ID number ending in X for {area} {birth}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Title applications (issue 6): committees and review plans.
+
+
+class CommitteeFactory(factory.django.DjangoModelFactory):
+    """A 评委会 of one series, owned by an HR bureau."""
+
+    class Meta:
+        model = "applications.Committee"
+
+    name = factory.Sequence(lambda n: f"测试评审委员会{n}")
+    series = "工程技术"
+    levels = factory.LazyFunction(lambda: ["中级", "副高", "正高"])
+    bureau = factory.SubFactory(UnitFactory, kind=Unit.Kind.BUREAU, nature=Unit.Nature.GOVERNMENT,
+                                name=factory.Sequence(lambda n: f"测试人社厅{n}"))
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    """An open 评审计划 of this year for the committee's series, with the usual eligibility parameters."""
+
+    class Meta:
+        model = "applications.Plan"
+
+    committee = factory.SubFactory(CommitteeFactory)
+    year = factory.LazyFunction(lambda: datetime.date.today().year)
+    name = factory.LazyAttribute(lambda o: f"{o.year}年度{o.committee.series}职称评审")
+    levels = factory.LazyAttribute(lambda o: list(o.committee.levels))
+    series = factory.LazyAttribute(lambda o: [o.committee.series])
+    opens_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
+    closes_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=60))
+    forms = factory.LazyFunction(lambda: ["常规申报", "破格申报"])
+    chain = factory.LazyFunction(lambda: ["unit", "department", "bureau", "committee"])
+    min_years = factory.LazyFunction(lambda: {"中级": 4, "副高": 5, "正高": 5})
+    appraisal_grades = factory.LazyFunction(lambda: ["优秀", "合格"])

@@ -250,13 +250,26 @@ def _nothing_written_to(record):
     assert not RecordItem.objects.filter(record=record).exists()
 
 
-def test_an_import_clashing_with_an_existing_record_writes_nothing(nurse_client, nurse):
+def test_an_import_clashing_with_an_existing_record_is_refused_at_preview(nurse_client, nurse):
     make_case(nurse, 3)  # already entered by hand
     kind = catalogue().kind("health_case")
     workbook = fill(template_workbook(nurse_client, CASE_TEMPLATE),
                     [as_cells(kind.fields, case_values(i)) for i in range(1, 6)])
     page, job = upload(nurse_client, case_import_url(), workbook_upload(workbook))
-    assert job.state == ImportJob.State.READY  # each row is valid on its own
+
+    assert job.state == ImportJob.State.INVALID
+    assert [(e["line"], e["message"]) for e in job.errors] == [(4, "与系统中已有的记录重复。")]
+    assert "与系统中已有的记录重复。" in text(page)
+    assert Record.objects.count() == 1
+
+
+def test_a_clash_arriving_between_preview_and_commit_writes_nothing(nurse_client, nurse):
+    kind = catalogue().kind("health_case")
+    workbook = fill(template_workbook(nurse_client, CASE_TEMPLATE),
+                    [as_cells(kind.fields, case_values(i)) for i in range(1, 6)])
+    page, job = upload(nurse_client, case_import_url(), workbook_upload(workbook))
+    assert job.state == ImportJob.State.READY
+    make_case(nurse, 3)  # entered by hand after the preview
 
     done = commit(nurse_client, job)
 
@@ -267,21 +280,16 @@ def test_an_import_clashing_with_an_existing_record_writes_nothing(nurse_client,
     assert Record.objects.count() == 1
 
 
-def test_a_case_list_import_clashing_with_a_listed_case_writes_nothing(nurse_client, nurse):
+def test_a_case_list_import_clashing_with_a_listed_case_is_refused_at_preview(nurse_client, nurse):
     record = make_topic(nurse, cases=2)
     before = rows_of(record, "cases")
     child = catalogue().kind("health_topic").child("cases")
     workbook = fill(template_workbook(nurse_client, "/dossier/template/health_topic/cases/"),
                     [as_cells(child.fields, topic_case_values(i)) for i in (7, 8, 2, 9)])
     page, job = upload(nurse_client, items_import_url(record), workbook_upload(workbook))
-    assert job.state == ImportJob.State.READY
 
-    done = commit(nurse_client, job)
-
-    job.refresh_from_db()
-    assert job.state == ImportJob.State.FAILED
-    assert job.message == "第3行的病案已存在于列表中，请删除后再导入。"
-    assert job.message in text(done)
+    assert job.state == ImportJob.State.INVALID
+    assert [(e["line"], e["message"]) for e in job.errors] == [(4, "与系统中已有的记录重复。")]
     assert rows_of(record, "cases") == before
 
 
