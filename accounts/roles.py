@@ -6,12 +6,13 @@ _CACHE = "_role_assignments"
 
 
 def roles_of(user) -> list[RoleAssignment]:
-    """The user's role assignments, loaded once per request (cached on the user object)."""
+    """The user's role assignments, loaded once per request (cached on the user object). Every page reads them
+    for the navigation; only the rare page that shows an assignment's unit or region loads it (one row)."""
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, _CACHE, None)
     if cached is None:
-        cached = list(RoleAssignment.objects.filter(user=user).select_related("unit", "region"))
+        cached = list(RoleAssignment.objects.filter(user=user))
         setattr(user, _CACHE, cached)
     return cached
 

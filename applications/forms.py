@@ -29,6 +29,12 @@ class CommitteeForm(forms.ModelForm):
         model = Committee
         fields = ["name", "series"]
 
+    def clean_series(self):
+        allowed = sections().choices["series"]
+        if self.cleaned_data["series"] not in allowed:
+            raise forms.ValidationError(f"评审系列只能是{'、'.join(allowed)}。")
+        return self.cleaned_data["series"]
+
     def clean_levels_text(self):
         levels = _list(self.cleaned_data["levels_text"])
         allowed = sections().choices["level"]
@@ -65,6 +71,9 @@ class PlanForm(forms.ModelForm):
             cleaned[key] = _list(cleaned.get(name, ""))
         if any(lv not in allowed_levels for lv in cleaned["levels"]) or not cleaned["levels"]:
             self.add_error("levels_text", f"评审级别只能是{'、'.join(allowed_levels)}。")
+        allowed_series = sections().choices["series"]
+        if any(s not in allowed_series for s in cleaned["series"]) or not cleaned["series"]:
+            self.add_error("series_text", f"申报系列只能是{'、'.join(allowed_series)}。")
         chain = _list(cleaned.get("chain_text", ""))
         nodes = dict(Plan.CHAIN_NODES)
         if not chain or any(node not in nodes for node in chain):

@@ -1,25 +1,34 @@
 """Prints of a submitted application, always from its frozen snapshot (SPEC §4, FORMS-AND-RULES §1–2):
 
-- 申报专业技术资格情况简表: one A3 landscape sheet (PDF), ID number masked as on every public list;
+- 申报专业技术资格情况简表: one A3 landscape sheet (PDF): the header grid across the top, the sections in two
+  columns below, so that a typical application fits one sheet; the ID number masked as on every public list;
 - 专业技术资格评审表: A4 portrait booklet (PDF) and the same content as an Excel workbook.
 
 Each series adds its own section (中小学教师, 卫生技术, 会计审计) after the common ones. Generated files are kept
 per snapshot hash, so a print is made once and every later download reads the stored file.
+
+Table cells are plain strings, broken into lines here (Chinese breaks between any two characters; a Latin word
+or number is kept whole when it fits; closing punctuation never starts a line), so a cell is drawn with one
+drawString a line: that is what keeps a page within twice the cost of drawing its strings by hand (bench/pdf.py).
 """
 
 import io
 from xml.sax.saxutils import escape
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from reportlab.lib.pagesizes import A3, A4, landscape
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate, CondPageBreak, Frame, FrameBreak, Image, NextPageTemplate, PageBreak, PageTemplate, Paragraph,
+    SimpleDocTemplate, Spacer, Table, TableStyle,
+)
 
 from core.masking import mask_id_number
-from core.pdf import GRID, HEADER, register_font, styles
+from core.pdf import FONT, GRID, HEADER, break_lines, register_font, styles, text_width
 from dossier.display import format_value
 
 from .models import ApplicationFile, PrintFile
@@ -31,133 +40,295 @@ KINDS = {
     "review.xlsx": ("review_xlsx", "专业技术资格评审表.xlsx",
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
+PAD = 3  # cell padding left and right (core.pdf.GRID)
+NO_WRAP_TYPES = {"date", "year", "int", "decimal", "bool"}
 
 
-def _p(text, style="cell"):
-    return Paragraph(escape(str(text or "")).replace("\n", "<br/>"), styles()[style])
+class Look:
+    """The type sizes of one print: the A4 评审表 reads at 9 pt, the A3 简表 packs two columns at 8 pt."""
+
+    def __init__(self, size: float, leading: float, *, summary: bool = False):
+        base = styles()
+        self.size, self.leading, self.summary = size, leading, summary
+        self.cell = ParagraphStyle(f"cell-{size}", parent=base["cell"], fontSize=size, leading=leading)
+        self.h = ParagraphStyle(f"h-{size}", parent=base["h"], fontSize=size + 3, leading=size + 7,
+                                spaceBefore=size * 0.5, spaceAfter=2)
+        self.caption = ParagraphStyle(f"caption-{size}", parent=base["small"], fontSize=size, leading=leading + 2,
+                                      spaceBefore=2)
+        self.grid = GRID + [("FONT", (0, 0), (-1, -1), FONT, size, leading)]
+
+    def cell_for(self, text, width: float) -> str:
+        """The text broken into the lines that fit the column."""
+        text = "" if text is None else str(text)
+        room = (width - 2 * PAD) / self.size
+        return "\n".join(line for paragraph in text.split("\n") for line in break_lines(paragraph, room))
+
+    def row(self, texts, widths):
+        return [self.cell_for(t, w) for t, w in zip(texts, widths)]
+
+    def height_of(self, rows) -> float:
+        """The height of these table rows: their tallest cell's lines, and the cell padding (core.pdf.GRID)."""
+        return sum(max(str(cell).count("\n") + 1 for cell in row) * self.leading + 6 for row in rows)
 
 
-def _section_tables(snapshot: dict, width: float) -> list:
-    """Every section of the snapshot as a heading and a table, in declaration order."""
-    flow = []
-    for section in sections().for_series(snapshot["series"]):
-        stored = snapshot["sections"].get(section.key, {})
-        if section.key == "basic":
-            continue  # printed in the header grid
-        flow.append(Paragraph(escape(section.label), styles()["h"]))
-        if section.is_rows:
-            rows = stored.get("rows", [])
-            header = ["序号"] + [f.label for f in section.fields]
-            body = [[_p(i)] + [_p(format_value(f, row["values"].get(f.key))) for f in section.fields]
-                    for i, row in enumerate(rows, start=1)] or [[_p("无")] + [_p("") for _ in section.fields]]
-            col = (width - 12 * mm) / len(section.fields)
-            table = Table([[_p(h) for h in header]] + body, colWidths=[12 * mm] + [col] * len(section.fields),
-                          repeatRows=1)
+def _weights(fields) -> list[float]:
+    """Relative column widths from the declarations: dates and numbers narrow, long texts wide."""
+    weights = []
+    for spec in fields:
+        if spec.type in NO_WRAP_TYPES:
+            weights.append(0.55 if spec.type in ("year", "int", "decimal") else 0.85)
+        elif spec.type == "choice":
+            weights.append(0.5 + 0.1 * max(len(c) for c in spec.choices))
+        elif spec.type == "textarea":
+            weights.append(3.0)
         else:
-            values = stored.get("values", {})
-            pairs = [(f.label, format_value(f, values.get(f.key))) for f in section.fields if f.visible(values)]
-            cells, row = [], []
-            for label, value in pairs:
-                row += [_p(label), _p(value)]
-                if len(row) == 4:
-                    cells.append(row)
-                    row = []
-            if row:
-                cells.append(row + [_p(""), _p("")][: 4 - len(row)])
-            table = Table(cells or [[_p("无"), _p(""), _p(""), _p("")]],
-                          colWidths=[width * 0.18, width * 0.32, width * 0.18, width * 0.32])
-            for group in section.groups:
-                group_rows = stored.get("groups", {}).get(group.key, [])
-                if group_rows:
-                    flow.append(table)
-                    flow.append(Paragraph(escape(group.label), styles()["small"]))
-                    col = width / len(group.fields)
-                    table = Table([[_p(f.label) for f in group.fields]]
-                                  + [[_p(format_value(f, r["values"].get(f.key))) for f in group.fields] for r in group_rows],
-                                  colWidths=[col] * len(group.fields))
-        table.setStyle(TableStyle(GRID + (HEADER if section.is_rows else [])))
-        flow.append(table)
-    return flow
+            weights.append(min(max((spec.max_length or 50) / 40, 0.8), 2.2))
+    return weights
 
 
-def _photo(application, snapshot, size):
-    photo = next((f for f in snapshot.get("files", []) if f["section"] == "basic" and f["slot"] == "photo"), None)
-    if photo is None:
-        return _p("照片")
-    item = ApplicationFile.objects.filter(pk=photo["id"], application=application).first()
-    if item is None:
-        return _p("照片")
-    with item.file.open("rb") as fh:
-        data = io.BytesIO(fh.read())
-    return Image(data, width=size * 0.75, height=size, kind="proportional")
+SAMPLES = {"date": "0000-00-00", "year": "0000", "int": "0000", "decimal": "000.0",
+           "journal_number": "ISSN 0000-000X", "patent_number": "ZL000000000000.0"}
 
 
-def _header_grid(application, snapshot: dict, width: float, *, mask: bool):
-    account, basic = snapshot["account"], snapshot["sections"].get("basic", {}).get("values", {})
-    qualification = snapshot["sections"].get("qualification", {}).get("values", {})
-    id_number = mask_id_number(account["id_number"]) if mask else account["id_number"]
-    rows = [
-        ["姓名", account["name"], "性别", account["gender"], "出生日期", account["birth_date"]],
-        ["身份证号", id_number, "民族", basic.get("ethnicity"), "政治面貌", basic.get("political")],
-        ["工作单位", account["unit"], "现从事专业", basic.get("current_specialty"), "参加工作时间", basic.get("work_start")],
-        ["申报系列", snapshot["series"], "申报级别", snapshot["level"], "申报资格名称", basic.get("title_name")],
-        ["现资格", qualification.get("title_name") or qualification.get("title_series"), "取得时间",
-         qualification.get("title_obtained"), "申报形式", snapshot["form"]],
-    ]
-    photo_width = 32 * mm
-    col = (width - photo_width) / 6
-    data = [[_p(c) for c in row] + [_photo(application, snapshot, 40 * mm) if i == 0 else ""] for i, row in enumerate(rows)]
-    table = Table(data, colWidths=[col * 0.8, col * 1.2] * 3 + [photo_width])
-    table.setStyle(TableStyle(GRID + [("SPAN", (6, 0), (6, len(rows) - 1)), ("ALIGN", (6, 0), (6, 0), "CENTER")]))
+def _columns(look: Look, fields, width: float, number_width: float) -> list[float]:
+    """Column widths: dates, numbers and numbered codes (期刊号, 专利号) exactly as wide as they need (they must
+    not wrap), the rest shared by weight."""
+    samples = {i: SAMPLES.get(spec.pattern) or SAMPLES.get(spec.type) for i, spec in enumerate(fields)}
+    for i, spec in enumerate(fields):
+        if spec.type == "int" and spec.max:
+            samples[i] = "0" * len(str(int(spec.max)))  # 字数 up to 7 digits, 排名 2
+    fixed = {i: max(text_width(sample, look.size), text_width(fields[i].label[:2], look.size)) + 2 * PAD + 2
+             for i, sample in samples.items() if sample}
+    weights = _weights(fields)
+    rest = width - number_width - sum(fixed.values())
+    flexible = sum(w for i, w in enumerate(weights) if i not in fixed)
+    if rest <= 0 or not flexible:
+        unit = (width - number_width) / sum(weights)
+        return [number_width] + [w * unit for w in weights]
+    return [number_width] + [fixed[i] if i in fixed else w * rest / flexible for i, w in enumerate(weights)]
+
+
+def _rows_table(look: Look, fields, rows: list[dict], width: float) -> Table:
+    widths = _columns(look, fields, width, 9 * mm)
+    data = [look.row(["序号"] + [f.label for f in fields], widths)]
+    for number, row in enumerate(rows, start=1):
+        data.append(look.row([number] + [format_value(f, row["values"].get(f.key)) for f in fields], widths))
+    if not rows:
+        data.append(look.row(["无"] + [""] * len(fields), widths))
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(TableStyle(look.grid + HEADER))
+    table.first_rows_height = look.height_of(data[:2])
     return table
 
 
-def brief_pdf(application) -> bytes:
-    """申报专业技术资格情况简表: A3 landscape, one sheet (more when the lists are long)."""
+def _fields_table(look: Look, fields, values: dict, width: float) -> Table:
+    """Label/value pairs, two to a row; long texts take a whole row. The 简表 leaves out what is empty."""
+    widths = [width * 0.17, width * 0.33, width * 0.17, width * 0.33]
+    data, spans, pending = [], [], []
+    for spec in fields:
+        if not spec.visible(values):
+            continue
+        value = format_value(spec, values.get(spec.key))
+        if look.summary and not value:
+            continue
+        if spec.type == "textarea" or text_width(value, look.size) > widths[1] - 2 * PAD:
+            spans.append(len(data))
+            data.append([look.cell_for(spec.label, widths[0]), look.cell_for(value, sum(widths[1:])), "", ""])
+            continue
+        pending += [look.cell_for(spec.label, widths[0]), look.cell_for(value, widths[1])]
+        if len(pending) == 4:
+            data.append(pending)
+            pending = []
+    if pending:
+        data.append(pending + ["", ""])
+    if not data:
+        data.append(["无", "", "", ""])
+    table = Table(data, colWidths=widths)
+    table.setStyle(TableStyle(look.grid + [("SPAN", (1, r), (3, r)) for r in spans]))
+    table.first_rows_height = look.height_of(data[:1])
+    return table
+
+
+def _headed(heading: Paragraph, table: Table, look: Look) -> list:
+    """A heading and its table, moved on to the next column or page together only when the heading and the
+    table's first rows would not fit (a long table then splits between rows, its header repeated)."""
+    return [CondPageBreak(heading.style.leading + heading.style.spaceBefore + table.first_rows_height + 2),
+            heading, table]
+
+
+def section_flow(snapshot: dict, width: float, look: Look) -> list:
+    """Every section of the snapshot but 基本情况 (the header grid) as a heading and its table(s)."""
+    flow = []
+    for section in sections().for_series(snapshot["series"]):
+        if section.key == "basic":
+            continue
+        stored = snapshot["sections"].get(section.key, {})
+        heading = Paragraph(escape(section.label), look.h)
+        if section.is_rows:
+            flow += _headed(heading, _rows_table(look, section.fields, stored.get("rows", []), width), look)
+            continue
+        values = stored.get("values", {})
+        flow += _headed(heading, _fields_table(look, section.fields, values, width), look)
+        for group in section.groups:
+            group_rows = stored.get("groups", {}).get(group.key, [])
+            if group.applies(values) and group_rows:
+                flow += _headed(Paragraph(escape(group.label), look.caption),
+                                _rows_table(look, group.fields, group_rows, width), look)
+    return flow
+
+
+def photo_bytes(application, snapshot: dict) -> bytes | None:
+    """The photo as filed: the application's own copy, named in the snapshot."""
+    photo = next((f for f in snapshot.get("files", []) if f["section"] == "basic" and f["slot"] == "photo"), None)
+    item = photo and ApplicationFile.objects.filter(pk=photo["id"], application=application).first()
+    if not item:
+        return None
+    with item.file.open("rb") as fh:
+        return fh.read()
+
+
+def _header_grid(snapshot: dict, width: float, look: Look, *, mask: bool, photo: bytes | None) -> Table:
+    """姓名 … 申报资格名称 in three label/value pairs, the ID number and the unit across two pairs, the photo on
+    the right over every row."""
+    account, basic = snapshot["account"], snapshot["sections"].get("basic", {}).get("values", {})
+    qualification = snapshot["sections"].get("qualification", {}).get("values", {})
+    id_number = mask_id_number(account["id_number"]) if mask else account["id_number"]
+    photo_width = 30 * mm
+    label, value = (width - photo_width) * 0.15, (width - photo_width) * 0.55 / 3
+    widths = [label, value] * 3 + [photo_width]
+    wide = label + 2 * value
+    texts = [
+        ["姓名", account["name"], "性别", account["gender"], "出生日期", account["birth_date"]],
+        ["身份证号", id_number, None, None, "民族", basic.get("ethnicity")],
+        ["政治面貌", basic.get("political"), "现从事专业", basic.get("current_specialty"), "参加工作时间",
+         basic.get("work_start")],
+        ["工作单位", account["unit"], None, None, "申报形式", snapshot["form"]],
+        ["申报系列", snapshot["series"], "申报级别", snapshot["level"], "申报资格名称", basic.get("title_name")],
+        ["现资格", qualification.get("title_name") or qualification.get("title_series"), "取得时间",
+         qualification.get("title_obtained"), "申报年度", snapshot["plan"]["year"]],
+    ]
+    data = []
+    for i, row in enumerate(texts):
+        cells = [look.cell_for(t, wide if j == 1 and row[2] is None else widths[j]) if t is not None else ""
+                 for j, t in enumerate(row)]
+        data.append(cells + [_photo(photo, photo_width) if i == 0 else ""])
+    table = Table(data, colWidths=widths)
+    table.setStyle(TableStyle(look.grid + [
+        ("SPAN", (1, 1), (3, 1)), ("SPAN", (1, 3), (3, 3)), ("SPAN", (6, 0), (6, len(texts) - 1)),
+        ("ALIGN", (6, 0), (6, 0), "CENTER"),
+    ]))
+    return table
+
+
+def _photo(content: bytes | None, width: float):
+    if not content:
+        return "照片"
+    return Image(io.BytesIO(content), width=width - 2 * PAD, height=32 * mm, kind="proportional")
+
+
+def _page_number(name: str):
+    def draw(canvas, doc):
+        canvas.saveState()
+        canvas.setFont(FONT, 8)
+        canvas.drawCentredString(doc.pagesize[0] / 2, 6 * mm, f"{name}　第 {doc.page} 页")
+        canvas.restoreState()
+    return draw
+
+
+def _opinions(look: Look, width: float) -> Table:
+    """是否破格, then the unit's and the reporting department's opinions with their seals (FORMS-AND-RULES §2)."""
+    half = width / 2
+    table = Table([[look.cell_for("单位审核意见：", half), look.cell_for("单位呈报意见：", half)],
+                   [look.cell_for("（单位签章）　　　年　月　日", half), look.cell_for("（人事（职改）部门签章）　　　年　月　日", half)]],
+                  colWidths=[half, half], rowHeights=[16 * mm, look.leading + 6])
+    table.setStyle(TableStyle(look.grid + [("VALIGN", (0, 0), (-1, 0), "TOP"), ("LINEBELOW", (0, 0), (-1, 0), 0, "white"),
+                                           ("ALIGN", (0, 1), (-1, 1), "RIGHT")]))
+    return table
+
+
+def brief_pdf(application, *, photo: bytes | None = None) -> bytes:
+    """申报专业技术资格情况简表: A3 landscape; the header grid on top, the sections in two columns below."""
     register_font()
     snapshot = application.snapshot
-    buffer = io.BytesIO()
+    photo = photo if photo is not None else photo_bytes(application, snapshot)
+    look = Look(8, 10, summary=True)
     page = landscape(A3)
-    doc = SimpleDocTemplate(buffer, pagesize=page, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=12 * mm,
-                            bottomMargin=12 * mm, title="申报专业技术资格情况简表", author="zhicheng")
-    width = page[0] - 30 * mm
-    flow = [Paragraph(f"{snapshot['plan']['year']}年度 申报专业技术资格情况简表", styles()["title"]),
-            Paragraph(escape(f"评审计划：{snapshot['plan']['name']}　评委会：{snapshot['plan']['committee']}"), styles()["small"]),
-            Spacer(1, 4 * mm), _header_grid(application, snapshot, width, mask=True)]
-    flow += _section_tables(snapshot, width)
+    margin, gap = 12 * mm, 8 * mm
+    width = page[0] - 2 * margin
+    column = (width - gap) / 2
+    exceptional = snapshot["form"] == "破格申报"
+    head = [
+        Paragraph(f"{snapshot['plan']['year']}年度 申报专业技术资格情况简表", styles()["title"]),
+        Paragraph(escape(f"评审计划：{snapshot['plan']['name']}　评委会：{snapshot['plan']['committee']}　"
+                         f"是否破格：是（{'√' if exceptional else '　'}）否（{'　' if exceptional else '√'}）"),
+                  styles()["small"]),
+        Spacer(1, 2 * mm),
+        _header_grid(snapshot, width, look, mask=True, photo=photo),
+    ]
+    head_height = sum(f.wrap(width, page[1])[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in head) + 2
+    bottom = margin + 2 * mm
+    below = page[1] - margin - head_height - 3 * mm - bottom
+    full = page[1] - margin - bottom
+
+    def frame(x, y, w, h, name):
+        return Frame(x, y, w, h, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id=name)
+
+    first = PageTemplate("first", [
+        frame(margin, page[1] - margin - head_height, width, head_height, "head"),
+        frame(margin, bottom, column, below, "left"), frame(margin + column + gap, bottom, column, below, "right"),
+    ], onPage=_page_number(snapshot["account"]["name"]))
+    later = PageTemplate("later", [
+        frame(margin, bottom, column, full, "left"), frame(margin + column + gap, bottom, column, full, "right"),
+    ], onPage=_page_number(snapshot["account"]["name"]))
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(buffer, pagesize=page, pageTemplates=[first, later], title="申报专业技术资格情况简表",
+                          author="zhicheng", initialFontName=FONT, initialFontSize=8)
+    flow = head + [NextPageTemplate("later"), FrameBreak()]
+    flow += section_flow(snapshot, column, look)
+    flow += [Spacer(1, 3 * mm), _opinions(look, column)]
     doc.build(flow)
     return buffer.getvalue()
 
 
-def review_pdf(application) -> bytes:
-    """专业技术资格评审表: cover, 基本情况 with photo, every section, and the opinion pages left for signatures."""
-    register_font()
-    snapshot = application.snapshot
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-                            bottomMargin=16 * mm, title="专业技术资格评审表", author="zhicheng")
-    width = A4[0] - 36 * mm
+def review_flow(snapshot: dict, width: float, *, photo: bytes | None) -> list:
+    """The 评审表's content: cover, 基本情况 with the photo, every section, the opinion boxes."""
+    look = Look(9, 12)
     account, basic = snapshot["account"], snapshot["sections"].get("basic", {}).get("values", {})
     qualification = snapshot["sections"].get("qualification", {}).get("values", {})
-    cover = [Spacer(1, 50 * mm), Paragraph("专业技术资格评审表", styles()["title"]), Spacer(1, 40 * mm)]
+    flow = [Spacer(1, 50 * mm), Paragraph("专业技术资格评审表", styles()["title"]), Spacer(1, 40 * mm)]
     for label, value in (("单　　位", account["unit"]), ("姓　　名", account["name"]),
                          ("现任专业技术职务", qualification.get("title_name") or "无"),
                          ("评审任职资格", basic.get("title_name") or snapshot["level"]),
                          ("填表时间", snapshot["submitted_at"][:10])):
-        cover.append(Paragraph(escape(f"{label}：{value or ''}"), styles()["cover"]))
-    flow = cover + [PageBreak(), Paragraph("基本情况", styles()["h"]), _header_grid(application, snapshot, width, mask=False)]
-    flow += _section_tables(snapshot, width)
-    flow += [PageBreak(), Paragraph("单位推荐意见", styles()["h"])]
+        flow.append(Paragraph(escape(f"{label}：{value or ''}"), styles()["cover"]))
+    flow += [PageBreak(), Paragraph("基本情况", look.h),
+             _header_grid(snapshot, width, look, mask=False, photo=photo)]
+    flow += section_flow(snapshot, width, look)
+    flow += [PageBreak(), Paragraph("推荐及评审意见", look.h)]
     for title in ("单位推荐意见", "主管部门意见", "人社部门意见", "评审组织意见"):
-        box = Table([[_p(title)], [_p("\n\n\n\n负责人：　　　　　（公章）　　　　年　　月　　日")]], colWidths=[width])
-        box.setStyle(TableStyle(GRID))
+        box = Table([[title], ["负责人：　　　　　（公章）　　　　年　　月　　日"]], colWidths=[width],
+                    rowHeights=[34 * mm, look.leading + 8])
+        box.setStyle(TableStyle(look.grid + [("VALIGN", (0, 0), (0, 0), "TOP"), ("ALIGN", (0, 1), (0, 1), "RIGHT")]))
         flow += [box, Spacer(1, 4 * mm)]
-    doc.build(flow)
+    return flow
+
+
+def review_pdf(application, *, photo: bytes | None = None) -> bytes:
+    """专业技术资格评审表: cover, 基本情况 with photo, every section, and the opinion pages left for signatures."""
+    register_font()
+    snapshot = application.snapshot
+    photo = photo if photo is not None else photo_bytes(application, snapshot)
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
+                            bottomMargin=16 * mm, title="专业技术资格评审表", author="zhicheng",
+                            initialFontName=FONT, initialFontSize=9)
+    flow = review_flow(snapshot, A4[0] - 36 * mm, photo=photo)
+    doc.build(flow, onLaterPages=_page_number(snapshot["account"]["name"]))
     return buffer.getvalue()
 
 
 def review_xlsx(application) -> bytes:
-    """The 评审表 as a workbook: 基本情况 then one sheet per section."""
+    """The 评审表 as a workbook: 基本情况 then one sheet per section (a series section's row lists below it)."""
     snapshot = application.snapshot
     workbook = Workbook()
     sheet = workbook.active
@@ -178,6 +349,7 @@ def review_xlsx(application) -> bytes:
             continue
         ws = workbook.create_sheet(section.label[:31])
         stored = snapshot["sections"].get(section.key, {})
+        bold = [1]
         if section.is_rows:
             ws.append(["序号"] + [f.label for f in section.fields])
             for i, row in enumerate(stored.get("rows", []), start=1):
@@ -185,9 +357,21 @@ def review_xlsx(application) -> bytes:
         else:
             for f in section.fields:
                 ws.append([f.label, format_value(f, stored.get("values", {}).get(f.key))])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True)
+            for group in section.groups:
+                group_rows = stored.get("groups", {}).get(group.key, [])
+                if not group_rows:
+                    continue
+                ws.append([])
+                ws.append([group.label])
+                ws.append(["序号"] + [f.label for f in group.fields])
+                bold.append(ws.max_row)
+                for i, row in enumerate(group_rows, start=1):
+                    ws.append([i] + [format_value(f, row["values"].get(f.key)) for f in group.fields])
+        for number in bold:
+            for cell in ws[number]:
+                cell.font = Font(bold=True)
+                cell.alignment = Alignment(wrap_text=True)
+        ws.column_dimensions["A"].width = 24
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -210,7 +394,8 @@ def print_get(application, url_kind: str) -> tuple[str, str, bytes]:
     item = PrintFile(application=application, kind=kind, snapshot_hash=digest)
     item.file.save(f"{kind}-{application.pk}", ContentFile(content), save=False)
     try:
-        item.save()
+        with transaction.atomic():
+            item.save()
     except IntegrityError:  # generated concurrently: the other copy is the same
-        pass
+        item.file.delete(save=False)
     return name, content_type, content

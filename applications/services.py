@@ -145,6 +145,7 @@ def row_update(*, actor, application: Application, section: SectionSpec, row_id:
 
 
 def row_delete(*, actor, application: Application, section: SectionSpec, row_id: str, group: str = "") -> None:
+    """The applicant deletes a row, with its citation and its files."""
     with transaction.atomic():
         locked = _locked_editable(actor, application)
         data = _section_data(locked, section)
@@ -228,8 +229,9 @@ def application_submit(*, actor, application: Application) -> Application:
     from .precheck import precheck
 
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("plan", "plan__committee", "applicant",
-                                                                          "unit").get(pk=application.pk)
+        # of=self: lock the application row only (PostgreSQL refuses FOR UPDATE on the nullable unit join).
+        locked = Application.objects.select_for_update(of=("self",)).select_related(
+            "plan", "plan__committee", "applicant", "unit").get(pk=application.pk)
         if locked.applicant_id != actor.pk:
             raise PermissionDenied
         if not can_proceed(locked.submit):

@@ -12,5 +12,5 @@ urlpatterns = [
     path("<int:pk>/s/<slug:key>/", views.section_page, name="section"),
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/files/<int:file_pk>/", views.file, name="file"),
-    path("<int:pk>/print/<slug:kind>/", views.print_file, name="print"),
+    path("<int:pk>/print/<str:kind>", views.print_file, name="print"),  # brief.pdf, review.pdf, review.xlsx
 ]

@@ -104,7 +104,8 @@ def _row_being_edited(section, stored, params) -> dict | None:
     rows = stored.get("groups", {}).get(group, []) if group else stored.get("rows", [])
     for number, row in enumerate(rows, start=1):
         if row["id"] == row_id:
-            return {"id": row_id, "group": group, "number": number, "values": row["values"]}
+            return {"id": row_id, "group": group, "number": number, "values": row["values"],
+                    "record_id": row.get("record_id")}
     return None
 
 
@@ -229,6 +230,11 @@ def section_page(request, pk, key):
             pickable.append({"record": record, "kind": kind, "cited": record.pk in cited,
                              "summary": "；".join(f"{section.field(k).label}：{v}" for k, v in values.items() if v)})
     basic_titles = sections().titles(application.series, application.level) if section.key == "basic" else []
+    # The account data as filed once submitted (a later change of name or phone does not reach the application).
+    account = application.snapshot["account"] if application.snapshot else {
+        "name": request.user.name, "id_number": request.user.id_number, "gender": request.user.get_gender_display(),
+        "birth_date": request.user.birth_date.isoformat() if request.user.birth_date else "",
+        "phone": request.user.phone, "unit": application.unit.name if application.unit_id else ""}
     return render(request, "applications/section.html", {
         "application": application, "section": section, "form": form, "row_form": row_form,
         "rows": _rows_view(section, stored.get("rows", []), files_by_row),
@@ -240,7 +246,7 @@ def section_page(request, pk, key):
         "slots": [{"spec": s, "files": [f for f in files if f.slot == s.key and not f.row_id],
                    "errors": slot_errors.get(s.key, [])} for s in section.attachments],
         "row_errors": slot_errors.get("row", []), "pickable": pickable, "titles": basic_titles,
-        "editing": editing if application.editable else None,
+        "editing": editing if application.editable else None, "account": account,
         "sections": sections().for_series(application.series),
     })
 

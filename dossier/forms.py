@@ -185,3 +185,19 @@ class EvidenceUploadForm(forms.Form):
     """Multiple files in one input; each is checked by dossier.evidence against the kind's rules."""
 
     files = forms.FileField(required=False)
+
+
+def validate_rows(form_class: type[RecordFormBase], rows, **kwargs):
+    """Validate many rows with one form instance of `form_class` (Excel imports): the same fields, messages
+    and clean() as the page, without building a new form per row. Yields (form, data or None) per row; read
+    the form's errors before advancing."""
+    form = form_class(**kwargs)
+    for values in rows:
+        form.data = values
+        form.is_bound = True
+        form._errors = None
+        form._bound_fields_cache = {}
+        if form.is_valid():
+            yield form, form.record_data()
+        else:
+            yield form, None

@@ -15,7 +15,7 @@ from django_tasks import task
 from core.excel import Column, ExcelError, columns_from_specs, read_rows, template_bytes
 
 from .catalogue import ChildListSpec, KindSpec, catalogue
-from .forms import record_form_class, spec_form_class
+from .forms import record_form_class, spec_form_class, validate_rows
 from .models import ImportJob, Record
 
 INLINE_ROWS = 300
@@ -125,12 +125,11 @@ def _validate(job: ImportJob, parsed) -> None:
     labels = {spec.key: spec.label for spec in (child.fields if child else kind.fields)}
     errors, rows, seen = [], [], {}
     existing = _existing_keys(job, kind, child, unique)
-    for index, row in enumerate(parsed, start=1):
+    checked = validate_rows(form_class, (row.values for row in parsed))
+    for index, (row, (form, data)) in enumerate(zip(parsed, checked), start=1):
         for column, message in row.errors:
             errors.append({"line": row.line, "column": column, "message": message})
-        form = form_class(data=row.values)
-        if form.is_valid():
-            data = form.record_data()
+        if data is not None:
             if unique:
                 key = tuple(str(data.get(k)) for k in unique)
                 if key in seen:

@@ -69,7 +69,10 @@
       const form = box.closest("form");
       const control = form && form.elements[box.dataset.slotShowIf];
       if (!control) return;
-      const update = () => { box.hidden = control.value !== box.dataset.showEquals; };
+      const update = () => {
+        box.hidden = box.dataset.showIn !== undefined
+          ? !box.dataset.showIn.split("|").includes(control.value) : control.value !== box.dataset.showEquals;
+      };
       control.addEventListener("change", update);
       update();
     });

@@ -3,7 +3,9 @@
 import pytest
 
 from dossier.catalogue import reset
-from tests.factories import CommitteeFactory, PersonFactory, PlanFactory, UnitFactory, bureau_staff, unit_admin
+from tests.factories import PersonFactory, UnitFactory, bureau_staff, unit_admin
+
+from .support import plan_for
 
 
 @pytest.fixture(autouse=True)
@@ -29,14 +31,6 @@ def admin(unit):
 @pytest.fixture
 def bureau():
     return bureau_staff(name="人社厅郑强")
-
-
-def plan_for(series: str, **kwargs):
-    levels = ["中级", "副高", "正高"]
-    committee = CommitteeFactory(name=f"福建省{series}高级职称评审委员会", series=series, levels=levels)
-    if series == "卫生技术":
-        kwargs.setdefault("health_requires", ["health_topic"])
-    return PlanFactory(committee=committee, **kwargs)
 
 
 @pytest.fixture

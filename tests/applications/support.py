@@ -75,20 +75,17 @@ def image_bytes(image: Image.Image, fmt: str = "JPEG") -> bytes:
 
 
 def jpeg_of_size(n_bytes: int) -> bytes:
-    """A real JPEG of exactly `n_bytes`: a noisy picture a little smaller, then padding after its end marker
-    (which every decoder ignores), as files from cameras and scanners often carry."""
-    rng = random.Random(n_bytes)
-    side = 200
-    while True:
-        image = Image.frombytes("RGB", (side, side), rng.randbytes(side * side * 3))
-        content = image_bytes(image)
-        if len(content) > n_bytes:
-            side = int(side * 0.9)
-            continue
-        if n_bytes - len(content) > 60_000:
-            side = int(side * 1.2)
-            continue
-        return content + b"\0" * (n_bytes - len(content))
+    """A real JPEG of exactly `n_bytes`: the largest noisy picture that stays under it, then padding after its
+    end marker (which every decoder ignores), as files from cameras and scanners often carry."""
+    best, low, high = b"", 8, 1200
+    while low <= high:
+        side = (low + high) // 2
+        content = image_bytes(Image.frombytes("RGB", (side, side), random.Random(side).randbytes(side * side * 3)))
+        if len(content) <= n_bytes:
+            best, low = content, side + 1
+        else:
+            high = side - 1
+    return best + b"\0" * (n_bytes - len(best))
 
 
 def upload(name: str, content: bytes, content_type: str = "image/jpeg") -> SimpleUploadedFile:
@@ -105,6 +102,19 @@ def id_card_upload(n_bytes: int | None = None, name: str = "身份证.jpg") -> S
 
 def scan_upload(name: str = "证书.jpg") -> SimpleUploadedFile:
     return upload(name, image_bytes(scan_image(name)))
+
+
+# ------------------------------------------------------------------------------------------------ plans
+
+
+def plan_for(series: str, **kwargs):
+    """An open plan of this year for `series` (中级 to 正高); the health series' plan asks for a 卫生-专题."""
+    from tests.factories import CommitteeFactory, PlanFactory
+
+    committee = CommitteeFactory(name=f"福建省{series}高级职称评审委员会", series=series, levels=["中级", "副高", "正高"])
+    if series == "卫生技术":
+        kwargs.setdefault("health_requires", ["health_topic"])
+    return PlanFactory(committee=committee, **kwargs)
 
 
 # ------------------------------------------------------------------------------------------------ dossier
@@ -270,17 +280,20 @@ ACCOUNTING = {"exam_year": str(YEAR - 2), "certificate_no": "3501202300123", "va
               "valid_to": f"{YEAR + 3}-09-30"}
 
 
-def fill_everything(client, application, records, *, series: str) -> None:
+def fill_everything(client, application, records, *, series: str, basic: dict | None = None,
+                    qualification: dict | None = None) -> None:
     """Fill every section of `application` through its pages: pick the dossier records, type the rest, upload
-    the photo and the ID-card image. Asserts each step was accepted."""
+    the photo and the ID-card image. `basic` and `qualification` override values. Asserts each step was
+    accepted."""
     def ok(response):
-        assert response.status_code == 302, (response.status_code, response.context and {
-            k: v for k, v in (response.context.get("form").errors if response.context.get("form") else {}).items()})
+        if response.status_code != 302:
+            form = response.context and (response.context.get("form") or response.context.get("row_form"))
+            raise AssertionError(f"refused ({response.status_code}): {form.errors if form else ''}")
 
-    ok(save_section(client, application, "basic", basic_values(series), photo=[photo_upload()],
+    ok(save_section(client, application, "basic", {**basic_values(series), **(basic or {})}, photo=[photo_upload()],
                     id_card=[id_card_upload()]))
     ok(pick(client, application, "education", [records.bachelor, records.master]))
-    ok(save_section(client, application, "qualification", qualification_values(series)))
+    ok(save_section(client, application, "qualification", {**qualification_values(series), **(qualification or {})}))
     ok(pick(client, application, "societies", [records.society]))
     ok(save_section(client, application, "work_history", WORK_HISTORY))
     ok(pick(client, application, "continuing_education", records.ce))
@@ -306,3 +319,64 @@ def fill_everything(client, application, records, *, series: str) -> None:
 
 def section_keys(series: str) -> list[str]:
     return [s.key for s in sections().for_series(series)]
+
+
+# ------------------------------------------------------------------------------------------------ generated rows
+
+PATTERN_SAMPLES = {"journal_number": "ISSN 1234-5678", "patent_number": "ZL2023101234{n:02d}.7", "digits": "3501{n:04d}"}
+
+
+def valid_row(fields, n: int = 1) -> dict:
+    """POST values of a valid row for these field declarations, distinct for each `n` (years differ, so rows
+    one-per-year sections accept them)."""
+    values = {}
+    for spec in fields:
+        if spec.show_if:
+            continue
+        match spec.type:
+            case "text" | "textarea":
+                value = PATTERN_SAMPLES[spec.pattern].format(n=n) if spec.pattern else f"{spec.label}{n}"
+                value = value[: spec.max_length or 200]
+            case "date":
+                value = f"{YEAR - 3}-0{1 + (spec.not_before is not None)}-01"
+            case "year":
+                value = str(YEAR - n)
+            case "int":
+                value = str(int(spec.min if spec.min is not None else 1) or 1)
+            case "decimal":
+                value = "100"
+            case "choice":
+                value = spec.choices[0]
+            case _:
+                value = ""
+        values[spec.key] = value
+    return values
+
+
+# ------------------------------------------------------------------------------------------------ prints
+
+
+def pdf_text(content: bytes) -> str:
+    """The text of a PDF as poppler's pdftotext reads it, in drawing order (what a reviewer's viewer copies)."""
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-raw", "-", "-"], input=content, capture_output=True,
+                          check=True).stdout.decode()
+
+
+def flat(text: str) -> str:
+    """Text without its line breaks and spaces, so that a title wrapped inside its cell is found whole."""
+    import re
+
+    return re.sub(r"\s+", "", text)
+
+
+def pdf_info(content: bytes) -> dict[str, str]:
+    import subprocess
+
+    out = subprocess.run(["pdfinfo", "-"], input=content, capture_output=True, check=True).stdout.decode()
+    return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in out.splitlines())}
+
+
+def download(client, application, kind: str):
+    return client.get(reverse("applications:print", args=[application.pk, kind]))
