@@ -50,6 +50,9 @@ bench:
 	$(UV) sync --frozen
 	@case "$(BENCH_DATABASE)" in sqlite*) ;; *) scripts/ensure-postgres.sh ;; esac
 	$(UV) run python -m bench --scale $(SCALE) --db "$(BENCH_DATABASE)" $(BENCH_ARGS)
+	DEBUG=1 $(UV) run python -m bench.imports --db sqlite
+	DEBUG=1 $(UV) run python -m bench.imports --db postgres
+	DEBUG=1 $(UV) run python -m bench.pdf
 
 check: install-test
 	$(DEV_ENV) $(UV) run python manage.py check

@@ -175,7 +175,8 @@ def seed_health(nurse, admin) -> int:
                      "discharged_on": (admitted + datetime.timedelta(days=12)).isoformat(),
                      "admission_diagnosis": "Ⅰ型呼吸衰竭", "discharge_diagnosis": "呼吸衰竭 好转", "remarks": ""})
     items.items_import(actor=nurse, record=topic, child=cases, rows=rows)
-    services.record_submit(actor=nurse, record=topic)
+    topic = services.record_submit(actor=nurse, record=topic)
+    services.record_decide(actor=admin, record=topic, decision="approve", opinion="病案齐全，同意。")
     made += 1
     review_kind = catalogue().kind("health_review")
     review = services.record_create(owner=nurse, kind=review_kind, data={"name": "重症患者早期活动护理研究进展"})

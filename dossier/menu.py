@@ -44,11 +44,11 @@ def menu_html(counts: dict, *, series: str, active: str = "") -> SafeString:
 def _skeleton(series: str, active: str) -> list[str]:
     """The rendered menu split at the count markers: [html, key, field, html, key, field, ..., html]."""
     cat = catalogue()
-    template = get_template(TEMPLATE).template
-    sections = cat.by_category_for(series)
-    key = (id(cat), id(template), tuple(k for k, _l, _ks in sections), active, get_script_prefix(), get_language())
+    template = get_template(TEMPLATE).template  # a new object when the template changes (development reloads)
+    key = (id(cat), id(template), series, active, get_script_prefix(), get_language())
     found = _skeletons.get(key)
     if found is None:
+        sections = cat.by_category_for(series)
         menu = [(label, [(kind, _Slots(kind.key)) for kind in kinds]) for _k, label, kinds in sections]
         html = get_template(TEMPLATE).render({"menu": menu, "active": active})
         # Held with the catalogue and the template so that their ids cannot be reused while the entry lives.

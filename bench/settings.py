@@ -1,0 +1,28 @@
+"""Production-like settings for `make bench`: zhicheng.settings with DEBUG off, served over plain http on
+127.0.0.1, against the benchmark's own database (never the application's).
+
+Every process of a run (the driver, the server's workers, the profiler) imports this module with the same
+environment, so pre-created sessions are valid in all of them.
+"""
+
+import os
+
+from bench.database import database_url
+
+os.environ.update({
+    "DEBUG": "0",
+    "DATABASE_URL": database_url(os.environ.get("BENCH_DB", "sqlite")),
+    "SECRET_KEY": "bench-only-" + "k" * 50,  # sessions are made with it; never a production key
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SECURE_SSL_REDIRECT": "0",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+    "SECURE_HSTS_SECONDS": "0",
+    "CAPTCHA_DISABLED": "0",
+    "LOG_LEVEL": "WARNING",
+})
+
+from zhicheng.settings import *  # noqa: E402,F403
+
+ROOT_URLCONF = "bench.urls"
+BENCH_DATABASE_URL = os.environ["DATABASE_URL"]

@@ -1,0 +1,9 @@
+"""The application's URLconf plus the floor view, which exists only under bench.settings."""
+
+from django.urls import path
+
+from zhicheng.urls import urlpatterns as app_urlpatterns
+
+from .views import floor
+
+urlpatterns = [path("bench/floor/", floor, name="bench_floor"), *app_urlpatterns]
