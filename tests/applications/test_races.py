@@ -3,10 +3,9 @@ ten parallel 申报 of one plan open one application. Real threads on a real (tr
 together by a barrier."""
 
 import threading
-import time
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import connection
 
 from applications import services
 from applications.models import Application
@@ -14,27 +13,12 @@ from review.models import FlowEntry
 from tests.factories import PersonFactory
 
 from .support import dossier, fill_everything, login, plan_for
+from tests.concurrency import waiting_for_the_lock
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _waiting_for_the_lock(call):
-    """Call, waiting while another connection holds the write lock, as the production database does.
-
-    PostgreSQL makes the second transaction wait on the row lock (select_for_update) or on the unique index.
-    Production SQLite is a file in WAL mode with IMMEDIATE transactions and a busy timeout, so a second writer
-    waits at BEGIN; the test runner's in-memory database, shared between threads through SQLite's shared cache,
-    reports "database table is locked" at once instead. Retrying the whole (rolled back) call reproduces the
-    wait. Nothing else is retried."""
-    for _ in range(2000):
-        try:
-            return call()
-        except OperationalError as exc:
-            if connection.vendor != "sqlite" or "locked" not in str(exc):
-                raise
-            connection.close()
-            time.sleep(0.002)
-    raise AssertionError("the write lock was never released")
+_waiting_for_the_lock = waiting_for_the_lock
 
 
 def race(call, n: int) -> list:

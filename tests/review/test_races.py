@@ -3,10 +3,9 @@ recommendations taking a unit's last post vacancy. Real threads on a real (trans
 together by a barrier, repeated so that both orders of arrival happen."""
 
 import threading
-import time
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import connection
 
 from dossier import services
 from dossier.models import Record, Status
@@ -16,29 +15,14 @@ from review.models import FlowEntry
 from tests.factories import PersonFactory, UnitFactory, unit_admin
 
 from .support import actual_counts, counters, make_record
+from tests.concurrency import waiting_for_the_lock
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 STALE = "该业绩的状态已经变化，请刷新后再操作。"
 
 
-def _waiting_for_the_lock(call):
-    """Call, waiting while another connection holds the write lock, as the production database does.
-
-    On PostgreSQL the row lock (select_for_update) makes the second transaction wait. Production SQLite is a file
-    in WAL mode with IMMEDIATE transactions and a busy timeout: the second writer waits at BEGIN. The test
-    runner's in-memory SQLite database is shared between threads through SQLite's shared cache, which reports
-    "database table is locked" at once instead of waiting; retrying the whole (rolled back) call reproduces the
-    wait. Nothing else is retried."""
-    for _ in range(500):
-        try:
-            return call()
-        except OperationalError as exc:
-            if connection.vendor != "sqlite" or "locked" not in str(exc):
-                raise
-            connection.close()
-            time.sleep(0.002)
-    raise AssertionError("the write lock was never released")
+_waiting_for_the_lock = waiting_for_the_lock
 
 
 def race(*calls):
