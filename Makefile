@@ -7,11 +7,16 @@ REPORTS = var/test-reports
 
 .PHONY: run test test-sqlite test-postgres install install-test demo bench check clean
 
-install:
+# A local checkout gets a .env with DEBUG=1 (git ignores it), so plain `manage.py` commands work here;
+# production never runs make and keeps the safe defaults.
+.env:
+	printf 'DEBUG=1\n' > .env
+
+install: .env
 	scripts/apt-deps.sh --runtime
 	$(UV) sync --frozen --no-dev
 
-install-test:
+install-test: .env
 	scripts/apt-deps.sh
 	$(UV) sync --frozen
 
