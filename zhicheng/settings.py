@@ -4,7 +4,7 @@ Defaults are safe for production: DEBUG is off, a SECRET_KEY must be given, cook
 and `make test` set DEBUG=1 for local work. See README.md › Configuration for every variable.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import environ
@@ -53,6 +53,19 @@ INSTALLED_APPS = [
 
 # Shared token of the continuing-education platform for POST /api/ce/feed (empty: the endpoint refuses).
 CE_IMPORT_TOKEN = env("CE_IMPORT_TOKEN", default="")
+
+# The review chain (applications/chain.py). The unit's publicity before recommending lasts at least this many
+# working days; working days are Monday–Friday less PUBLIC_HOLIDAYS plus EXTRA_WORKDAYS (调休), ISO dates.
+PUBLICITY_MIN_WORKING_DAYS = env.int("PUBLICITY_MIN_WORKING_DAYS", default=5)
+PUBLIC_HOLIDAYS = [date.fromisoformat(d) for d in env.list("PUBLIC_HOLIDAYS", default=[])]
+EXTRA_WORKDAYS = [date.fromisoformat(d) for d in env.list("EXTRA_WORKDAYS", default=[])]
+# Certificate numbers: a str.format pattern naming year, region (the committee's HR bureau's division code),
+# series (CERTIFICATE_SERIES_CODES, e.g. 卫生技术=WS) and level (正高 1, 副高 2, 中级 3, 初级 4); {seq} counts
+# within the prefix the other fields make.
+CERTIFICATE_NUMBER_FORMAT = env("CERTIFICATE_NUMBER_FORMAT", default="{year}{region}{series}{level}{seq:05d}")
+CERTIFICATE_SERIES_CODES = env.dict("CERTIFICATE_SERIES_CODES", default={})
+if "{seq" not in CERTIFICATE_NUMBER_FORMAT:
+    raise ImproperlyConfigured("CERTIFICATE_NUMBER_FORMAT must contain {seq}.")
 
 # Province adjustments of the record catalogue: TOML files applied in order (docs/catalogue.md).
 DOSSIER_CATALOGUE_OVERRIDES = env.list("DOSSIER_CATALOGUE_OVERRIDES", default=[])
