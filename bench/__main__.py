@@ -23,6 +23,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--people", type=int, default=2000, help="signed-in people to draw from (default 2000)")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="instead of serving: profile N page requests in this process and print the top")
+    parser.add_argument("--page", choices=["applicant", "review", "deep"], default="applicant",
+                        help="the page --profile profiles: applicant (default), review, or deep (page 1,000 of "
+                             "the longest review queue)")
     return parser.parse_args(argv)
 
 

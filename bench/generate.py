@@ -32,8 +32,11 @@ from orgs.services import regions_load
 
 from . import database, fake
 
-VERSION = "3"  # bump when the generated shape changes, so existing benchmark databases are regenerated
+VERSION = "4"  # bump when the generated shape changes, so existing benchmark databases are regenerated
 PEOPLE, UNITS, RECORDS = 100_000, 5_000, 1_000_000
+# The largest employer (a provincial hospital group): its staff's share of all people. Its unit admins' review
+# queue of continuing education runs past 10,000 records, so that the queue's page 1,000 exists (issue 4).
+LARGEST_SHARE = 0.08
 POOL_SIZE = 400  # distinct contents per kind
 BLOCK = 100_000  # people whose records are generated, shuffled in time and written together
 PASSWORD = "Bench2026"
@@ -313,18 +316,21 @@ class _Null:
 
 
 def _unit_sizes(rng: random.Random, units: int, people: int) -> list[int]:
-    """Staff per unit: a few large hospitals and schools, many small employers (Zipf-like)."""
-    weights = [1 / (rank + 20) ** 0.9 for rank in range(units)]
+    """Staff per unit: unit 1 is the largest employer (LARGEST_SHARE of all people), then a few large hospitals
+    and schools and many small employers (Zipf-like)."""
+    largest = int(people * LARGEST_SHARE)
+    people -= largest
+    weights = [1 / (rank + 20) ** 0.9 for rank in range(units - 1)]
     scale = people / sum(weights)
     sizes = [max(1, int(w * scale)) for w in weights]
     while sum(sizes) < people:
-        sizes[rng.randrange(units)] += 1
+        sizes[rng.randrange(units - 1)] += 1
     while sum(sizes) > people:
-        u = rng.randrange(units)
+        u = rng.randrange(units - 1)
         if sizes[u] > 1:
             sizes[u] -= 1
     rng.shuffle(sizes)
-    return sizes
+    return [largest, *sizes]
 
 
 def _units(rng, writer, units, districts):

@@ -10,65 +10,92 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.db import connection
+from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from accounts.models import User
-from dossier.models import Record
+from accounts.models import Role, RoleAssignment, User
+from dossier.models import Record, RecordCounter, Status
 
 from . import database, generate
+from .load import percentile
 from .profile import Browser, cpu_ms
 
 WORK_DIR = database.WORK_DIR
-FLOOR_FILE = WORK_DIR / "floor.html"
+FLOOR_DIR = WORK_DIR / "floors"
 TARGET = 0.35
+DEEP_TARGET = 1.5  # page 1,000 of a review queue against its page 1 (latency)
+DEEP_PAGE = 1000
+DEEP_SAMPLES = 200
+
+# The measured pages: what a signed-in response must contain, and what the report calls them.
+PAGES = {
+    "applicant": (b"zc-dossier-menu", "/dossier/k/<kind>/, an applicant's 业绩类别 menu and record list"),
+    "review": (b"batch-form", "/unit/records/k/<kind>/, a unit admin's review queue with its tab counts"),
+}
 
 
 def main(args) -> int:
     WORK_DIR.mkdir(parents=True, exist_ok=True)
+    FLOOR_DIR.mkdir(parents=True, exist_ok=True)
     clock = Clock()
     before = generate.stored_meta() if _database_exists() else {}
     meta = generate.ensure(args.scale, regenerate=args.regenerate)
     reused = before.get("generated_at") == meta.get("generated_at")
     clock.step("data ready")
-    targets = sessions_for(args.people)
-    clock.step(f"{len(targets):,} sessions made")
+    Session.objects.all().delete()  # earlier benchmark sessions
+    pages = {"applicant": sessions_for(args.people), "review": admin_sessions_for(args.people)}
+    deep = deep_queue()
+    clock.step(f"{sum(len(t) for t in pages.values()):,} sessions made")
     if args.profile:
         from .profile import profile
 
-        profile(targets, args.profile)
+        if args.page == "deep":
+            profile([[deep.paths[1], deep.cookie]] * args.profile, args.profile)
+        else:
+            profile(pages[args.page], args.profile)
         return 0
-    queries, tables = queries_per_page(targets[:20])
+    queries = {name: queries_per_page(targets[:20]) for name, targets in pages.items()}
     clock.step("queries counted")
     workers = args.workers or (os.cpu_count() or 1) + 1
     concurrency = args.concurrency or 2 * workers
     with Server(workers) as server:
         clock.step(f"server up on 127.0.0.1:{server.port}")
-        sample = server.typical_page(targets[:25])
-        FLOOR_FILE.write_bytes(sample)
+        sizes, plan_targets = {}, {}
+        for name, targets in pages.items():
+            sample = server.typical_page(targets[:25], PAGES[name][0])
+            (FLOOR_DIR / f"{name}.html").write_bytes(sample)
+            sizes[name] = len(sample)
+            plan_targets[name] = targets
+            plan_targets[f"{name} floor"] = [[f"/bench/floor/{name}/", ""]]
         plan = {
             "port": server.port, "concurrency": concurrency, "phase_seconds": args.seconds, "rounds": args.rounds,
-            "warmup_seconds": 2, "max_requests": 200_000,
-            "targets": {"page": targets, "floor": [["/bench/floor/", ""]]},
+            "warmup_seconds": 2, "max_requests": 200_000, "targets": plan_targets,
         }
         plan_file = WORK_DIR / "plan.json"
         plan_file.write_text(json.dumps(plan))
-        limit = 60 + 2 * 2 + args.rounds * 2 * args.seconds * 2
+        limit = 60 + len(plan_targets) * 2 + args.rounds * len(plan_targets) * args.seconds * 2
         out = subprocess.run([sys.executable, "-m", "bench.load", str(plan_file)], capture_output=True, text=True,
                              timeout=limit, check=True, cwd=database.BASE_DIR)
         results = json.loads(out.stdout)
         clock.step("load done")
+        deep_results = deep.measure(server)
+        clock.step(f"page {DEEP_PAGE:,} against page 1 measured")
     clock.step("server stopped")
-    os.environ["BENCH_FLOOR_FILE"] = str(FLOOR_FILE)
-    cpu = {"page": cpu_ms(targets, 1000), "floor": cpu_ms([["/bench/floor/", ""]] * 2000, 2000)}
+    os.environ["BENCH_FLOOR_DIR"] = str(FLOOR_DIR)
+    cpu = {}
+    for name, targets in pages.items():
+        cpu[name] = cpu_ms(targets, 1000)
+        cpu[f"{name} floor"] = cpu_ms([[f"/bench/floor/{name}/", ""]] * 2000, 2000)
     clock.step("CPU per request measured")
-    report(meta, reused, results, (queries, tables), cpu, workers, concurrency, args, len(targets), len(sample),
+    report(meta, reused, results, queries, cpu, workers, concurrency, args, pages, sizes, deep, deep_results,
            clock.total())
     errors = sum(sum(r["errors"].values()) for r in results.values())
     return 1 if errors else 0
@@ -103,18 +130,38 @@ def _database_exists() -> bool:
 
 def sessions_for(n: int, seed: int = 7) -> list[list[str]]:
     """Sessions for up to `n` people drawn through random records, each with the list page of that record's
-    kind: [path, cookie] pairs. Made directly in the session table (as a login would), since the login form's
-    captcha cannot be switched off with DEBUG off. Earlier benchmark sessions are removed."""
+    kind: [path, cookie] pairs."""
     rng = random.Random(seed)
-    top = Record.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    picks = dict(Record.objects.filter(pk__in=[rng.randint(1, top) for _ in range(n)])
-                 .values_list("owner_id", "kind"))
+    picks = dict(_random_records(rng, n).values_list("owner_id", "kind"))
     users = User.objects.filter(pk__in=picks).only("pk", "password")
+    return _signed_in(rng, [(user, f"/dossier/k/{picks[user.pk]}/") for user in users])
+
+
+def admin_sessions_for(n: int, seed: int = 8) -> list[list[str]]:
+    """Sessions for the admins of up to `n` units drawn through random submitted records (so a large unit,
+    whose admins have more to review, comes up more often), each with the review queue of that record's
+    kind: [path, cookie] pairs."""
+    rng = random.Random(seed)
+    picks = dict(_random_records(rng, n).exclude(status=Status.DRAFT).values_list("unit_id", "kind"))
+    admins = dict(RoleAssignment.objects.filter(role=Role.UNIT_ADMIN, unit_id__in=picks)
+                  .values_list("user_id", "unit_id"))
+    users = User.objects.filter(pk__in=admins).only("pk", "password")
+    return _signed_in(rng, [(user, f"/unit/records/k/{picks[admins[user.pk]]}/") for user in users])
+
+
+def _random_records(rng: random.Random, n: int):
+    top = Record.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return Record.objects.filter(pk__in=[rng.randint(1, top) for _ in range(n)])
+
+
+def _signed_in(rng: random.Random, pairs) -> list[list[str]]:
+    """A session for each (user, path): made directly in the session table (as a login would), since the login
+    form's captcha cannot be switched off with DEBUG off."""
     backend = "accounts.backends.LoginBackend"
     now, expire = time.time(), timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE)
     store = SessionStore()
     rows, targets = [], []
-    for user in users:
+    for user, path in pairs:
         key = store._get_new_session_key()
         data = {"_auth_user_id": str(user.pk), "_auth_user_backend": backend,
                 "_auth_user_hash": user.get_session_auth_hash(),
@@ -124,11 +171,74 @@ def sessions_for(n: int, seed: int = 7) -> list[list[str]]:
         rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire))
         # a browser also returns the CSRF cookie it was given, so pages do not mint a new one each time
         cookie = f"{settings.SESSION_COOKIE_NAME}={key}; {settings.CSRF_COOKIE_NAME}={get_random_string(32)}"
-        targets.append([f"/dossier/k/{picks[user.pk]}/", cookie])
-    Session.objects.all().delete()
+        targets.append([path, cookie])
     Session.objects.bulk_create(rows, batch_size=1000)
     rng.shuffle(targets)
     return targets
+
+
+# ------------------------------------------------------------------ page 1,000 of a review queue
+
+
+class DeepQueue:
+    """The longest review queue (a unit and kind with the most submitted records): its admin's page 1 and the
+    real page 1,000, reached by following the queue's keyset cursors as the 下一页 links do."""
+
+    def __init__(self, kind: str, total: int, size: int, cookie: str, after: str):
+        self.kind, self.total, self.size, self.cookie = kind, total, size, cookie
+        base = f"/unit/records/k/{kind}/"
+        self.paths = {1: base, DEEP_PAGE: f"{base}?after={quote(after)}&p={DEEP_PAGE}"}
+
+    def measure(self, server: "Server") -> dict:
+        """Sequential requests on one keep-alive connection (latency without queueing), alternating between
+        page 1 and page 1,000; each response is checked to be the page it claims to be."""
+        first_row = {1: b"<td>1</td>", DEEP_PAGE: f"<td>{(DEEP_PAGE - 1) * self.size + 1}</td>".encode()}
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        times: dict[int, list[float]] = {1: [], DEEP_PAGE: []}
+        try:
+            for i in range(DEEP_SAMPLES + 10):
+                for number in (1, DEEP_PAGE) if i % 2 == 0 else (DEEP_PAGE, 1):
+                    started = time.perf_counter()
+                    conn.request("GET", self.paths[number], headers={"Cookie": self.cookie})
+                    response = conn.getresponse()
+                    body = response.read()
+                    elapsed = time.perf_counter() - started
+                    if response.status != 200 or first_row[number] not in body:
+                        raise SystemExit(f"bench: {self.paths[number]} answered {response.status}, not page {number}")
+                    if i >= 10:  # the first rounds warm the workers
+                        times[number].append(elapsed)
+        finally:
+            conn.close()
+        out = {}
+        for number, values in times.items():
+            values.sort()
+            out[number] = {f"p{p}_ms": percentile(values, p) * 1000 for p in (50, 95, 99)}
+        browser = Browser()
+        browser.get(self.paths[DEEP_PAGE], self.cookie)
+        with CaptureQueriesContext(connection) as ctx:
+            browser.get(self.paths[DEEP_PAGE], self.cookie)
+        out["queries"] = len(ctx.captured_queries)
+        return out
+
+
+def deep_queue() -> DeepQueue:
+    """The admin session and cursor of the longest queue; stops the run if it has no page 1,000."""
+    from dossier.catalogue import catalogue
+    from review.selectors import REVIEWED, unit_records
+
+    row = (RecordCounter.objects.filter(status__in=REVIEWED).values("unit_id", "kind").annotate(total=Sum("n"))
+           .order_by("-total").first())
+    size = catalogue().page_size
+    if not row or row["total"] < DEEP_PAGE * size:
+        raise SystemExit(f"bench: no review queue has {DEEP_PAGE:,} pages; regenerate the data (--regenerate)")
+    admin = RoleAssignment.objects.filter(role=Role.UNIT_ADMIN, unit_id=row["unit_id"]).order_by("pk").first()
+    user = User.objects.get(pk=admin.user_id)
+    after = ""
+    for _ in range(DEEP_PAGE - 1):
+        page = unit_records(user, kind=row["kind"], after=after, size=size)
+        after = page.next_cursor
+    ((_path, cookie),) = _signed_in(random.Random(9), [(user, "")])
+    return DeepQueue(row["kind"], row["total"], size, cookie, after)
 
 
 def queries_per_page(targets: list[list[str]]) -> tuple[list[int], list[str]]:
@@ -170,7 +280,7 @@ class Server:
             self.port = s.getsockname()[1]
 
     def __enter__(self):
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_FLOOR_FILE": str(FLOOR_FILE)}
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_FLOOR_DIR": str(FLOOR_DIR)}
         self.log = open(WORK_DIR / "server.log", "w")  # noqa: SIM115
         (WORK_DIR / "server.pid").unlink(missing_ok=True)
         self.process = subprocess.Popen(
@@ -206,13 +316,13 @@ class Server:
         finally:
             conn.close()
 
-    def typical_page(self, targets: list[list[str]]) -> bytes:
-        """One response of the measured page, of the median size among a few people (the floor's bytes);
-        every one must be the signed-in list page, or the run stops."""
+    def typical_page(self, targets: list[list[str]], marker: bytes) -> bytes:
+        """One response of a measured page, of the median size among a few people (the floor's bytes); every
+        one must be the signed-in page (containing `marker`), or the run stops."""
         bodies = []
         for path, cookie in targets:
             status, body = self._get(path, cookie)
-            if status != 200 or b"zc-dossier-menu" not in body:
+            if status != 200 or marker not in body:
                 raise SystemExit(f"bench: {path} answered {status} (not the signed-in list page)")
             bodies.append(body)
         return sorted(bodies, key=len)[len(bodies) // 2]
@@ -221,25 +331,36 @@ class Server:
 # ------------------------------------------------------------------ the report
 
 
-def report(meta, reused, results, queries, cpu, workers, concurrency, args, people, page_bytes, seconds) -> None:
-    page, floor = results["page"], results["floor"]
-    ratio = page["rps"] / floor["rps"] if floor["rps"] else 0.0
+def report(meta, reused, results, queries, cpu, workers, concurrency, args, pages, sizes, deep, deep_results,
+           seconds) -> None:
     vendor = connection.vendor
     print()
     print(f"bench: {vendor}, scale {meta['scale']}: {int(meta['records']):,} records, {int(meta['people']):,} people, "
           f"{int(meta['units']):,} units ({'reused; ' if reused else ''}generated in {meta['seconds']} s)")
     print(f"server: gunicorn, {workers} worker processes, DEBUG off; load: {concurrency} concurrent clients, "
           f"{args.rounds} alternating rounds of {args.seconds:g} s per target")
-    print(f"{'':8}{'requests':>10}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'bytes':>9}  errors")
-    for name, r in (("page", page), ("floor", floor)):
+    print(f"{'':15}{'requests':>10}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'bytes':>9}  errors")
+    for name, r in results.items():
         errors = ", ".join(f"{k}×{v}" for k, v in r["errors"].items()) or "0"
-        print(f"{name:8}{r['requests']:>10,}{r['rps']:>10.1f}{r['p50_ms']:>9.1f}{r['p95_ms']:>9.1f}"
+        print(f"{name:15}{r['requests']:>10,}{r['rps']:>10.1f}{r['p50_ms']:>9.1f}{r['p95_ms']:>9.1f}"
               f"{r['p99_ms']:>9.1f}{r['mean_bytes']:>9,.0f}  {errors}")
-    queries, tables = queries
-    spread = f"{min(queries)}" if min(queries) == max(queries) else f"{min(queries)}–{max(queries)}"
-    print(f"SQL queries per page request: {spread} (over {len(queries)} people; {', '.join(tables)})")
-    print(f"page: /dossier/k/<kind>/ of {people:,} signed-in people; floor: one such page's {page_bytes:,} bytes "
-          f"from memory")
-    print(f"CPU per request in one process, without the network: page {cpu['page']:.2f} ms, "
-          f"floor {cpu['floor']:.2f} ms")
-    print(f"ratio page/floor: {ratio:.3f}  (target ≥ {TARGET})   [whole run {seconds:.0f} s]")
+    for name, targets in pages.items():
+        page, floor = results[name], results[f"{name} floor"]
+        ratio = page["rps"] / floor["rps"] if floor["rps"] else 0.0
+        counts, tables = queries[name]
+        spread = f"{min(counts)}" if min(counts) == max(counts) else f"{min(counts)}–{max(counts)}"
+        print()
+        print(f"{name}: {PAGES[name][1]}, for {len(targets):,} signed-in people; floor: one such page's "
+              f"{sizes[name]:,} bytes from memory")
+        print(f"  SQL queries per request: {spread} (over {len(counts)} people; {', '.join(tables)})")
+        print(f"  CPU per request in one process, without the network: page {cpu[name]:.2f} ms, "
+              f"floor {cpu[name + ' floor']:.2f} ms")
+        print(f"  ratio page/floor: {ratio:.3f}  (target ≥ {TARGET})")
+    first, last = deep_results[1], deep_results[DEEP_PAGE]
+    print()
+    print(f"review queue of {deep.total:,} {deep.kind} records, one client, {DEEP_SAMPLES} requests each "
+          f"({deep_results['queries']} SQL queries on page {DEEP_PAGE:,}):")
+    for number, r in ((1, first), (DEEP_PAGE, last)):
+        print(f"  page {number:>5,}: p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms")
+    print(f"  page {DEEP_PAGE:,} / page 1 (p50): {last['p50_ms'] / first['p50_ms']:.2f}×  (target ≤ {DEEP_TARGET}×)")
+    print(f"[whole run {seconds:.0f} s]")

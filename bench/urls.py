@@ -1,4 +1,4 @@
-"""The application's URLconf plus the floor view, which exists only under bench.settings."""
+"""The application's URLconf plus the floor views, which exist only under bench.settings."""
 
 from django.urls import path
 
@@ -6,4 +6,4 @@ from zhicheng.urls import urlpatterns as app_urlpatterns
 
 from .views import floor
 
-urlpatterns = [path("bench/floor/", floor, name="bench_floor"), *app_urlpatterns]
+urlpatterns = [path("bench/floor/<slug:name>/", floor, name="bench_floor"), *app_urlpatterns]
