@@ -9,3 +9,6 @@ class ApplicationsConfig(AppConfig):
         from .sections import sections
 
         sections()  # a malformed section declaration stops the start-up
+        from .chain import task_source_install
+
+        task_source_install()

@@ -65,26 +65,52 @@ class Plan(models.Model):
 
 class Application(models.Model):
     """One person's application against one plan. Its sections live in `data` while it is edited; submission
-    freezes `snapshot`, which every review and print reads from then on."""
+    freezes `snapshot`, which every review and print reads from then on.
+
+    Filed, it travels the plan's review chain (applications.chain): `node` says where it is while 审核中,
+    `reached_*` which nodes it has reached (their staff keep seeing it), `claimed_by` which clerk took it."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "填报中"
-        SUBMITTED = "submitted", "已提交"
+        SUBMITTED = "submitted", "审核中"
         RETURNED = "returned", "退回修改"
         TERMINATED = "terminated", "终止"
+        ACCEPTED = "accepted", "评审中"
+        PASSED = "passed", "评审通过"
+        FAILED = "failed", "评审未通过"
+        CONFIRMED = "confirmed", "已确认"
+
+    class Node(models.TextChoices):
+        UNIT = "unit", "用人单位"
+        DEPARTMENT = "department", "主管部门"
+        BUREAU = "bureau", "人社部门"
+        COMMITTEE = "committee", "评委会"
 
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications")
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="applications")
     unit = models.ForeignKey("orgs.Unit", null=True, on_delete=models.PROTECT, related_name="applications")
     status = FSMField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    node = models.CharField("流程节点", max_length=16, choices=Node.choices, blank=True)
+    claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="领取人")
+    reached_unit = models.BooleanField(default=False)
+    reached_department = models.BooleanField(default=False)
+    reached_bureau = models.BooleanField(default=False)
+    reached_committee = models.BooleanField(default=False)
     series = models.CharField("申报专业技术系列", max_length=30)
     level = models.CharField("申报专业技术级别", max_length=10)
     form = models.CharField("申报形式", max_length=20, default="常规申报")
     data = models.JSONField(default=dict)
     snapshot = models.JSONField(null=True, blank=True)
     submitted_at = models.DateTimeField("申报日期", null=True, blank=True)
+    node_since = models.DateTimeField("到达节点时间", null=True, blank=True)
+    # 单位推荐: publicity period, opinion, vacancy statement (see chain.unit_recommend).
+    recommendation = models.JSONField("单位推荐意见", null=True, blank=True)
+    vacancy_level = models.CharField("占用岗位空缺", max_length=16, blank=True)
     certificate_no = models.CharField("证书编号", max_length=40, blank=True)
     committee_accepted_at = models.DateField("评委会接收日期", null=True, blank=True)
+    result_at = models.DateTimeField("评审结果录入时间", null=True, blank=True)
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -93,8 +119,13 @@ class Application(models.Model):
         constraints = [
             # One application per person and plan, whatever the double-clicks and parallel requests.
             models.UniqueConstraint(fields=["applicant", "plan"], name="application_one_per_plan"),
+            models.UniqueConstraint(fields=["certificate_no"], condition=~models.Q(certificate_no=""),
+                                    name="application_certificate_unique"),
         ]
-        indexes = [models.Index(fields=["unit", "status", "submitted_at"], name="application_unit_queue")]
+        indexes = [
+            models.Index(fields=["unit", "status", "submitted_at"], name="application_unit_queue"),
+            models.Index(fields=["node", "status", "submitted_at"], name="application_node_queue"),
+        ]
 
     def __str__(self):
         return f"{self.applicant} · {self.plan}"
@@ -103,9 +134,76 @@ class Application(models.Model):
     def editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
+    @property
+    def filed(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+    @property
+    def node_label(self) -> str:
+        """流程节点 as the lists show it."""
+        if self.status == self.Status.SUBMITTED:
+            return self.get_node_display()
+        return {self.Status.DRAFT: "申报人", self.Status.RETURNED: "申报人", self.Status.ACCEPTED: "评委会",
+                self.Status.PASSED: "人社部门确认", self.Status.FAILED: "已办结", self.Status.CONFIRMED: "已办结",
+                self.Status.TERMINATED: "已办结"}[self.status]
+
+    # The transitions, declared once; applications.services and applications.chain call them after their
+    # scope and input checks, inside the transaction that writes the flow entry.
     @transition(field=status, source=[Status.DRAFT, Status.RETURNED], target=Status.SUBMITTED)
     def submit(self):
-        """Only applications.services.application_submit calls this, after the pre-check."""
+        """Filed (again): the chain starts at its first node."""
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.SUBMITTED)
+    def forward(self):
+        """通过 at a node that is not the last: on to the next node."""
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.RETURNED)
+    def send_back(self):
+        """退回 at any node: back to the applicant, who edits and files again."""
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.TERMINATED)
+    def terminate(self):
+        """终止 by the unit: no further application by that person this year."""
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.ACCEPTED)
+    def accept(self):
+        """评委会接收 (or the last review node's 通过 when the plan has no committee-office node)."""
+
+    @transition(field=status, source=Status.ACCEPTED, target=Status.PASSED)
+    def record_pass(self):
+        """The committee's result: 通过."""
+
+    @transition(field=status, source=Status.ACCEPTED, target=Status.FAILED)
+    def record_fail(self):
+        """The committee's result: 不通过."""
+
+    @transition(field=status, source=Status.PASSED, target=Status.CONFIRMED)
+    def confirm(self):
+        """The HR bureau confirms a passed result; the certificate number is issued in the same step."""
+
+
+class Delegation(models.Model):
+    """委托: a unit hands its review node for one plan to another organisation, whose admins then see and decide
+    those applications instead of the unit's."""
+
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="delegations_given")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="delegations")
+    delegate = models.ForeignKey("orgs.Unit", verbose_name="受托单位", on_delete=models.PROTECT,
+                                 related_name="delegations_taken")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "委托"
+        constraints = [models.UniqueConstraint(fields=["unit", "plan"], name="delegation_one_per_plan")]
+
+
+class CertificateSequence(models.Model):
+    """The last number issued within one certificate-number prefix (year, region, series, level as the format
+    names them). Incremented by an UPDATE inside the confirming transaction: no duplicates, no gaps."""
+
+    key = models.CharField(max_length=100, unique=True)
+    last = models.PositiveIntegerField(default=0)
 
 
 def application_file_path(instance, filename):

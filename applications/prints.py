@@ -187,6 +187,17 @@ def photo_bytes(application, snapshot: dict) -> bytes | None:
         return fh.read()
 
 
+def printed_snapshot(application) -> dict:
+    """The snapshot as printed: what was filed, plus what the chain added since (评委会接收日期, 证书编号), so a
+    print made after acceptance or confirmation shows them (and is stored under its own hash)."""
+    outcome = {}
+    if application.committee_accepted_at:
+        outcome["accepted_at"] = application.committee_accepted_at.isoformat()
+    if application.certificate_no:
+        outcome["certificate_no"] = application.certificate_no
+    return {**application.snapshot, "outcome": outcome} if outcome else application.snapshot
+
+
 def _header_grid(snapshot: dict, width: float, look: Look, *, mask: bool, photo: bytes | None) -> Table:
     """姓名 … 申报资格名称 in three label/value pairs, the ID number and the unit across two pairs, the photo on
     the right over every row."""
@@ -207,6 +218,10 @@ def _header_grid(snapshot: dict, width: float, look: Look, *, mask: bool, photo:
         ["现资格", qualification.get("title_name") or qualification.get("title_series"), "取得时间",
          qualification.get("title_obtained"), "申报年度", snapshot["plan"]["year"]],
     ]
+    outcome = snapshot.get("outcome")
+    if outcome:
+        texts.append(["证书编号", outcome.get("certificate_no", ""), None, None, "评委会接收日期",
+                      outcome.get("accepted_at", "")])
     data = []
     for i, row in enumerate(texts):
         cells = [look.cell_for(t, wide if j == 1 and row[2] is None else widths[j]) if t is not None else ""
@@ -215,6 +230,7 @@ def _header_grid(snapshot: dict, width: float, look: Look, *, mask: bool, photo:
     table = Table(data, colWidths=widths)
     table.setStyle(TableStyle(look.grid + [
         ("SPAN", (1, 1), (3, 1)), ("SPAN", (1, 3), (3, 3)), ("SPAN", (6, 0), (6, len(texts) - 1)),
+        *([("SPAN", (1, 6), (3, 6))] if outcome else []),
         ("ALIGN", (6, 0), (6, 0), "CENTER"),
     ]))
     return table
@@ -249,7 +265,7 @@ def _opinions(look: Look, width: float) -> Table:
 def brief_pdf(application, *, photo: bytes | None = None) -> bytes:
     """申报专业技术资格情况简表: A3 landscape; the header grid on top, the sections in two columns below."""
     register_font()
-    snapshot = application.snapshot
+    snapshot = printed_snapshot(application)
     photo = photo if photo is not None else photo_bytes(application, snapshot)
     look = Look(8, 10, summary=True)
     page = landscape(A3)
@@ -316,7 +332,7 @@ def review_flow(snapshot: dict, width: float, *, photo: bytes | None) -> list:
 def review_pdf(application, *, photo: bytes | None = None) -> bytes:
     """专业技术资格评审表: cover, 基本情况 with photo, every section, and the opinion pages left for signatures."""
     register_font()
-    snapshot = application.snapshot
+    snapshot = printed_snapshot(application)
     photo = photo if photo is not None else photo_bytes(application, snapshot)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
@@ -329,7 +345,7 @@ def review_pdf(application, *, photo: bytes | None = None) -> bytes:
 
 def review_xlsx(application) -> bytes:
     """The 评审表 as a workbook: 基本情况 then one sheet per section (a series section's row lists below it)."""
-    snapshot = application.snapshot
+    snapshot = printed_snapshot(application)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "基本情况"
@@ -338,7 +354,9 @@ def review_xlsx(application) -> bytes:
     values = snapshot["sections"].get("basic", {}).get("values", {})
     for label, value in (("姓名", account["name"]), ("身份证号", account["id_number"]), ("性别", account["gender"]),
                          ("出生日期", account["birth_date"]), ("工作单位", account["unit"]),
-                         ("申报系列", snapshot["series"]), ("申报级别", snapshot["level"]), ("申报形式", snapshot["form"])):
+                         ("申报系列", snapshot["series"]), ("申报级别", snapshot["level"]), ("申报形式", snapshot["form"]),
+                         ("评委会接收日期", snapshot.get("outcome", {}).get("accepted_at", "")),
+                         ("证书编号", snapshot.get("outcome", {}).get("certificate_no", ""))):
         sheet.append([label, value])
     for f in basic.fields:
         sheet.append([f.label, format_value(f, values.get(f.key))])
@@ -385,7 +403,7 @@ def print_get(application, url_kind: str) -> tuple[str, str, bytes]:
     from .services import snapshot_hash
 
     kind, name, content_type = KINDS[url_kind]
-    digest = snapshot_hash(application.snapshot)
+    digest = snapshot_hash(printed_snapshot(application))
     stored = PrintFile.objects.filter(application=application, kind=kind, snapshot_hash=digest).first()
     if stored is not None:
         with stored.file.open("rb") as fh:

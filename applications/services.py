@@ -224,8 +224,10 @@ def snapshot_hash(snapshot: dict) -> str:
 
 
 def application_submit(*, actor, application: Application) -> Application:
-    """The applicant submits (提交). Refused while a hard pre-check condition fails. The row lock and the status
-    check make twenty parallel clicks file exactly once."""
+    """The applicant submits (提交), first or again after a 退回. Refused while a hard pre-check condition fails.
+    The row lock and the status check make twenty parallel clicks file exactly once. The application then enters
+    its plan's review chain at the first node."""
+    from .chain import chain_enter
     from .precheck import precheck
 
     with transaction.atomic():
@@ -243,9 +245,10 @@ def application_submit(*, actor, application: Application) -> Application:
         locked.snapshot = snapshot_build(locked)
         locked.submit()
         locked.submitted_at = timezone.now()
-        locked.save()
         flow_write(subject_type=SUBJECT, subject_id=locked.pk, actor=actor, role=Role.APPLICANT.label,
                    action=FlowEntry.Action.SUBMIT, from_status=from_status, to_status=locked.status)
+        chain_enter(locked)
+        locked.save()
     return locked
 
 

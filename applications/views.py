@@ -79,11 +79,23 @@ def detail(request, pk):
     """The application: its sections, the pre-check panel, 提交, prints and the 审批流程."""
     application = selectors.own_application_get(request.user, pk)
     problems = precheck(application) if application.editable else []
+    flow = flow_for(subject_type="application", subject_id=application.pk)
     return render(request, "applications/detail.html", {
         "application": application, "problems": problems, "hard": [p for p in problems if p.hard],
-        "sections": _section_status(application, problems),
-        "flow": flow_for(subject_type="application", subject_id=application.pk),
+        "sections": _section_status(application, problems), "flow": flow,
+        "returned_by": next((step for step in reversed(flow) if step.action == "return"), None),
     })
+
+
+@login_required
+@xframe_options_sameorigin
+def flow_file(request, pk, attachment_pk):
+    """An attachment of a decision on the applicant's own application (a return's annotated page, …)."""
+    from .chain_views import _file_response, flow_attachment_get
+
+    application = selectors.own_application_get(request.user, pk)
+    item = flow_attachment_get(application, attachment_pk)
+    return _file_response(item.file, item.content_type, item.name)
 
 
 def _rows_view(section, rows, files_by_row):

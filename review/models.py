@@ -22,12 +22,20 @@ class FlowEntry(models.Model):
         IMPORT = "import", "平台提取"
         ADJUST = "adjust", "调整"
         EXCEL_IMPORT = "excel_import", "模板导入"
+        CLAIM = "claim", "领取"
+        ACCEPT = "accept", "评委会接收"
+        RESULT_PASS = "result_pass", "评审通过"
+        RESULT_FAIL = "result_fail", "评审未通过"
+        CONFIRM = "confirm", "确认发证"
+        DELEGATE = "delegate", "委托"
+        DELEGATE_CANCEL = "delegate_cancel", "取消委托"
 
-    subject_type = models.CharField(max_length=16)  # "record"; "application" later
+    subject_type = models.CharField(max_length=16)  # "record" | "application"
     subject_id = models.BigIntegerField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     actor_name = models.CharField("操作人", max_length=100)
     role = models.CharField("角色", max_length=32)
+    node = models.CharField("流程节点", max_length=16, blank=True)  # applications: the chain node that acted
     action = models.CharField("操作", max_length=20, choices=Action.choices)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
@@ -43,3 +51,27 @@ class FlowEntry(models.Model):
         if self.pk is not None:
             raise PermissionError("the flow log is append-only")
         super().save(*args, **kwargs)
+
+
+def flow_file_path(instance, filename):
+    import secrets
+
+    return f"flow/{timezone.now():%Y/%m}/{secrets.token_hex(16)}"
+
+
+class FlowAttachment(models.Model):
+    """A file attached to a decision (公示证明, 推荐意见, a return's annotated page). Written with its entry."""
+
+    entry = models.ForeignKey(FlowEntry, on_delete=models.PROTECT, related_name="attachments")
+    label = models.CharField("附件类型", max_length=30)
+    file = models.FileField(upload_to=flow_file_path, max_length=200)
+    name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["pk"]
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

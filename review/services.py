@@ -1,18 +1,27 @@
 """The flow log, shared by dossier records and (later) applications."""
 
-from .models import FlowEntry
+from .models import FlowAttachment, FlowEntry
 
 
 def flow_write(*, subject_type: str, subject_id: int, actor, role: str, action: str,
-               from_status: str = "", to_status: str = "", opinion: str = "") -> FlowEntry:
-    """Append one flow step. Called only inside the service that performs the step (same transaction)."""
-    return FlowEntry.objects.create(
+               from_status: str = "", to_status: str = "", opinion: str = "", node: str = "",
+               files=()) -> FlowEntry:
+    """Append one flow step, with its attachments ([(label, CheckedFile)]). Called only inside the service that
+    performs the step (same transaction)."""
+    entry = FlowEntry.objects.create(
         subject_type=subject_type, subject_id=subject_id, actor=actor,
         actor_name=getattr(actor, "name", "") or "系统", role=role, action=action,
-        from_status=from_status, to_status=to_status, opinion=opinion,
+        from_status=from_status, to_status=to_status, opinion=opinion, node=node,
     )
+    for label, checked in files:
+        item = FlowAttachment(entry=entry, label=label, name=checked.name, size=checked.size,
+                              content_type=checked.content_type)
+        item.file.save(checked.name, checked.upload, save=False)
+        item.save()
+    return entry
 
 
 def flow_for(*, subject_type: str, subject_id: int) -> list[FlowEntry]:
     """The flow of one subject, oldest first. Callers have already checked the subject is visible."""
-    return list(FlowEntry.objects.filter(subject_type=subject_type, subject_id=subject_id).order_by("at", "pk"))
+    return list(FlowEntry.objects.filter(subject_type=subject_type, subject_id=subject_id)
+                .prefetch_related("attachments").order_by("at", "pk"))

@@ -44,7 +44,10 @@ def unit_home(request):
     stats = selectors.year_statistics(admin_unit_ids(request.user))
     stat_rows = [(kinds[key], row) for key, row in stats.items() if key in kinds]
     withdrawals = selectors.unit_withdrawals(request.user, state=Withdrawal.State.PENDING).count()
+    from applications.chain import NODES, node_tab_counts
+
     return render(request, "review/unit_home.html", {
+        "applications": node_tab_counts(request.user, NODES["unit"]),
         "pending": pending, "pending_total": sum(n for _, n in pending), "stat_rows": stat_rows,
         "withdrawals_pending": withdrawals, "news": Announcement.objects.select_related("publisher")[:5],
     })

@@ -12,6 +12,7 @@ urlpatterns = [
     path("dossier/", include("dossier.urls")),
     path("unit/", include("review.urls")),
     path("apply/", include("applications.urls")),
+    path("chain/", include("applications.chain_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", health),

@@ -27,6 +27,7 @@ ARGUMENTS = {
     "applications:submit": lambda o: {"pk": o.application.pk},
     "applications:file": lambda o: {"pk": o.application.pk, "file_pk": o.photo.pk},
     "applications:print": lambda o: {"pk": o.application.pk, "kind": "brief.pdf"},
+    "applications:flow_file": lambda o: {"pk": o.application.pk, "attachment_pk": o.flow_file.pk},
 }
 POSTS = {"action": "save", "ethnicity": "回族", "records": [], "row_id": "x"}
 
@@ -47,7 +48,14 @@ def owned(unit, person):
     basic = sections().get("basic")
     services.section_save(actor=person, application=application, section=basic, values={"ethnicity": "汉族"},
                           slot_files={"photo": [check_upload(photo_upload(), basic.attachments[0])]})
-    return SimpleNamespace(plan=plan, application=application, photo=ApplicationFile.objects.get(slot="photo"))
+    # A decision's attachment on the application's flow (as a reviewer's 退回 would leave).
+    from review.services import flow_write
+
+    entry = flow_write(subject_type="application", subject_id=application.pk, actor=person, role="用人单位",
+                       action="return", opinion="请补充照片",
+                       files=[("附件", check_upload(photo_upload(), basic.attachments[0]))])
+    return SimpleNamespace(plan=plan, application=application, photo=ApplicationFile.objects.get(slot="photo"),
+                           flow_file=entry.attachments.get())
 
 
 def application_urls(owned) -> list[str]:
@@ -62,7 +70,7 @@ def test_every_route_declares_its_arguments():
 
 
 def test_the_application_routes_are_all_enumerated(owned):
-    assert len(application_urls(owned)) == 5  # detail, section, submit, file, print (start is per plan)
+    assert len(application_urls(owned)) == 6  # detail, section, submit, file, print, flow file (start is per plan)
 
 
 @pytest.mark.parametrize("who", ["another applicant", "unit admin of the same unit", "unit admin elsewhere",

@@ -160,4 +160,4 @@ def test_the_detail_page_offers_the_prints_and_the_flow(filed):
     assert 'data-testid="precheck"' not in page
     for kind in ("brief.pdf", "review.pdf", "review.xlsx"):
         assert reverse("applications:print", args=[filed.application.pk, kind]) in page
-    assert "新增" in page and "提交" in page and '已提交' in page
+    assert "新增" in page and "提交" in page and '审核中' in page

@@ -12,7 +12,7 @@ from accounts.models import Role, User
 from accounts.roles import role_grant
 from core.demo_ids import make_credit_code, make_id_number
 from orgs.models import Region, Unit
-from applications.demo import seed_plans
+from applications.demo import seed_nurse_application, seed_plans
 from dossier.demo import seed_dossiers, seed_health, seed_hospital_queue
 from orgs.services import regions_load
 
@@ -122,6 +122,8 @@ class Command(BaseCommand):
         made += seed_health(people["nurse"], unit_accounts[units["hospital"].pk])
         self._news_and_quota(units)
         seed_plans(units["bureau"])
+        if seed_nurse_application(people["nurse"]):
+            self.stdout.write("demo application: 陈静's 卫生技术 application is filled in, ready for her to submit")
         if made:
             self.stdout.write(f"demo dossier records: {made}")
         self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
