@@ -168,6 +168,16 @@ def row_delete(*, actor, application: Application, section: SectionSpec, row_id:
 def rows_pick(*, actor, application: Application, section: SectionSpec, record_ids: list[int]) -> int:
     """The applicant picks approved dossier records of the section's source types; each becomes a row with the
     record's values and a copy of its evidence files. Returns how many rows were added."""
+    copied: list = []  # files written during the transaction; deleted again if it rolls back
+    try:
+        return _rows_pick(actor, application, section, record_ids, copied)
+    except BaseException:
+        for stored in copied:
+            stored.delete(save=False)
+        raise
+
+
+def _rows_pick(actor, application, section, record_ids, copied) -> int:
     with transaction.atomic():
         locked = _locked_editable(actor, application)
         data = _section_data(locked, section)
@@ -191,6 +201,7 @@ def rows_pick(*, actor, application: Application, section: SectionSpec, record_i
                                           name=evidence.name, size=evidence.size, content_type=evidence.content_type)
                 with evidence.file.open("rb") as fh:
                     copy_of.file.save(evidence.name, ContentFile(fh.read()), save=False)
+                copied.append(copy_of.file)
                 copy_of.save()
             added += 1
         locked.save(update_fields=["data", "updated_at"])
