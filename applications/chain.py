@@ -130,9 +130,9 @@ class Node:
 
 
 NODES: dict[str, Node] = {
-    "unit": Node("unit", "用人单位", Role.UNIT_ADMIN, _unit_scope, REVIEW_TABS, "职称申报"),
+    "unit": Node("unit", "用人单位", Role.UNIT_ADMIN, _unit_scope, REVIEW_TABS, "职称申报审核"),
     "department": Node("department", "主管部门", Role.DEPARTMENT_REVIEWER, _department_scope, REVIEW_TABS,
-                       "职称申报审核"),
+                       "主管部门审核"),
     "bureau": Node("bureau", "人社部门", Role.BUREAU_STAFF, _bureau_scope, REVIEW_TABS[:2] + (
         Tab("confirm", "待确认", lambda user, node: Q(status=S.PASSED)),) + REVIEW_TABS[2:], "职称资格审查"),
     "committee": Node("committee", "评委会", Role.COMMITTEE_STAFF, _committee_scope, (
@@ -201,8 +201,11 @@ def node_application_get(user, node: Node, pk, *, lock: bool = False) -> Applica
     """One application visible at the node; 404 otherwise (another unit's, not yet here, or no such role)."""
     rows = node_applications(user, node).filter(pk=pk)
     if lock:
-        found = Application.objects.select_for_update(of=("self",)).filter(
-            pk__in=list(rows.values_list("pk", flat=True)))
+        # Lock first, then read with the joins in a statement of its own: PostgreSQL re-reads a row it waited for
+        # but not the rows joined to it, so a claim committed meanwhile would come back with claimed_by None.
+        locked = list(Application.objects.select_for_update().filter(
+            pk__in=list(rows.values_list("pk", flat=True))).values_list("pk", flat=True))
+        found = Application.objects.filter(pk__in=locked)
     else:
         found = rows
     application = found.select_related("applicant", "plan", "plan__committee", "plan__committee__bureau", "unit",

@@ -101,6 +101,7 @@ def review(request, node_key, pk):
             error = "请按提示修改后再提交。"
     at_node = application.status == Application.Status.SUBMITTED and application.node == node.key
     claimed_by_other = node.claims and application.claimed_by_id not in (None, request.user.pk)
+    flow = flow_for(subject_type="application", subject_id=application.pk)
     precheck_problems = None
     if node.key == "bureau":
         from .precheck import precheck
@@ -108,8 +109,7 @@ def review(request, node_key, pk):
         precheck_problems = precheck(application)
     return render(request, "applications/chain/review.html", {
         "node": node, "application": application, "sections": sections, "account": application.snapshot["account"],
-        "flow": flow_for(subject_type="application", subject_id=application.pk),
-        "decision_form": decision_form, "accept_form": accept_form, "result_form": result_form,
+        "flow": flow, "decision_form": decision_form, "accept_form": accept_form, "result_form": result_form,
         "file_errors": file_errors, "error": error, "proof_spec": PROOF, "attachment_spec": ATTACHMENT,
         "can_decide": at_node and node.key != "committee" and (
             not node.claims or application.claimed_by_id == request.user.pk),
@@ -121,8 +121,7 @@ def review(request, node_key, pk):
         "settings_publicity_days": settings.PUBLICITY_MIN_WORKING_DAYS,
         "quota_line": _quota_line(application) if decision_form.asks_vacancy else "",
         "precheck": precheck_problems, "recommendation": application.recommendation,
-        "recommendation_entry": next((e for e in reversed(flow_for(subject_type="application", subject_id=application.pk))
-                                      if e.node == "unit" and e.action == "approve"), None),
+        "recommendation_entry": next((e for e in reversed(flow) if e.node == "unit" and e.action == "approve"), None),
     })
 
 

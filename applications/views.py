@@ -80,10 +80,14 @@ def detail(request, pk):
     application = selectors.own_application_get(request.user, pk)
     problems = precheck(application) if application.editable else []
     flow = flow_for(subject_type="application", subject_id=application.pk)
+    returned_by = next((step for step in reversed(flow) if step.action == "return"), None)
+    # The sections the return named (需修改的栏目), marked in the list while the applicant corrects them.
+    to_fix = {s.key for s in sections().for_series(application.series)
+              if application.status == application.Status.RETURNED and returned_by and s.label in returned_by.opinion}
     return render(request, "applications/detail.html", {
         "application": application, "problems": problems, "hard": [p for p in problems if p.hard],
-        "sections": _section_status(application, problems), "flow": flow,
-        "returned_by": next((step for step in reversed(flow) if step.action == "return"), None),
+        "sections": _section_status(application, problems), "flow": flow, "returned_by": returned_by,
+        "to_fix": to_fix,
     })
 
 
@@ -259,8 +263,20 @@ def section_page(request, pk, key):
                    "errors": slot_errors.get(s.key, [])} for s in section.attachments],
         "row_errors": slot_errors.get("row", []), "pickable": pickable, "titles": basic_titles,
         "editing": editing if application.editable else None, "account": account,
+        "returned_note": _return_note(application, section),
         "sections": sections().for_series(application.series),
     })
+
+
+def _return_note(application, section):
+    """The last 退回 when it names this section (or names none): shown above the section being corrected."""
+    if application.status != application.Status.RETURNED:
+        return None
+    step = next((s for s in reversed(flow_for(subject_type="application", subject_id=application.pk))
+                 if s.action == "return"), None)
+    if step is None or ("需修改的栏目" in step.opinion and section.label not in step.opinion):
+        return None
+    return step
 
 
 @login_required

@@ -167,7 +167,7 @@ def test_teacher_applies_with_his_dossier_and_downloads_the_prints(page, shot, l
     precheck.get_by_role("button", name="提交").click()
     expect(page.get_by_text("申报已提交，信息已锁定。可以下载打印申报材料。")).to_be_visible()
     assert dialogs == [CONFIRM]
-    expect(page.get_by_test_id("application-status")).to_have_text("已提交")
+    expect(page.get_by_test_id("application-status")).to_have_text("审核中")
     expect(page.locator(".zc-flow")).to_contain_text("提交")
     shot("8-submitted")
 
