@@ -71,10 +71,12 @@ def unit_records(user, *, kind: str, status: str = "", q: str = "", after: str =
         "owner__id", "owner__name", "owner__id_number", "owner__gender",
     )
     reverse = False
+    # The redundant bound on submitted_at alone is what lets the index start at the cursor: PostgreSQL does not
+    # derive one from the OR and would read (and drop) every row of the earlier pages.
     if after and (c := _parse_cursor(after)):
-        qs = qs.filter(Q(submitted_at__lt=c[0]) | Q(submitted_at=c[0], pk__lt=c[1]))
+        qs = qs.filter(Q(submitted_at__lt=c[0]) | Q(submitted_at=c[0], pk__lt=c[1]), submitted_at__lte=c[0])
     elif before and (c := _parse_cursor(before)):
-        qs = qs.filter(Q(submitted_at__gt=c[0]) | Q(submitted_at=c[0], pk__gt=c[1]))
+        qs = qs.filter(Q(submitted_at__gt=c[0]) | Q(submitted_at=c[0], pk__gt=c[1]), submitted_at__gte=c[0])
         reverse = True
     ordering = ("submitted_at", "pk") if reverse else ("-submitted_at", "-pk")
     rows = list(qs.order_by(*ordering)[: size + 1])

@@ -94,6 +94,26 @@ def test_pages_hold_ten_newest_first_and_the_numbers_continue(client, owner_a, a
     assert re.findall(r'<tr data-record="\d+">\s*<td>.*?</td>\s*<td>(\d+)</td>', back, re.S)[0] == "11"
 
 
+def test_records_submitted_at_the_same_moment_are_paged_without_loss_or_repeat(client, owner_a, admin_a):
+    with time_machine.travel(datetime.datetime(2026, 3, 1, 8, tzinfo=datetime.UTC), tick=False):
+        records = [make_record(owner_a, title=f"项目{i:02d}") for i in range(25)]
+    newest_first = sorted((r.pk for r in records), reverse=True)
+    base = reverse("review:records", args=["research_project"])
+    login(client, admin_a)
+
+    first = client.get(base).content.decode()
+    second = client.get(base + _link(first, "下一页")).content.decode()
+    third = client.get(base + _link(second, "下一页")).content.decode()
+    back = client.get(base + _link(third, "上一页")).content.decode()
+
+    assert row_ids(first) + row_ids(second) + row_ids(third) == newest_first
+    assert row_ids(back) == newest_first[10:20]
+
+
+def _link(html: str, label: str) -> str:
+    return re.search(rf'href="(\?[^"]*)">{label}', html).group(1).replace("&amp;", "&")
+
+
 def test_a_disabled_or_unknown_type_is_not_found(client, admin_a):
     login(client, admin_a)
 
