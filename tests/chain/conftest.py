@@ -16,7 +16,8 @@ from tests.factories import PersonFactory, UnitFactory, bureau_staff, unit_admin
 
 from .support import last_weekday_before, staff
 
-pytest_plugins = ["tests.applications.conftest"]
+# The application tests' environment (a throw-away media folder, the base catalogue) applies here too.
+from tests.applications.conftest import _applications_environment  # noqa: E402,F401
 
 
 @pytest.fixture
