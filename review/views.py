@@ -19,6 +19,7 @@ from dossier.models import Status, Withdrawal
 from orgs.models import Announcement
 
 from . import selectors
+from .menu import menu_html
 from .services import flow_for
 from .tasks import tasks_for
 
@@ -91,7 +92,7 @@ def records(request, kind_key):
     number = int(number) if number.isascii() and number.isdigit() and int(number) > 0 and page.has_prev else 1
     return render(request, "review/records.html", {
         "kind": kind, "rows": rows, "page": page, "tabs": tabs, "status": status, "q": q,
-        "menu": _menu(counts), "total": total, "number": number,
+        "menu": menu_html(counts, active=kind.key), "total": total, "number": number,
         "first_index": (number - 1) * catalogue().page_size + 1,
     })
 

@@ -1,0 +1,49 @@
+"""The unit admin's menu is rendered once per catalogue, page type and language with markers where the counts
+go (review.menu): what a unit gets must be the template rendered with that unit's counts, pending badges
+included."""
+
+import pytest
+from django.template.loader import get_template
+
+from dossier.catalogue import catalogue
+from dossier.models import Status
+from review import selectors
+from review.menu import menu_html
+
+from .support import login, make_record
+
+pytestmark = pytest.mark.django_db
+
+
+def _expected(counts, active: str) -> str:
+    menu = [(label, [(kind, counts.get(kind.key)) for kind in kinds]) for _key, label, kinds in catalogue().by_category()]
+    kind = catalogue().kind(active) if active else None
+    return get_template("review/_menu.html").render({"menu": menu, "kind": kind})
+
+
+@pytest.mark.parametrize("active", ["", "research_project", "honour"])
+def test_the_menu_is_the_template_rendered_with_the_units_counts(owner_a, admin_a, active):
+    for status in (Status.APPROVED, Status.APPROVED, Status.PENDING, Status.RETURNED):
+        make_record(owner_a, "research_project", status=status, admin=admin_a)
+    make_record(owner_a, "honour", status=Status.APPROVED, admin=admin_a)
+    make_record(owner_a, "paper", status=Status.DRAFT)
+    counts = selectors.unit_counts(admin_a)
+    expected = _expected(counts, active)
+
+    assert menu_html(counts, active=active) == expected
+    assert 'title="待审核">1</span>' in expected and expected.count('title="待审核"') == 1
+    assert menu_html({}, active=active) == _expected({}, active)
+
+
+def test_a_decision_shows_in_the_menu_on_the_next_request(client, owner_a, admin_a):
+    record = make_record(owner_a, "research_project")
+    login(client, admin_a)
+    before = client.get("/unit/records/k/research_project/").content.decode()
+    make_record(owner_a, "research_project", status=Status.APPROVED, admin=admin_a)
+    from dossier import services
+
+    services.record_decide(actor=admin_a, record=record, decision="approve", opinion="")
+    after = client.get("/unit/records/k/research_project/").content.decode()
+
+    assert 'title="待审核">1</span>' in before and "(1/0)" in before
+    assert 'title="待审核"' not in after and "(2/2)" in after
