@@ -75,7 +75,9 @@ def kind_list(request, kind_key):
     page = paginator.get_page(request.GET.get("page"))
     records = list(page.object_list)
     child_counts = items.child_counts(records, kind)
-    rows = [(record, row_cells(kind, record, child_counts)) for record in records]
+    # Each cell with its column's nowrap flag: walking two parallel lists in the template cost a tenth of the page.
+    nowrap = [column.nowrap for column in kind.columns]
+    rows = [(record, list(zip(nowrap, row_cells(kind, record, child_counts), strict=True))) for record in records]
     tabs = [(value, label, mine.by_status.get(value, 0) if value else mine.total) for value, label in STATUS_TABS]
     return render(request, "dossier/list.html", {
         "kind": kind, "rows": rows, "page": page, "tabs": tabs, "status": status, "q": q,

@@ -84,7 +84,9 @@ def records(request, kind_key):
         size=catalogue().page_size,
     )
     child_counts = items.child_counts(page.rows, kind)
-    rows = [(record, row_cells(kind, record, child_counts)) for record in page.rows]
+    # Each cell with its column's nowrap flag: walking two parallel lists in the template cost a tenth of the page.
+    nowrap = [column.nowrap for column in kind.columns]
+    rows = [(record, list(zip(nowrap, row_cells(kind, record, child_counts), strict=True))) for record in page.rows]
     tabs = [(value, label, mine.by_status.get(value, 0) if value else mine.total) for value, label in TABS]
     total = (mine.by_status.get(status, 0) if status else mine.total) if not q else None
     # Keyset pages have no number of their own: the links carry it (p) so that 序号 continues across pages.
