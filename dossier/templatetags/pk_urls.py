@@ -1,0 +1,30 @@
+"""{% pk_url 'dossier:edit' record.pk %}: what {% url 'dossier:edit' record.pk %} gives for a view whose only
+argument is an integer pk, with the URL reversed once per view name (and URL prefix, URLconf and language)
+rather than on every row: a ten-row record list reversed up to forty URLs, about a millisecond of its CPU."""
+
+import functools
+
+from django import template
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
+
+register = template.Library()
+
+_SENTINEL = str(9_070_605_040_302_010)
+
+
+@functools.lru_cache(maxsize=256)
+def _halves(name: str, _prefix: str, _urlconf, _language) -> tuple[str, str]:
+    url = reverse(name, args=[int(_SENTINEL)])
+    head, found, tail = url.partition(_SENTINEL)
+    if not found or _SENTINEL in tail:
+        raise ValueError(f"{name} does not take one integer argument")
+    return head, tail
+
+
+def pk_url(name: str, pk) -> str:
+    head, tail = _halves(name, get_script_prefix(), get_urlconf(), get_language())
+    return f"{head}{int(pk)}{tail}"
+
+
+register.simple_tag(pk_url, name="pk_url")
