@@ -5,6 +5,8 @@ import decimal
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 
 from .catalogue import FieldSpec, KindSpec
 
@@ -187,17 +189,66 @@ class EvidenceUploadForm(forms.Form):
     files = forms.FileField(required=False)
 
 
+# Fields whose clean() depends on the value alone (and the field's fixed settings), returning an immutable value:
+# the same cell text always gives the same result, so an import may remember it per column.
+_PURE_FIELDS = (forms.CharField, forms.ChoiceField, forms.DateField, forms.IntegerField, forms.DecimalField,
+                forms.BooleanField)
+
+
+def _direct_columns(form: RecordFormBase) -> list[tuple] | None:
+    """(name, field, widget reader, memo) per field when full_clean() would do nothing beyond reading each
+    widget's value and calling field.clean() with it; None when the form needs the full machinery."""
+    if form.prefix or form.empty_permitted or type(form)._post_clean is not forms.BaseForm._post_clean:
+        return None
+    columns = []
+    for name, field in form.fields.items():
+        if field.disabled or isinstance(field, forms.FileField) or hasattr(form, f"clean_{name}"):
+            return None
+        memo = {} if type(field) in _PURE_FIELDS else None
+        columns.append((name, field, field.widget.value_from_datadict, memo))
+    return columns
+
+
+def _clean_direct(form: RecordFormBase, columns: list[tuple]) -> bool:
+    """BaseForm.full_clean() without bound fields: each widget's value straight into its field's clean() (the
+    same call _clean_bound_field makes), the same add_error() for failures, then the form's own clean()."""
+    form._errors = ErrorDict(renderer=form.renderer)
+    cleaned = form.cleaned_data = {}
+    data, files = form.data, form.files
+    for name, field, read, memo in columns:
+        value = read(data, files, name)
+        if memo is not None and type(value) is str:
+            try:
+                cleaned[name] = memo[value]
+                continue
+            except KeyError:
+                pass
+        try:
+            result = field.clean(value)
+        except ValidationError as error:
+            form.add_error(name, error)
+            continue
+        cleaned[name] = result
+        if memo is not None and type(value) is str:
+            memo[value] = result
+    form._clean_form()
+    return not form._errors
+
+
 def validate_rows(form_class: type[RecordFormBase], rows, **kwargs):
     """Validate many rows with one form instance of `form_class` (Excel imports): the same fields, messages
-    and clean() as the page, without building a new form per row. Yields (form, data or None) per row; read
-    the form's errors before advancing."""
+    and clean() as the page, without building a new form or its bound fields per row, and with each column's
+    results remembered for repeated cells. Yields (form, data or None) per row; read the form's errors before
+    advancing."""
     form = form_class(**kwargs)
+    columns = _direct_columns(form)
     for values in rows:
         form.data = values
         form.is_bound = True
-        form._errors = None
         form._bound_fields_cache = {}
-        if form.is_valid():
-            yield form, form.record_data()
+        if columns is None:
+            form._errors = None
+            valid = form.is_valid()
         else:
-            yield form, None
+            valid = _clean_direct(form, columns)
+        yield form, (form.record_data() if valid else None)
