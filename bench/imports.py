@@ -146,6 +146,10 @@ def main(argv) -> int:
     print(f"  calamine bare read : {args.rows / f:10,.0f} rows/s  ({f * 1000:7.1f} ms)")
     print(f"  read+validate+insert: {args.rows / o:10,.0f} rows/s  ({o * 1000:7.1f} ms)")
     print("  phases (median ms): " + ", ".join(f"{name} {t * 1000:.1f}" for name, t in phase.items()))
+    fastest = min(ours, key=lambda run: run["total"])
+    print(f"  fastest run (ms)   : {fastest['total'] * 1000:.1f} (read {fastest['read'] * 1000:.1f}, validate "
+          f"{fastest['validate'] * 1000:.1f}, insert {fastest['insert'] * 1000:.1f}); fastest bare read "
+          f"{min(floor) * 1000:.1f}, ratio of the fastest {min(floor) / fastest['total']:.3f}")
     print(f"  ratio (import / bare read throughput): {f / o:.3f}   target >= 0.30")
     return 0
 

@@ -178,22 +178,37 @@ def read_rows(upload, columns: list[Column]) -> list[ParsedRow]:
         if not parts:
             parts.append("列的顺序与模板不一致")
         raise ExcelError("表头与模板不一致（" + "；".join(parts) + "），请使用本系统下载的模板。")
+    width = len(columns)
+    readers = [(position, column.key, column, _text_first if column.type not in ("date", "bool") else _convert)
+               for position, column in enumerate(columns) if column.type != "index"]
     rows = []
     for offset, raw in enumerate(table[1:], start=2):
-        cells = list(raw) + [None] * (len(columns) - len(raw))
-        if all(_cell_text(v) == "" for v in cells[: len(columns)]):
+        cells = raw[:width] if len(raw) >= width else list(raw) + [None] * (width - len(raw))
+        if all(_blank(v) for v in cells):
             continue
         if len(rows) >= MAX_ROWS:
             raise ExcelError(f"一次最多导入{MAX_ROWS}行，请分批导入。")
         row = ParsedRow(line=offset, values={})
-        for column, value in zip(columns, cells):
-            if column.type == "index":
-                continue
-            row.values[column.key] = _convert(column, value, row)
+        values = row.values
+        for position, key, column, read in readers:
+            values[key] = read(column, cells[position], row)
         rows.append(row)
     if not rows:
         raise ExcelError("模板中没有数据行。")
     return rows
+
+
+def _blank(value) -> bool:
+    """_cell_text(value) == "", without building the text: only None and blank strings are blank."""
+    return value is None or (value.__class__ is str and not value.strip())
+
+
+def _text_first(column: Column, value, row: ParsedRow):
+    """_convert for a column that is neither a date nor a yes/no: a string cell is its stripped text (what
+    _convert returns for it); anything else goes through _convert."""
+    if value.__class__ is str:
+        return value.strip()
+    return _convert(column, value, row)
 
 
 def _convert(column: Column, value, row: ParsedRow):

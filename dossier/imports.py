@@ -7,9 +7,11 @@ the job row keeps the progress, so a page reload loses nothing.
 """
 
 import contextlib
+import logging
+import time
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, connections, transaction
 from django_tasks import task
 
 from core.excel import Column, ExcelError, columns_from_specs, read_rows, template_bytes
@@ -20,7 +22,10 @@ from .models import ImportJob, Record
 
 INLINE_ROWS = 300
 PREVIEW_ROWS = 500
-PROGRESS_EVERY = 250
+PROGRESS_EVERY = 250  # rows between looks at the clock
+PROGRESS_SECONDS = 0.25  # at most one progress write per this many seconds
+
+logger = logging.getLogger(__name__)
 
 
 def _target(job: ImportJob) -> tuple[KindSpec, ChildListSpec | None]:
@@ -126,6 +131,7 @@ def _validate(job: ImportJob, parsed) -> None:
     errors, rows, seen = [], [], {}
     existing = _existing_keys(job, kind, child, unique)
     checked = validate_rows(form_class, (row.values for row in parsed))
+    next_write = time.monotonic() + PROGRESS_SECONDS
     for index, (row, (form, data)) in enumerate(zip(parsed, checked), start=1):
         for column, message in row.errors:
             errors.append({"line": row.line, "column": column, "message": message})
@@ -145,8 +151,9 @@ def _validate(job: ImportJob, parsed) -> None:
                 for message in messages:
                     errors.append({"line": row.line, "column": labels.get(key, ""), "message": message})
             rows.append(None)
-        if index % PROGRESS_EVERY == 0:
+        if index % PROGRESS_EVERY == 0 and time.monotonic() >= next_write:
             ImportJob.objects.filter(pk=job.pk).update(processed=index)
+            next_write = time.monotonic() + PROGRESS_SECONDS
     job.errors = errors
     # READY: the validated rows, committed by 正式导入. INVALID: the first rows as read, for the preview only.
     job.rows = rows if not errors else [
@@ -181,6 +188,39 @@ def commit_import(job_id: int) -> None:
         _commit(job_id)
 
 
+@contextlib.contextmanager
+def _progress_outside(job_id: int):
+    """A `progress(n)` callable whose writes the job page can see while the import's own transaction is still
+    open, or None where that cannot be done safely.
+
+    PostgreSQL: a second connection in autocommit mode updates the job row. Only when the import is the
+    outermost transaction (the background task, an inline commit outside any atomic block), so that no
+    transaction of ours holds that row; a short lock timeout keeps a surprise from stalling the import, and a
+    failed progress write is only logged. SQLite has one writer at a time: a second connection would wait for
+    the import's own lock, so the page sees the result when the (short) write transaction commits."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield None
+        return
+    side = connections.create_connection(connection.alias)
+    table = connection.ops.quote_name(ImportJob._meta.db_table)
+    sql = f"UPDATE {table} SET processed = %s WHERE id = %s"
+
+    def progress(n: int) -> None:
+        try:
+            with side.cursor() as cursor:
+                cursor.execute(sql, [n, job_id])
+        except DatabaseError:
+            logger.warning("import %s: progress %s not written", job_id, n, exc_info=True)
+
+    try:
+        with side.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+        yield progress
+    finally:
+        side.close()
+
+
 def _commit(job_id: int) -> None:
     from .items import ItemError, items_import
     from .services import RecordError, records_import_rows
@@ -191,8 +231,8 @@ def _commit(job_id: int) -> None:
         if child is not None:
             items_import(actor=job.owner, record=job.record, child=child, rows=job.rows)
         else:
-            records_import_rows(owner=job.owner, kind=kind, rows=job.rows,
-                                progress=lambda n: ImportJob.objects.filter(pk=job.pk).update(processed=n))
+            with _progress_outside(job.pk) as progress:
+                records_import_rows(owner=job.owner, kind=kind, rows=job.rows, progress=progress)
     except (ItemError, RecordError, ExcelError) as error:  # refused as a whole: nothing was written
         ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED, message=str(error))
         return
