@@ -58,7 +58,7 @@ def main(args) -> int:
         from .profile import profile
 
         if args.page == "deep":
-            profile([[deep.paths[1], deep.cookie]] * args.profile, args.profile)
+            profile([[deep.paths[DEEP_PAGE], deep.cookie]] * args.profile, args.profile)
         else:
             profile(pages[args.page], args.profile)
         return 0
