@@ -240,7 +240,7 @@ def section_page(request, pk, key):
     pickable = []
     if section.source and application.editable:
         records = Record.objects.filter(owner=request.user, kind__in=section.source, status=RecordStatus.APPROVED)
-        for record in records.order_by("kind", "-created_at"):
+        for record in records.order_by("kind", "-created_at", "-pk"):
             kind = catalogue().kinds_by_key[record.kind]
             values = section.row_from_record(record.data)
             pickable.append({"record": record, "kind": kind, "cited": record.pk in cited,
