@@ -231,30 +231,32 @@ def print_file(request, node_key, pk, kind):
 # ---------------------------------------------------------------- 评审计划 and 委托 (unit admins)
 
 
-def _unit_admin_units(request) -> list[Unit]:
-    units = admin_unit_ids(request.user)
-    if not units:
+def _unit_admin_units(request) -> tuple[list[Unit], Unit]:
+    """The units the user administers and the one the page is about (?unit=, else the first)."""
+    ids = admin_unit_ids(request.user)
+    if not ids:
         raise Http404
-    return list(Unit.objects.filter(pk__in=units).order_by("pk"))
+    units = list(Unit.objects.filter(pk__in=ids).order_by("pk"))
+    chosen = request.GET.get("unit", "")
+    unit = next((u for u in units if str(u.pk) == chosen), units[0])
+    return units, unit
 
 
 @login_required
 def unit_plans(request):
     """评审计划: 年度, 计划名称, 评委会, 评审级别, 申报起止日期; 查看, 委托."""
-    units = _unit_admin_units(request)
+    units, unit = _unit_admin_units(request)
     plans = list(Plan.objects.select_related("committee").order_by("-year", "name"))
     given = chain.delegations_of(request.user)
-    unit = units[0]
     return render(request, "applications/chain/plans.html", {
-        "plans": [(plan, given.get((unit.pk, plan.pk))) for plan in plans], "unit": unit,
+        "plans": [(plan, given.get((unit.pk, plan.pk))) for plan in plans], "unit": unit, "units": units,
     })
 
 
 @login_required
 def unit_plan(request, plan_pk):
     """查看 a plan, and 委托 the unit's node for it to another organisation (or take it back)."""
-    units = _unit_admin_units(request)
-    unit = units[0]
+    units, unit = _unit_admin_units(request)
     plan = Plan.objects.select_related("committee").filter(pk=plan_pk).first()
     if plan is None:
         raise Http404
@@ -264,18 +266,23 @@ def unit_plan(request, plan_pk):
             if request.POST.get("action") == "cancel":
                 chain.delegation_set(actor=request.user, unit=unit, plan=plan, delegate=None)
                 messages.success(request, "已收回委托，本单位的申报由本单位审核。")
-                return redirect("chain:unit_plan", plan_pk=plan.pk)
+                return redirect(_plan_url(plan, unit, units))
             if form.is_valid():
                 delegate = form.cleaned_data["unit"]
                 chain.delegation_set(actor=request.user, unit=unit, plan=plan, delegate=delegate)
                 messages.success(request, f"已委托{delegate.name}审核本单位的{plan.name}申报。")
-                return redirect("chain:unit_plan", plan_pk=plan.pk)
+                return redirect(_plan_url(plan, unit, units))
         except chain.ChainError as exc:
             form.add_error("unit", str(exc))
     delegation = chain.delegations_of(request.user).get((unit.pk, plan.pk))
     filed = Application.objects.filter(unit=unit, plan=plan).exclude(status=Application.Status.DRAFT).count()
     return render(request, "applications/chain/plan.html", {
-        "plan": plan, "unit": unit, "delegation": delegation, "form": form, "filed": filed,
+        "plan": plan, "unit": unit, "units": units, "delegation": delegation, "form": form, "filed": filed,
         "today": timezone.localdate(),
     })
 
+
+
+def _plan_url(plan, unit, units) -> str:
+    url = reverse("chain:unit_plan", args=[plan.pk])
+    return f"{url}?unit={unit.pk}" if len(units) > 1 else url
