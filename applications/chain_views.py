@@ -1,14 +1,12 @@
 """The review chain's pages: one task list and one review page for every node (unit, competent department, HR
 bureau, committee office), driven by chain.NODES; the unit's 评审计划 list with 委托."""
 
-from urllib.parse import quote
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,13 +15,12 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from accounts.roles import admin_unit_ids
 from dossier.evidence import check_uploads
 from orgs.models import PostQuota, Unit
-from review.models import FlowAttachment
 from review.services import flow_for
 
-from . import chain
+from . import chain, responses
 from .chain_forms import ATTACHMENT, PROOF, AcceptForm, DecisionForm, DelegateForm, ResultForm
 from .display import snapshot_sections
-from .models import Application, ApplicationFile, Plan
+from .models import Application, Plan
 
 PAGE_SIZE = 10
 
@@ -181,11 +178,7 @@ def _act(request, node, application, action, decision_form, accept_form, result_
 def file(request, node_key, pk, file_pk):
     """An attachment of the application, for a node that sees it."""
     node = _node_or_404(request, node_key)
-    application = chain.node_application_get(request.user, node, pk)
-    item = ApplicationFile.objects.filter(pk=file_pk, application=application).first()
-    if item is None:
-        raise Http404
-    return _file_response(item.file, item.content_type, item.name)
+    return responses.application_file(chain.node_application_get(request.user, node, pk), file_pk)
 
 
 @login_required
@@ -193,39 +186,14 @@ def file(request, node_key, pk, file_pk):
 def flow_file(request, node_key, pk, attachment_pk):
     """A decision's attachment (公示证明, …), for a node that sees the application."""
     node = _node_or_404(request, node_key)
-    application = chain.node_application_get(request.user, node, pk)
-    item = flow_attachment_get(application, attachment_pk)
-    return _file_response(item.file, item.content_type, item.name)
-
-
-def flow_attachment_get(application, attachment_pk) -> FlowAttachment:
-    item = FlowAttachment.objects.filter(pk=attachment_pk, entry__subject_type="application",
-                                         entry__subject_id=application.pk).first()
-    if item is None:
-        raise Http404
-    return item
-
-
-def _file_response(stored, content_type, name):
-    response = FileResponse(stored.open("rb"), content_type=content_type, filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return responses.flow_attachment(chain.node_application_get(request.user, node, pk), attachment_pk)
 
 
 @login_required
 def print_file(request, node_key, pk, kind):
     """Both prints of the application under review (from its snapshot)."""
-    from .prints import print_get
-
     node = _node_or_404(request, node_key)
-    application = chain.node_application_get(request.user, node, pk)
-    try:
-        name, content_type, content = print_get(application, kind)
-    except KeyError:
-        raise Http404 from None
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return responses.print_response(chain.node_application_get(request.user, node, pk), kind)
 
 
 # ---------------------------------------------------------------- 评审计划 and 委托 (unit admins)

@@ -5,8 +5,10 @@ from dossier.display import format_value
 from .sections import sections
 
 
-def _rows(fields, rows, files_by_row):
-    return [{"cells": [format_value(f, row["values"].get(f.key)) for f in fields],
+def rows_view(fields, rows, files_by_row) -> list[dict]:
+    """Rows as tables show them: formatted cells and the row's files (the section pages and the review page)."""
+    return [{"id": row["id"], "record_id": row.get("record_id"),
+             "cells": [format_value(f, row["values"].get(f.key)) for f in fields],
              "files": files_by_row.get(row["id"], [])} for row in rows]
 
 
@@ -31,9 +33,9 @@ def snapshot_sections(application) -> list[dict]:
             "fields": [(f.label, format_value(f, values.get(f.key))) for f in section.fields
                        if section.kind == "fields" and f.visible(values)],
             "columns": [f.label for f in section.fields] if section.is_rows else [],
-            "rows": _rows(section.fields, data.get("rows", []), by_row) if section.is_rows else [],
+            "rows": rows_view(section.fields, data.get("rows", []), by_row) if section.is_rows else [],
             "groups": [{"label": g.label, "columns": [f.label for f in g.fields],
-                        "rows": _rows(g.fields, data.get("groups", {}).get(g.key, []), {})}
+                        "rows": rows_view(g.fields, data.get("groups", {}).get(g.key, []), {})}
                        for g in section.groups if data.get("groups", {}).get(g.key)],
             "files": [{**f, "slot_label": slot_labels.get(f["slot"], f["slot"])}
                       for f in section_files if not f["row_id"]],

@@ -3,21 +3,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from dossier.display import format_value
 from dossier.evidence import check_uploads
 from dossier.forms import spec_form_class
 from dossier.models import Record, Status as RecordStatus
 from dossier.catalogue import catalogue
 from review.services import flow_for
 
-from . import selectors, services
+from . import responses, selectors, services
 from .forms import CommitteeForm, PlanForm, StartForm
+from .display import rows_view
 from .models import ApplicationFile, Plan
 from .precheck import precheck
 from .sections import sections
@@ -95,20 +95,7 @@ def detail(request, pk):
 @xframe_options_sameorigin
 def flow_file(request, pk, attachment_pk):
     """An attachment of a decision on the applicant's own application (a return's annotated page, …)."""
-    from .chain_views import _file_response, flow_attachment_get
-
-    application = selectors.own_application_get(request.user, pk)
-    item = flow_attachment_get(application, attachment_pk)
-    return _file_response(item.file, item.content_type, item.name)
-
-
-def _rows_view(section, rows, files_by_row):
-    return [
-        {"id": row["id"], "record_id": row.get("record_id"),
-         "cells": [format_value(spec, row["values"].get(spec.key)) for spec in section.fields],
-         "files": files_by_row.get(row["id"], [])}
-        for row in rows
-    ]
+    return responses.flow_attachment(selectors.own_application_get(request.user, pk), attachment_pk)
 
 
 def _row_being_edited(section, stored, params) -> dict | None:
@@ -253,10 +240,10 @@ def section_page(request, pk, key):
         "phone": request.user.phone, "unit": application.unit.name if application.unit_id else ""}
     return render(request, "applications/section.html", {
         "application": application, "section": section, "form": form, "row_form": row_form,
-        "rows": _rows_view(section, stored.get("rows", []), files_by_row),
+        "rows": rows_view(section.fields, stored.get("rows", []), files_by_row),
         "groups": [
             {"spec": g, "form": group_forms[g.key], "applies": g.applies(stored.get("values", {})),
-             "rows": _rows_view(g, stored.get("groups", {}).get(g.key, []), {})}
+             "rows": rows_view(g.fields, stored.get("groups", {}).get(g.key, []), {})}
             for g in section.groups
         ],
         "slots": [{"spec": s, "files": [f for f in files if f.slot == s.key and not f.row_id],
@@ -295,33 +282,17 @@ def submit(request, pk):
 @login_required
 @xframe_options_sameorigin
 def file(request, pk, file_pk):
-    application = selectors.own_application_get(request.user, pk)
-    item = ApplicationFile.objects.filter(pk=file_pk, application=application).first()
-    if item is None:
-        raise Http404
-    response = FileResponse(item.file.open("rb"), content_type=item.content_type, filename=item.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return responses.application_file(selectors.own_application_get(request.user, pk), file_pk)
 
 
 @login_required
 def print_file(request, pk, kind):
     """The prints of a submitted application, generated from its snapshot."""
-    from .prints import print_get
-
     application = selectors.own_application_get(request.user, pk)
     if application.snapshot is None:
         messages.error(request, "提交申报后才能打印。")
         return redirect("applications:detail", pk=pk)
-    try:
-        name, content_type, content = print_get(application, kind)
-    except KeyError:
-        raise Http404 from None
-    response = HttpResponse(content, content_type=content_type)
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return responses.print_response(application, kind)
 
 
 # ---------------------------------------------------------------- HR bureau: committees and plans

@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.models import Role, RoleAssignment
+from accounts.models import Role
 from applications import chain, services
 from applications.chain_forms import PROOF
 from applications.models import Application
@@ -22,18 +22,13 @@ from core.demo_ids import make_id_number
 from dossier.evidence import check_uploads
 from orgs.models import PostQuota, Unit
 from tests.applications.support import dossier, fill_everything, image_bytes, login, plan_for, scan_image, upload
+from tests.chain.support import staff
 from tests.e2e.conftest import SCREENSHOTS
 from tests.factories import PASSWORD, PersonFactory, UnitFactory, bureau_staff, unit_admin
 
 CONFIRM = "确认评审结果并生成证书编号吗？"
 RESUBMIT = "提交后将不可修改信息，是否提交？"
 RETURN_OPINION = "业绩成果未写明本人在项目中承担的具体工作，请补充后重新提交。"
-
-
-def staff(role, unit, **kwargs):
-    person = PersonFactory(unit=unit, **kwargs)
-    RoleAssignment.objects.create(user=person, role=role, unit=unit)
-    return person
 
 
 def publicity_week() -> tuple[datetime.date, datetime.date]:
