@@ -2,9 +2,11 @@
 
 import datetime
 import decimal
+import itertools
 import re
 
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 
@@ -142,17 +144,16 @@ class RecordFormBase(forms.Form):
 
     def record_data(self) -> dict:
         """The cleaned values as JSON-ready data (dates as ISO strings, decimals as strings)."""
-        data = {}
-        for spec in self.specs:
-            value = self.cleaned_data.get(spec.key)
-            if isinstance(value, datetime.date):
-                value = value.isoformat()
-            elif isinstance(value, decimal.Decimal):
-                value = format(value.normalize(), "f")
-            elif value == "":
-                value = None
-            data[spec.key] = value
-        return data
+        return {spec.key: _json_value(self.cleaned_data.get(spec.key)) for spec in self.specs}
+
+
+def _json_value(value):
+    """A cleaned value as record data keeps it: dates as ISO strings, decimals as strings, "" as None."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return format(value.normalize(), "f")
+    return None if value == "" else value
 
 
 _FORM_CLASSES: dict[tuple[str, int], type[RecordFormBase]] = {}
@@ -235,20 +236,163 @@ def _clean_direct(form: RecordFormBase, columns: list[tuple]) -> bool:
     return not form._errors
 
 
+_NO = object()  # the JSON value of a cell that the form would not pass as it is
+_REFUSED = (_NO, _NO)
+_ROWS_AT_ONCE = 500  # rows taken column by column before they are yielded one by one
+_CHAR_VALIDATORS = (validators.MaxLengthValidator, validators.ProhibitNullCharactersValidator)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_tried_first(field: forms.DateField) -> bool:
+    """Whether a YYYY-MM-DD value reaches the "%Y-%m-%d" input format: each format before it has a literal
+    character other than digits and "-", which strptime must find in the value."""
+    formats = list(field.input_formats)
+    if "%Y-%m-%d" not in formats:
+        return False
+    return all(set(re.sub("%.", "", f)) - set("0123456789-") for f in formats[:formats.index("%Y-%m-%d")])
+
+
+def _empty(spec: FieldSpec, value) -> bool:
+    """RecordFormBase.clean()'s notion of an empty value."""
+    return value in (None, "", []) or (spec.type == "bool" and value is None)
+
+
+class _PassingRows:
+    """Recognises the rows a form passes without running it, column by column: each distinct cell's clean()
+    result remembered per column together with RecordFormBase.clean()'s rules on that value alone (required,
+    pattern, not_future), then its rules across fields (conditional fields, not_before, not_above) checked on
+    the row's results.
+
+    It only ever says "this row passes, with this data". Every rule is checked at least as strictly as the
+    form checks it, so a row it is unsure of (a failing cell, a hidden field, a date that may be compared with
+    a cleared one) goes to the form, which alone words the errors."""
+
+    def __init__(self, form: "RecordFormBase", columns: list[tuple]):
+        self.today = datetime.date.today()
+        by_key = {spec.key: spec for spec in form.specs}
+        self.columns = []
+        for name, field, read, memo in columns:
+            spec = by_key[name]
+            # Plain inputs read data.get(name); other widgets (check boxes, multiple choices) are asked.
+            plain = type(field.widget).value_from_datadict is forms.Widget.value_from_datadict
+            self.columns.append((name, field, None if plain else read, {} if memo is not None else None, spec,
+                                 self._shortcut(field, spec)))
+        self.across = [spec for spec in form.specs if spec.show_if or spec.not_before or spec.not_above]
+
+    @staticmethod
+    def applies(form: "RecordFormBase") -> bool:
+        """Whether the form's own rules are RecordFormBase's, over exactly its declared fields."""
+        cls = type(form)
+        return (cls.clean is RecordFormBase.clean and cls.record_data is RecordFormBase.record_data
+                and list(form.fields) == [spec.key for spec in form.specs])
+
+    def _shortcut(self, field: forms.Field, spec: FieldSpec):
+        """A quick clean() of a string cell for the two most common fields, returning (cleaned, JSON value) or
+        None when it cannot tell (the cell then goes through the field's own clean()). It answers only for
+        values whose outcome is evident from Django's code:
+        - CharField (strip, max-length and null-character validators only): `value.strip()` when that is not
+          empty, not longer than the limit and holds no NUL;
+        - DateField (no validators): a YYYY-MM-DD date, when every input format tried before "%Y-%m-%d" needs
+          a character such a value does not have (the "/" of "%Y/%m/%d"), and it is not in the future when
+          the field must not be."""
+        if spec.pattern:
+            return None
+        if (type(field) is forms.CharField and field.strip and field.min_length is None
+                and field.max_length is not None and all(type(v) in _CHAR_VALIDATORS for v in field.validators)):
+            limit = field.max_length
+
+            def text(value: str):
+                text = value.strip()
+                return (text, text) if text and len(text) <= limit and "\x00" not in text else None
+
+            return text
+        if type(field) is forms.DateField and not field.validators and _iso_tried_first(field):
+            latest = self.today if spec.not_future else datetime.date.max
+
+            def date(value: str):
+                if _ISO_DATE.fullmatch(value):
+                    try:
+                        day = datetime.date.fromisoformat(value)
+                    except ValueError:
+                        return None
+                    return (day, value) if day <= latest else None
+                return None
+
+            return date
+        return None
+
+    def _cell(self, field: forms.Field, spec: FieldSpec, value) -> tuple:
+        """(cleaned value, JSON value), or _REFUSED when the form would (or, if the field is shown, might)
+        refuse it."""
+        try:
+            cleaned = field.clean(value)
+        except ValidationError:
+            return _REFUSED
+        if spec.required and not spec.show_if and _empty(spec, cleaned):
+            return _REFUSED
+        if spec.pattern and cleaned and not PATTERNS[spec.pattern][0].match(str(cleaned).strip()):
+            return _REFUSED
+        if spec.not_future and isinstance(cleaned, datetime.date) and cleaned > self.today:
+            return _REFUSED
+        return cleaned, _json_value(cleaned)
+
+    def _column(self, column: tuple, rows: list, files) -> list[tuple]:
+        name, field, read, memo, spec, shortcut = column
+        values = [row.get(name) for row in rows] if read is None else [read(row, files, name) for row in rows]
+        if memo is None or not all(value.__class__ is str for value in values):
+            return [self._cell(field, spec, value) for value in values]
+        for value in set(values).difference(memo):
+            memo[value] = (shortcut and shortcut(value)) or self._cell(field, spec, value)
+        return [memo[value] for value in values]
+
+    def rows(self, rows: list[dict], files) -> list[dict | None]:
+        """Each row's record_data() if the form passes it, else None (ask the form)."""
+        keys = [column[0] for column in self.columns]
+        results = {key: self._column(column, rows, files) for key, column in zip(keys, self.columns)}
+        passed = [None if _NO in values else dict(zip(keys, values))
+                  for values in zip(*([json for _cleaned, json in results[key]] for key in keys))]
+        for spec in self.across:
+            value = [cleaned for cleaned, _json in results[spec.key]]
+            control = spec.show_if and [cleaned for cleaned, _json in results[spec.show_if["field"]]]
+            before = spec.not_before and [cleaned for cleaned, _json in results[spec.not_before]]
+            above = spec.not_above and [cleaned for cleaned, _json in results[spec.not_above]]
+            for i, data in enumerate(passed):
+                if data is None:
+                    continue
+                if control and not spec.visible({spec.show_if["field"]: control[i]}):
+                    data[spec.key] = None  # a hidden field keeps no value; clean() checks nothing else on it
+                    continue
+                # The form compares with the other field's value unless that one is cleared: always is stricter.
+                if ((spec.required and _empty(spec, value[i]))
+                        or (before and value[i] and before[i] and value[i] < before[i])
+                        or (above and value[i] and above[i] and value[i] > above[i])):
+                    passed[i] = None
+        return passed
+
+
 def validate_rows(form_class: type[RecordFormBase], rows, **kwargs):
     """Validate many rows with one form instance of `form_class` (Excel imports): the same fields, messages
-    and clean() as the page, without building a new form or its bound fields per row, and with each column's
-    results remembered for repeated cells. Yields (form, data or None) per row; read the form's errors before
-    advancing."""
+    and clean() as the page, without building a new form or its bound fields per row. Rows recognised as
+    passing (_PassingRows, a few hundred at a time) are not given to the form; the others go through its fields
+    (each column's results remembered for repeated cells) and clean(), or through full_clean() when the form
+    needs it. Yields (form, data or None) per row; read the form's errors before advancing."""
     form = form_class(**kwargs)
     columns = _direct_columns(form)
-    for values in rows:
-        form.data = values
-        form.is_bound = True
-        form._bound_fields_cache = {}
-        if columns is None:
-            form._errors = None
-            valid = form.is_valid()
-        else:
-            valid = _clean_direct(form, columns)
-        yield form, (form.record_data() if valid else None)
+    passing = _PassingRows(form, columns) if columns is not None and _PassingRows.applies(form) else None
+    rows = iter(rows)
+    while chunk := list(itertools.islice(rows, _ROWS_AT_ONCE)):
+        passed = passing.rows(chunk, form.files) if passing is not None else [None] * len(chunk)
+        for values, data in zip(chunk, passed):
+            form.data = values
+            form.is_bound = True
+            form._bound_fields_cache = {}
+            if data is not None:
+                form._errors = ErrorDict(renderer=form.renderer)
+                yield form, data
+                continue
+            if columns is None:
+                form._errors = None
+                valid = form.is_valid()
+            else:
+                valid = _clean_direct(form, columns)
+            yield form, (form.record_data() if valid else None)

@@ -7,6 +7,8 @@ import random
 
 import pytest
 
+from django import forms as django_forms
+
 from dossier import forms
 from dossier.catalogue import catalogue
 from dossier.forms import record_form_class, spec_form_class, validate_rows
@@ -41,11 +43,12 @@ def _candidates(spec) -> list:
     match spec.type:
         case "text" | "textarea":
             limit = spec.max_length or (200 if spec.type == "text" else 2000)
-            return [*blank, "正常内容", " 前后空格 ", "字" * limit, "字" * (limit + 1), "a\x00b", "ISSN 1234-5678",
-                    "ZL202310123456.7", "0023001", "x"]
+            return [*blank, "正常内容", " 前后空格 ", "字" * limit, "字" * (limit + 1), f" {'字' * limit} ", "a\x00b",
+                    "\x00", "ISSN 1234-5678", "ZL202310123456.7", "0023001", "x", "\u3000全角空格\u3000"]
         case "date":
             return [*blank, "2024-03-15", "2024-02-30", "2024/03/15", "15.03.2024", "不是日期",
-                    (TODAY + datetime.timedelta(days=1)).isoformat(), "1999-12-31", TODAY.isoformat()]
+                    (TODAY + datetime.timedelta(days=1)).isoformat(), "1999-12-31", TODAY.isoformat(),
+                    " 2024-03-15 ", "0999-12-31", "0000-01-01", "2024-3-5", "２０２４-03-15", "2024-13-01"]
         case "year" | "int" | "decimal":
             return [*blank, "5", "0", "-3", "2024", "1800", "99999999999999999", "12.345", "3.5", "abc", "1e3"]
         case "choice":
@@ -98,6 +101,7 @@ def _outcome(form, data):
 def test_cell_by_cell_validation_gives_the_page_forms_errors_and_data(kind_key, child_key):
     form_class = _form_class(kind_key, child_key)
     assert forms._direct_columns(form_class()) is not None, "the form no longer qualifies for the direct path"
+    assert forms._PassingRows.applies(form_class()), "the form no longer qualifies for passing rows"
     rows = _rows(form_class)
 
     direct = [_outcome(form, data) for form, data in validate_rows(form_class, rows)]
@@ -121,3 +125,44 @@ def test_a_form_the_direct_path_cannot_reproduce_gets_the_full_form():
     for row, got in zip(rows, prefixed):
         page_form = form_class(data=row, prefix="row")
         assert got == _outcome(page_form, page_form.record_data() if page_form.is_valid() else None)
+
+
+def test_rows_the_form_passes_never_reach_it_and_the_others_get_its_errors(monkeypatch):
+    """Passing rows are recognised column by column, text and ISO dates without calling the fields' clean();
+    only the rows with a problem go through the form's fields and clean()."""
+    form_class = record_form_class(catalogue().kind("health_case"))
+    good = {"inpatient_no": "0023001", "patient": "患者", "admitted_on": "2024-03-01", "discharged_on": "2024-03-08",
+            "surgery": "", "admission_diagnosis": "肺炎", "discharge_diagnosis": "肺炎 好转", "outcome": "好转"}
+    bad = [{**good, "discharged_on": "2024-02-28"}, {**good, "patient": "字" * 31},
+           {**good, "admitted_on": (TODAY + datetime.timedelta(days=1)).isoformat()}, {**good, "outcome": "痊愈了"}]
+    rows = [{**good, "inpatient_no": f"{i:07d}", "admitted_on": f"2023-{1 + i % 12:02d}-01"} for i in range(600)] + bad
+    asked, cleaned_outside, in_form = [], [], []
+    clean_direct = forms._clean_direct
+
+    def spy_form(form, columns):
+        asked.append(dict(form.data))
+        in_form.append(True)
+        try:
+            return clean_direct(form, columns)
+        finally:
+            in_form.pop()
+
+    def spy_field(field, value):
+        if not in_form:
+            cleaned_outside.append((type(field).__name__, value))
+        return django_forms.Field.clean(field, value)
+
+    monkeypatch.setattr(forms, "_clean_direct", spy_form)
+    monkeypatch.setattr(django_forms.CharField, "clean", spy_field, raising=False)
+    monkeypatch.setattr(django_forms.DateField, "clean", spy_field, raising=False)
+
+    got = [_outcome(form, data) for form, data in validate_rows(form_class, rows)]
+
+    assert asked == bad
+    # Outside the form: only the cells the shortcuts leave to the field (over-long text, a future date); the
+    # choice fields are ChoiceFields, cleaned once per distinct value.
+    assert cleaned_outside == [("CharField", "字" * 31), ("DateField", bad[2]["admitted_on"])]
+    assert [data["inpatient_no"] for _errors, data in got[:600]] == [f"{i:07d}" for i in range(600)]
+    assert [errors for errors, _data in got[600:]] == [
+        {"discharged_on": ["出院日期不能早于入院日期。"]}, {"patient": ["姓名不能超过30个字。"]},
+        {"admitted_on": ["入院日期不能晚于今天。"]}, {"outcome": ["请从列表中选择抢救或治疗结果。"]}]
