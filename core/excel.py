@@ -18,6 +18,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineError, CalamineWorkbook
 
+from .bulk import collector_paused
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 MAX_RATIO = 100  # uncompressed / compressed: more than this is a zip bomb
@@ -150,6 +152,7 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+@collector_paused()
 def read_rows(upload, columns: list[Column]) -> list[ParsedRow]:
     """Read the first sheet: check the header, convert cells, and return every data row with its cell-level
     errors (numbers in text columns, unreadable dates). Field rules are the caller's (Django forms)."""
@@ -179,36 +182,42 @@ def read_rows(upload, columns: list[Column]) -> list[ParsedRow]:
             parts.append("列的顺序与模板不一致")
         raise ExcelError("表头与模板不一致（" + "；".join(parts) + "），请使用本系统下载的模板。")
     width = len(columns)
-    readers = [(position, column.key, column, _text_first if column.type not in ("date", "bool") else _convert)
-               for position, column in enumerate(columns) if column.type != "index"]
-    rows = []
+    rows, kept = [], []
     for offset, raw in enumerate(table[1:], start=2):
         cells = raw[:width] if len(raw) >= width else list(raw) + [None] * (width - len(raw))
         if all(_blank(v) for v in cells):
             continue
         if len(rows) >= MAX_ROWS:
             raise ExcelError(f"一次最多导入{MAX_ROWS}行，请分批导入。")
-        row = ParsedRow(line=offset, values={})
-        values = row.values
-        for position, key, column, read in readers:
-            values[key] = read(column, cells[position], row)
-        rows.append(row)
+        rows.append(ParsedRow(line=offset, values={}))
+        kept.append(cells)
     if not rows:
         raise ExcelError("模板中没有数据行。")
+    # Column by column, one list comprehension each, with the common cells (strings in text columns, dates in
+    # date columns) converted inline as _convert would; every other cell goes through _convert, which adds the
+    # row's errors (in column order, as a row-by-row pass would).
+    keys, converted = [], []
+    for position, column in enumerate(columns):
+        if column.type == "index":
+            continue
+        keys.append(column.key)
+        cells = [c[position] for c in kept]
+        if column.type == "date":
+            values = [v.isoformat() if v.__class__ is datetime.date else _convert(column, v, row)
+                      for v, row in zip(cells, rows)]
+        elif column.type == "bool":
+            values = [_convert(column, v, row) for v, row in zip(cells, rows)]
+        else:
+            values = [v.strip() if v.__class__ is str else _convert(column, v, row) for v, row in zip(cells, rows)]
+        converted.append(values)
+    for row, values in zip(rows, zip(*converted)):
+        row.values = dict(zip(keys, values))
     return rows
 
 
 def _blank(value) -> bool:
     """_cell_text(value) == "", without building the text: only None and blank strings are blank."""
     return value is None or (value.__class__ is str and not value.strip())
-
-
-def _text_first(column: Column, value, row: ParsedRow):
-    """_convert for a column that is neither a date nor a yes/no: a string cell is its stripped text (what
-    _convert returns for it); anything else goes through _convert."""
-    if value.__class__ is str:
-        return value.strip()
-    return _convert(column, value, row)
 
 
 def _convert(column: Column, value, row: ParsedRow):

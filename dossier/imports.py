@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, connections, transaction
 from django_tasks import task
 
+from core.bulk import collector_paused
 from core.excel import Column, ExcelError, columns_from_specs, read_rows, template_bytes
 
 from .catalogue import ChildListSpec, KindSpec, catalogue
@@ -123,6 +124,7 @@ def _existing_keys(job: ImportJob, kind: KindSpec, child: ChildListSpec | None, 
     return {tuple(str(d.get(k)) for k in unique) for d in stored}
 
 
+@collector_paused()
 def _validate(job: ImportJob, parsed) -> None:
     kind, child = _target(job)
     form_class = spec_form_class(child.fields, f"item_{child.key}") if child else record_form_class(kind)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import Role
+from core.bulk import collector_paused
 from review.models import FlowEntry
 from review.services import flow_write
 
@@ -364,6 +365,7 @@ def _insert_many(model, template, rows: list[tuple], vary: tuple[str, ...], *, p
     return ids
 
 
+@collector_paused()
 def records_import_rows(*, owner, kind: KindSpec, rows: list[dict], progress=None, batch: int = 2000) -> int:
     """Create one 编辑中 record per validated row (Excel import of 卫生-病案), all or nothing, with a flow
     entry each and the unit's counter moved once. Rows clashing with the owner's existing records (the type's

@@ -3,6 +3,7 @@ record, the unit's counters as a recount finds them; on PostgreSQL the job page 
 import's transaction is still open. Reading takes a shortcut for string cells that must change nothing."""
 
 import datetime
+import gc
 import io
 
 import pytest
@@ -12,6 +13,7 @@ from python_calamine import CalamineWorkbook
 
 from accounts.models import Role
 from core import excel
+from core.bulk import collector_paused
 from dossier import imports, services
 from dossier.catalogue import catalogue
 from dossier.models import ImportJob, Record, RecordCounter
@@ -99,7 +101,7 @@ def _processed_seen_from_outside(job_id: int) -> int:
 
 
 def test_reading_converts_every_kind_of_cell_as_the_plain_conversion_does():
-    """read_rows' shortcut for string cells gives what core.excel._convert gives for every cell type."""
+    """read_rows' shortcuts for string cells and dates give what core.excel._convert gives for every cell type."""
     columns = [excel.Column(key="_index", label="序号", type="index"),
                excel.Column(key="code", label="编号", excel_text=True),
                excel.Column(key="name", label="名称"),
@@ -131,3 +133,30 @@ def test_reading_converts_every_kind_of_cell_as_the_plain_conversion_does():
             if column.type != "index":
                 expected.values[column.key] = excel._convert(column, value, expected)
         assert (row.values, row.errors) == (expected.values, expected.errors)
+
+
+def test_the_cycle_collector_is_paused_only_during_a_bulk_step_even_one_that_fails():
+    seen = []
+
+    @collector_paused()
+    def step(fail: bool):
+        seen.append(gc.isenabled())
+        if fail:
+            raise excel.ExcelError("坏文件")
+
+    assert gc.isenabled()
+    step(False)
+    with pytest.raises(excel.ExcelError):
+        step(True)
+    assert seen == [False, False] and gc.isenabled()
+    upload = io.BytesIO(b"not a workbook")
+    upload.name, upload.size = "坏.xlsx", 14
+    with pytest.raises(excel.ExcelError):
+        excel.read_rows(upload, [])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        step(False)
+        assert not gc.isenabled()  # left off when it was off
+    finally:
+        gc.enable()
