@@ -379,6 +379,7 @@ def validate_rows(form_class: type[RecordFormBase], rows, **kwargs):
     form = form_class(**kwargs)
     columns = _direct_columns(form)
     passing = _PassingRows(form, columns) if columns is not None and _PassingRows.applies(form) else None
+    no_errors = ErrorDict(renderer=form.renderer)  # a passing row's errors: none, never added to
     rows = iter(rows)
     while chunk := list(itertools.islice(rows, _ROWS_AT_ONCE)):
         passed = passing.rows(chunk, form.files) if passing is not None else [None] * len(chunk)
@@ -387,7 +388,7 @@ def validate_rows(form_class: type[RecordFormBase], rows, **kwargs):
             form.is_bound = True
             form._bound_fields_cache = {}
             if data is not None:
-                form._errors = ErrorDict(renderer=form.renderer)
+                form._errors = no_errors
                 yield form, data
                 continue
             if columns is None:

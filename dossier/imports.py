@@ -139,7 +139,7 @@ def _validate(job: ImportJob, parsed) -> None:
             errors.append({"line": row.line, "column": column, "message": message})
         if data is not None:
             if unique:
-                key = tuple(str(data.get(k)) for k in unique)
+                key = tuple([str(data.get(k)) for k in unique])
                 if key in seen:
                     errors.append({"line": row.line, "column": "、".join(labels[k] for k in unique),
                                    "message": f"与第{seen[key]}行重复。"})

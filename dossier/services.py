@@ -354,13 +354,24 @@ def _insert_many(model, template, rows: list[tuple], vary: tuple[str, ...], *, p
         return f"(r->>{i})::{pg_type(field)}" if postgres else f"json_extract(r.value, '$[{i}]')"
 
     source = "jsonb_array_elements(%s::jsonb) AS r" if postgres else "json_each(%s) AS r"
-    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-           f"SELECT {', '.join(element(f) for f in fields)} FROM {source} RETURNING {quote(meta.pk.column)}")
+    table, id_column = quote(meta.db_table), quote(meta.pk.column)
+    sql = (f"INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)}) "
+           f"SELECT {', '.join(element(f) for f in fields)} FROM {source}")
     shared = [f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in fields if f.name not in vary]
     ids = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
-            cursor.execute(sql, [*shared, json.dumps(rows[start:start + per_statement], ensure_ascii=False)])
+            document = json.dumps(rows[start:start + per_statement], ensure_ascii=False)
+            if postgres:
+                cursor.execute(f"{sql} RETURNING {id_column}", [*shared, document])
+            else:
+                # SQLite has one writer: the rows above the highest id before the statement are its own (a
+                # writer that slipped in between would make the INSERT fail, not share the range). Selecting
+                # them is cheaper than RETURNING, which SQLite buffers row by row.
+                cursor.execute(f"SELECT max({id_column}) FROM {table}")
+                (highest,) = cursor.fetchone()
+                cursor.execute(sql, [*shared, document])
+                cursor.execute(f"SELECT {id_column} FROM {table} WHERE {id_column} > %s", [highest or 0])
             ids += [pk for (pk,) in cursor.fetchall()]
     return ids
 
@@ -383,7 +394,7 @@ def records_import_rows(*, owner, kind: KindSpec, rows: list[dict], progress=Non
                 tuple(str(d.get(k)) for k in kind.unique_together)
                 for d in Record.objects.filter(owner=owner, kind=kind.key).values_list("data", flat=True)
             }
-            for line, row in enumerate(rows, start=1):
+            for line, row in enumerate(rows if existing else (), start=1):
                 if tuple(str(row.get(k)) for k in kind.unique_together) in existing:
                     raise RecordError(f"第{line}条与已有的{kind.label}重复，请删除后再导入。")
         created = 0
