@@ -1,7 +1,10 @@
 """Role assignments in scopes. Every permission derives from these rows (see accounts/rules.py)."""
 
+from core.prepared import Prepared
+
 from .models import Role, RoleAssignment
 
+_assignments = Prepared(lambda user_id: RoleAssignment.objects.filter(user_id=user_id))
 _CACHE = "_role_assignments"
 
 
@@ -12,7 +15,7 @@ def roles_of(user) -> list[RoleAssignment]:
         return []
     cached = getattr(user, _CACHE, None)
     if cached is None:
-        cached = list(RoleAssignment.objects.filter(user=user))
+        cached = _assignments.all(user.pk)
         setattr(user, _CACHE, cached)
     return cached
 

@@ -143,6 +143,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Sessions: 30 minutes idle (IdleTimeoutMiddleware), at most 12 hours in all.
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
