@@ -5,11 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localdate
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from core.skeleton import Slot, fill, pager_shape, pager_slots, render_page, skeleton
 from review.services import flow_for
 
 from . import items, selectors, services
@@ -21,6 +25,8 @@ from .menu import menu_html
 from .models import Status, Withdrawal
 
 STATUS_TABS = [("", "全部"), (Status.PENDING, "审核中"), (Status.APPROVED, "审核通过"), (Status.RETURNED, "退回")]
+LIST_TEMPLATE = "dossier/list.html"
+ROW_TEMPLATE = "dossier/_record_row.html"
 DONUT_STATUSES = [
     ("", "全部"), (Status.PENDING, "审核中"), (Status.APPROVED, "通过"), (Status.TERMINATED, "终止"),
     (Status.RETURNED, "退回"),
@@ -67,22 +73,54 @@ def kind_list(request, kind_key):
     q = request.GET.get("q", "").strip()
     counts = selectors.own_counts(request.user)
     mine = counts.get(kind.key) or selectors.KindCounts()
-    qs = selectors.own_records(request.user, kind=kind.key, status=status, q=q)
-    paginator = Paginator(qs, catalogue().page_size)
-    if not q:
-        # The tab counts already know the total: no second COUNT query.
-        paginator.count = mine.by_status.get(status, 0) if status else mine.total
+    if q:
+        paginator = Paginator(selectors.own_records(request.user, kind=kind.key, status=status, q=q),
+                              catalogue().page_size)
+    else:  # the tab counts already know the total: no COUNT query
+        total = mine.by_status.get(status, 0) if status else mine.total
+        paginator = Paginator(selectors.OwnRecords(request.user, kind=kind.key, status=status, total=total),
+                              catalogue().page_size)
     page = paginator.get_page(request.GET.get("page"))
     records = list(page.object_list)
     child_counts = items.child_counts(records, kind)
-    # Each cell with its column's nowrap flag: walking two parallel lists in the template cost a tenth of the page.
-    nowrap = [column.nowrap for column in kind.columns]
-    rows = [(record, list(zip(nowrap, row_cells(kind, record, child_counts), strict=True))) for record in records]
+    rows = _record_rows(request, kind, records, child_counts, start=page.start_index())
     tabs = [(value, label, mine.by_status.get(value, 0) if value else mine.total) for value, label in STATUS_TABS]
-    return render(request, "dossier/list.html", {
-        "kind": kind, "rows": rows, "page": page, "tabs": tabs, "status": status, "q": q,
-        "menu": _menu(counts, request.user, kind), "withdrawable": catalogue().withdrawable(kind),
+    context = {"kind": kind, "rows": rows, "page": page, "tabs": tabs, "status": status, "q": q,
+               "menu": _menu(counts, request.user, kind)}
+    if q:
+        return render(request, LIST_TEMPLATE, context)
+    # Without a search, the page comes from its skeleton (core.skeleton): its markup is decided by the type,
+    # the tab, whether there are rows and which page links show.
+    shape = (id(kind), status, bool(rows), catalogue().page_size, *pager_shape(page))
+    return render_page(request, LIST_TEMPLATE, context, shape=shape, slots={
+        "rows": (Slot("rows") if rows else "", {"rows": rows}),
+        "menu": (Slot("menu"), {"menu": context["menu"]}),
+        "tabs": ([(value, label, Slot(f"tab{i}")) for i, (value, label, _n) in enumerate(tabs)],
+                 {f"tab{i}": n for i, (_v, _l, n) in enumerate(tabs)}),
+        "page": pager_slots(page),
     })
+
+
+def _record_rows(request, kind, records, child_counts, *, start: int) -> SafeString:
+    """The list's rows, each filled into the skeleton of its shape (core.skeleton): rendering the row template
+    for each record was a third of the page's CPU."""
+    withdrawable = catalogue().withdrawable(kind)
+    csrf = get_token(request)
+    rows = []
+    for number, record in enumerate(records, start):
+        withdraw = record.status == Status.APPROVED and withdrawable and record.source == "user"
+        parts = skeleton(ROW_TEMPLATE, (id(kind), record.status, record.editable, withdraw), {
+            "kind": kind, "status": record.status, "status_label": record.get_status_display(),
+            "editable": record.editable, "withdraw": withdraw, "pk": Slot("pk"), "title": Slot("title"),
+            "number": Slot("number"), "submitted": Slot("submitted"), "csrf_token": Slot("csrf"),
+            "cells": [(column.nowrap, Slot(f"c{i}")) for i, column in enumerate(kind.columns)],
+        })
+        values = {"pk": record.pk, "title": record.title, "number": number, "csrf": csrf,
+                  "submitted": localdate(record.submitted_at).isoformat() if record.submitted_at else "—"}
+        for i, cell in enumerate(row_cells(kind, record, child_counts)):
+            values[f"c{i}"] = cell or "—"
+        rows.append(fill(parts, values))
+    return mark_safe("".join(rows))  # noqa: S308 — each row filled by core.skeleton, which escapes the values
 
 
 def _slot_input(slot) -> str:

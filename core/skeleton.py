@@ -1,0 +1,135 @@
+"""Template fragments rendered once per shape, then filled with each request's values.
+
+A list page repeats one row's markup ten times and wraps it in the same chrome on every request; Django's
+template engine spends most of a list page's CPU walking those nodes again. Here a fragment is rendered once for
+each combination of what decides its markup (`shape`: the record type, the row's status and actions…, plus the
+template, URL prefix and language; an object in the shape may be given by its id, as it is kept alive with the
+entry), with `Slot` markers where a request's own values go; the result is split at
+the markers and cached in this process. Filling it escapes each value as `{{ value }}` would. The HTML is
+exactly what rendering the template with those values gives (tests compare the two).
+
+    parts = skeleton("dossier/_record_row.html", (kind.key, status), {"record": ..., "title": Slot("title")})
+    fill(parts, {"title": record.title})
+
+A slot's value is inserted as text (escaped) unless it is a SafeString; a slot must not pass through a filter
+that would change it (format dates and defaults in Python first).
+"""
+
+from types import SimpleNamespace
+
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import get_template
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from .context_processors import navigation
+
+_MARK = "\x00"  # cannot occur in markup, labels or URLs, so a split finds exactly the slots
+_LIMIT = 4096  # shapes kept per process; far more than a catalogue's types × statuses × actions
+_cache: dict[tuple, tuple] = {}
+
+
+class Slot(SafeString):
+    """Where a value goes: renders as a marker that escaping leaves alone. A slot given the request's `value`
+    also answers the template's tests of it (`{% if n %}`, `{% if n > 1 %}`) as the value would; the shape
+    must then cover what those tests decide."""
+
+    def __new__(cls, name: str, value=None):
+        slot = super().__new__(cls, f"{_MARK}{name}{_MARK}")
+        slot.value = value
+        return slot
+
+    def __bool__(self):
+        return True if self.value is None else bool(self.value)
+
+    def __gt__(self, other):
+        return self.value > other
+
+    def __ge__(self, other):
+        return self.value >= other
+
+    def __lt__(self, other):
+        return self.value < other
+
+    def __le__(self, other):
+        return self.value <= other
+
+
+def skeleton(template_name: str, shape: tuple, context: dict) -> list[str]:
+    """The fragment for this shape, split at its slots: [html, slot name, html, slot name, …, html]."""
+    template = get_template(template_name).template  # a new object when the template changes (development)
+    key = (template_name, id(template), shape, get_script_prefix(), get_urlconf(), get_language())
+    found = _cache.get(key)
+    if found is None:
+        if len(_cache) >= _LIMIT:
+            _cache.clear()
+        html = get_template(template_name).render(context)
+        # Held with the template and the context so that no id in the key (the template's, or one the caller
+        # put in `shape`, such as a catalogue entry's) can be reused by another object while the entry lives.
+        found = _cache[key] = (html.split(_MARK), template, context)
+    return found[0]
+
+
+def fill(parts: list[str], values: dict) -> SafeString:
+    out = [parts[0]]
+    for i in range(1, len(parts), 2):
+        out.append(conditional_escape(values[parts[i]]))
+        out.append(parts[i + 1])
+    return mark_safe("".join(out))  # noqa: S308 — the parts come from the escaping engine, the values escaped here
+
+
+class _Person:
+    """The signed-in user as base.html sees them while a page skeleton is rendered."""
+
+    is_authenticated = True
+    is_anonymous = False
+    name = Slot("user_name")
+
+
+class _Request:
+    def get_full_path(self):
+        return Slot("full_path")
+
+
+def render_page(request, template_name: str, context: dict, *, shape: tuple, slots: dict) -> HttpResponse:
+    """A whole page from its skeleton: rendered once per `shape` (which must determine every part of `context`
+    that decides markup) with stand-ins, then filled with this request's values.
+
+    `slots` maps a context key to (its stand-in, {slot name: this request's value}): e.g. a page's tab counts
+    as Slots inside the tab list. What base.html takes from the request (the user's name, the CSRF token, the
+    menu of the user's roles, the path) is covered here; a request with messages to show renders `context`
+    the usual way. Tests compare the two renderings of each page that uses this."""
+    storage = getattr(request, "_messages", None)
+    if storage is not None and len(storage):  # len() loads the messages without marking them shown
+        return render(request, template_name, context)
+    nav = navigation(request)
+    values = {"user_name": request.user.name, "csrf_token": get_token(request), "full_path": request.get_full_path()}
+    standins = {"user": _Person(), "csrf_token": Slot("csrf_token"), "request": _Request(), "messages": (), **nav}
+    for key, (standin, own) in slots.items():
+        standins[key] = standin
+        values.update(own)
+    links = tuple(url for _item, url in nav.get("nav_links", ()))
+    parts = skeleton(template_name, (*shape, links, nav.get("nav_active_url")), {**context, **standins})
+    return HttpResponse(fill(parts, values))
+
+
+def pager_shape(page) -> tuple:
+    """What decides the markup of includes/pagination.html for a Paginator page."""
+    return page.paginator.num_pages > 1, page.has_previous(), page.has_next()
+
+
+def pager_slots(page) -> tuple:
+    """includes/pagination.html's `page` as a stand-in, and its values (for render_page's `slots`)."""
+    paginator = SimpleNamespace(count=Slot("count"), per_page=page.paginator.per_page,
+                                num_pages=Slot("num_pages", page.paginator.num_pages))
+    standin = SimpleNamespace(paginator=paginator, number=Slot("number"), has_previous=page.has_previous(),
+                              has_next=page.has_next(), previous_page_number=Slot("previous"),
+                              next_page_number=Slot("next"))
+    return standin, {
+        "count": page.paginator.count, "num_pages": page.paginator.num_pages, "number": page.number,
+        "previous": page.number - 1, "next": page.number + 1,
+    }
