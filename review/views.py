@@ -7,7 +7,9 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localdate
 from django.views.decorators.http import require_POST
 
 from accounts.roles import admin_unit_ids
@@ -16,6 +18,7 @@ from dossier import services as record_services
 from dossier.catalogue import catalogue
 from dossier.display import child_tables, detail_rows, row_cells
 from dossier.models import Status, Withdrawal
+from core.skeleton import Slot, fill, render_page, skeleton
 from orgs.models import Announcement
 
 from . import selectors
@@ -24,6 +27,8 @@ from .services import flow_for
 from .tasks import tasks_for
 
 unit_admin_required = permission_required("accounts.review_registrations", raise_exception=True)
+RECORDS_TEMPLATE = "review/records.html"
+ROW_TEMPLATE = "review/_record_row.html"
 TABS = [("", "全部"), (Status.PENDING, "审核中"), (Status.APPROVED, "审核通过"), (Status.RETURNED, "退回")]
 
 
@@ -84,19 +89,54 @@ def records(request, kind_key):
         size=catalogue().page_size,
     )
     child_counts = items.child_counts(page.rows, kind)
-    # Each cell with its column's nowrap flag: walking two parallel lists in the template cost a tenth of the page.
-    nowrap = [column.nowrap for column in kind.columns]
-    rows = [(record, list(zip(nowrap, row_cells(kind, record, child_counts), strict=True))) for record in page.rows]
     tabs = [(value, label, mine.by_status.get(value, 0) if value else mine.total) for value, label in TABS]
     total = (mine.by_status.get(status, 0) if status else mine.total) if not q else None
     # Keyset pages have no number of their own: the links carry it (p) so that 序号 continues across pages.
     number = request.GET.get("p", "")
     number = int(number) if number.isascii() and number.isdigit() and int(number) > 0 and page.has_prev else 1
-    return render(request, "review/records.html", {
-        "kind": kind, "rows": rows, "page": page, "tabs": tabs, "status": status, "q": q,
-        "menu": menu_html(counts, active=kind.key), "total": total, "number": number,
-        "first_index": (number - 1) * catalogue().page_size + 1,
+    rows = _review_rows(kind, page.rows, child_counts, start=(number - 1) * catalogue().page_size + 1)
+    base = {"status": status, "q": q}
+    hrefs = {
+        "prev_href": _page_href(base, before=page.prev_cursor, p=number - 1) if page.has_prev else "",
+        "next_href": _page_href(base, after=page.next_cursor, p=number + 1) if page.has_next else "",
+    }
+    context = {"kind": kind, "rows": rows, "page": page, "tabs": tabs, "status": status, "q": q,
+               "menu": menu_html(counts, active=kind.key), "total": total, **hrefs}
+    if q:
+        return render(request, RECORDS_TEMPLATE, context)
+    # Without a search, the page comes from its skeleton (core.skeleton): its markup is decided by the type,
+    # the tab, whether there are rows and which page links show.
+    shape = (id(kind), status, bool(rows), page.has_prev, page.has_next)
+    return render_page(request, RECORDS_TEMPLATE, context, shape=shape, slots={
+        "rows": (Slot("rows") if rows else "", {"rows": rows}),
+        "menu": (Slot("menu"), {"menu": context["menu"]}),
+        "tabs": ([(value, label, Slot(f"tab{i}")) for i, (value, label, _n) in enumerate(tabs)],
+                 {f"tab{i}": n for i, (_v, _l, n) in enumerate(tabs)}),
+        "total": (Slot("total"), {"total": total}),
+        **{key: (Slot(key), {key: href}) for key, href in hrefs.items()},
     })
+
+
+def _page_href(base: dict, **cursor) -> str:
+    return "?" + urlencode({key: value for key, value in {**base, **cursor}.items() if value != ""})
+
+
+def _review_rows(kind, records, child_counts, *, start: int) -> SafeString:
+    """The queue's rows, each filled into the skeleton of its type and status (core.skeleton)."""
+    rows = []
+    for number, record in enumerate(records, start):
+        parts = skeleton(ROW_TEMPLATE, (id(kind), record.status), {
+            "kind": kind, "status": record.status, "status_label": record.get_status_display(),
+            "pk": Slot("pk"), "title": Slot("title"), "number": Slot("number"), "owner": Slot("owner"),
+            "submitted": Slot("submitted"),
+            "cells": [(column.nowrap, Slot(f"c{i}")) for i, column in enumerate(kind.columns)],
+        })
+        values = {"pk": record.pk, "title": record.title, "number": number, "owner": record.owner.name,
+                  "submitted": localdate(record.submitted_at).isoformat()}
+        for i, cell in enumerate(row_cells(kind, record, child_counts)):
+            values[f"c{i}"] = cell or "—"
+        rows.append(fill(parts, values))
+    return mark_safe("".join(rows))  # noqa: S308 — each row filled by core.skeleton, which escapes the values
 
 
 @login_required
