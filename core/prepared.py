@@ -11,12 +11,13 @@ converters and `Model.from_db`).
     user_by_pk = Prepared(lambda pk: User.objects.filter(pk=pk))
     user_by_pk.all(42)      # [User] or []
 
-Each argument must reach the SQL unchanged, as the value of a plain lookup (`=`, `in` of one value…), once;
-anything else (a `contains` lookup, a value used twice, a date the backend converts) is refused when the query
-is first compiled. Ordering and annotations are part of the query's shape, fixed by `build`; a page of the
+Each argument must reach the SQL as the value of a plain lookup (`=`, `<`, `in` of one value…), once: an int
+or a string unchanged, an aware datetime as the backend adapts a DateTimeField's value; anything else (a
+`contains` lookup, a value used twice, a naive datetime) is refused when the query is first compiled or run. Ordering and annotations are part of the query's shape, fixed by `build`; a page of the
 results is asked for with `limit` and `offset` (parameters too, so every page runs the same SQL).
 """
 
+import datetime
 from collections.abc import Callable
 from itertools import count
 
@@ -48,9 +49,23 @@ class Prepared:
 
 
 def _marker(i: int, value):
+    if isinstance(value, datetime.datetime):
+        return datetime.datetime(1000 + i, 1, 1, tzinfo=datetime.UTC)
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ImproperlyConfigured(f"a prepared query's arguments are ints or strings, not {type(value).__name__}")
+        raise ImproperlyConfigured(f"a prepared query's arguments are ints, strings or datetimes, "
+                                   f"not {type(value).__name__}")
     return -(7_300_000_000_000 + i) if isinstance(value, int) else f"\x00prepared-{i}\x00"
+
+
+def _adapter(connection, marker):
+    """How an argument of the marker's type becomes a parameter, as the ORM's lookups make it."""
+    if isinstance(marker, datetime.datetime):
+        def adapt(value):
+            if value.tzinfo is None or value.utcoffset() is None:
+                raise ValueError("a prepared query's datetimes are aware")
+            return connection.ops.adapt_datetimefield_value(value)
+        return adapt
+    return None
 
 
 class _Plan:
@@ -68,8 +83,10 @@ class _Plan:
         self.sql, params = compiler.as_sql()
         self.params = list(params)
         self.slots = []
-        for marker in markers:
-            found = [i for i, p in enumerate(self.params) if p == marker and type(p) is type(marker)]
+        self.adapters = [_adapter(compiler.connection, marker) for marker in markers]
+        for marker, adapt in zip(markers, self.adapters, strict=True):
+            expected = adapt(marker) if adapt else marker
+            found = [i for i, p in enumerate(self.params) if p == expected and type(p) is type(expected)]
             if len(found) != 1:
                 raise ImproperlyConfigured(f"a prepared query must use each argument once as a plain lookup "
                                            f"value: {self.sql}")
@@ -78,6 +95,7 @@ class _Plan:
             self.sql += " LIMIT %s OFFSET %s"
             self.slots += [len(self.params), len(self.params) + 1]
             self.params += [None, None]
+            self.adapters += [None, None]
         self.converters = compiler.get_converters([s[0] for s in compiler.select[:compiler.col_count]])
         self.db = using
         if self.iterable is ModelIterable:
@@ -92,8 +110,8 @@ class _Plan:
 
     def run(self, args: tuple) -> list:
         params = self.params.copy()
-        for slot, value in zip(self.slots, args, strict=True):
-            params[slot] = value
+        for slot, adapt, value in zip(self.slots, self.adapters, args, strict=True):
+            params[slot] = adapt(value) if adapt else value
         with self.compiler.connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()

@@ -7,11 +7,12 @@ another unit is a 404.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
 from accounts.roles import admin_unit_ids
+from core.prepared import Prepared
 from dossier.catalogue import catalogue
 from dossier.models import Record, RecordCounter, Status, Withdrawal
 from dossier.selectors import KindCounts
@@ -19,13 +20,20 @@ from dossier.selectors import KindCounts
 REVIEWED = [Status.PENDING, Status.APPROVED, Status.RETURNED, Status.TERMINATED]
 
 
+def _counts_of(unit_ids) -> QuerySet:
+    return (RecordCounter.objects.filter(unit_id__in=unit_ids, status__in=REVIEWED)
+            .values_list("kind", "status").annotate(total=Sum("n")).order_by())
+
+
+_counts_of_one = Prepared(lambda unit_id: _counts_of([unit_id]))
+
+
 def unit_counts(user) -> dict[str, KindCounts]:
     """Per kind: the counts of the records submitted to the user's units, from the counter rows."""
     counts: dict[str, KindCounts] = {}
-    rows = (
-        RecordCounter.objects.filter(unit_id__in=admin_unit_ids(user), status__in=REVIEWED)
-        .values_list("kind", "status").annotate(total=Sum("n")).order_by()
-    )
+    units = admin_unit_ids(user)
+    # Most admins have one unit: their query is compiled once (core.prepared).
+    rows = _counts_of_one.all(*units) if len(units) == 1 else _counts_of(units)
     for kind, status, n in rows:
         if not n:
             continue
@@ -52,40 +60,66 @@ def _parse_cursor(value: str):
     try:
         stamp, pk = value.split("|")
         when = parse_datetime(stamp)
-        return (when, int(pk)) if when else None
+        return (when, int(pk)) if when and when.utcoffset() is not None else None
     except (ValueError, AttributeError):
         return None
+
+
+def _queue(unit_ids, kind: str, status: str | None = None, direction: str = "", at=None, same_at=None, pk=None,
+           bound=None, q: str = "") -> QuerySet[Record]:
+    """The unit's submitted records of `kind` (of `status`, else every status but drafts), newest submission
+    first; with a `direction`, those after or before the cursor (at, pk), which is given three times (at, same_at,
+    bound) so that the query can be prepared. Each row carries its owner's name (owner_name)."""
+    qs = Record.objects.filter(unit_id__in=unit_ids, kind=kind, submitted_at__isnull=False)
+    qs = qs.filter(status=status) if status is not None else qs.exclude(status=Status.DRAFT)
+    if q:
+        qs = qs.filter(Q(search_text__contains=q.lower()) | Q(owner__name__contains=q))
+    # The redundant bound on submitted_at alone is what lets the index start at the cursor: PostgreSQL does not
+    # derive one from the OR and would read (and drop) every row of the earlier pages.
+    if direction == "after":
+        qs = qs.filter(Q(submitted_at__lt=at) | Q(submitted_at=same_at, pk__lt=pk), submitted_at__lte=bound)
+    elif direction == "before":
+        qs = qs.filter(Q(submitted_at__gt=at) | Q(submitted_at=same_at, pk__gt=pk), submitted_at__gte=bound)
+    ordering = ("submitted_at", "pk") if direction == "before" else ("-submitted_at", "-pk")
+    return (qs.annotate(owner_name=F("owner__name"))
+            .only("id", "kind", "status", "data", "title", "submitted_at", "source", "unit_id", "owner_id")
+            .order_by(*ordering))
+
+
+def _prepared_queue(with_status: bool, direction: str) -> Prepared:
+    def build(unit_id, kind, *rest):
+        status, cursor = (rest[0], rest[1:]) if with_status else (None, rest)
+        return _queue([unit_id], kind, status, direction, *cursor)
+    return Prepared(build)
+
+
+# The queue of an admin of one unit, without a search: every page of it by a query compiled once.
+_QUEUES = {(s, d): _prepared_queue(s, d) for s in (False, True) for d in ("", "after", "before")}
 
 
 def unit_records(user, *, kind: str, status: str = "", q: str = "", after: str = "", before: str = "",
                  size: int = 10) -> KeysetPage:
     """One page of the unit's records of `kind`, newest submission first, with keyset pagination so that
     page 1,000 costs what page 1 costs."""
-    qs = Record.objects.filter(unit_id__in=admin_unit_ids(user), kind=kind, submitted_at__isnull=False)
-    qs = qs.filter(status=status) if status else qs.exclude(status=Status.DRAFT)
+    units = admin_unit_ids(user)
     q = (q or "").strip()
-    if q:
-        qs = qs.filter(Q(search_text__contains=q.lower()) | Q(owner__name__contains=q))
-    qs = qs.select_related("owner").only(
-        "id", "kind", "status", "data", "title", "submitted_at", "source", "unit_id",
-        "owner__id", "owner__name", "owner__id_number", "owner__gender",
-    )
-    reverse = False
-    # The redundant bound on submitted_at alone is what lets the index start at the cursor: PostgreSQL does not
-    # derive one from the OR and would read (and drop) every row of the earlier pages.
+    direction, cursor = "", ()
     if after and (c := _parse_cursor(after)):
-        qs = qs.filter(Q(submitted_at__lt=c[0]) | Q(submitted_at=c[0], pk__lt=c[1]), submitted_at__lte=c[0])
+        direction, cursor = "after", (c[0], c[0], c[1], c[0])
     elif before and (c := _parse_cursor(before)):
-        qs = qs.filter(Q(submitted_at__gt=c[0]) | Q(submitted_at=c[0], pk__gt=c[1]), submitted_at__gte=c[0])
-        reverse = True
-    ordering = ("submitted_at", "pk") if reverse else ("-submitted_at", "-pk")
-    rows = list(qs.order_by(*ordering)[: size + 1])
+        direction, cursor = "before", (c[0], c[0], c[1], c[0])
+    if len(units) == 1 and not q:
+        query = _QUEUES[(bool(status), direction)]
+        rows = query.all(*units, kind, *((status,) if status else ()), *cursor, limit=size + 1)
+    else:
+        rows = list(_queue(units, kind, status or None, direction, *cursor, q=q)[: size + 1])
+    reverse = direction == "before"
     more = len(rows) > size
     rows = rows[:size]
     if reverse:
         rows.reverse()
     has_next = more if not reverse else True
-    has_prev = bool(after) if not reverse else more
+    has_prev = bool(direction) if not reverse else more
     return KeysetPage(
         rows=rows,
         next_cursor=_cursor(rows[-1]) if rows and has_next else "",

@@ -131,7 +131,7 @@ def _review_rows(kind, records, child_counts, *, start: int) -> SafeString:
             "submitted": Slot("submitted"),
             "cells": [(column.nowrap, Slot(f"c{i}")) for i, column in enumerate(kind.columns)],
         })
-        values = {"pk": record.pk, "title": record.title, "number": number, "owner": record.owner.name,
+        values = {"pk": record.pk, "title": record.title, "number": number, "owner": record.owner_name,
                   "submitted": localdate(record.submitted_at).isoformat()}
         for i, cell in enumerate(row_cells(kind, record, child_counts)):
             values[f"c{i}"] = cell or "—"

@@ -1,6 +1,7 @@
 """core.prepared: a query compiled once gives what the ORM gives, for every argument and page; shapes it cannot
 run faithfully are refused when first compiled."""
 
+import datetime
 import threading
 
 import pytest
@@ -89,13 +90,35 @@ def test_pages_are_limit_and_offset_parameters_of_one_statement(people):
     assert [r.pk for r in newest_first.all(owner.pk, "honour")] == expected  # unpaged: its own statement
 
 
-def test_strings_and_ints_are_arguments_and_nothing_else_is(people):
+def test_strings_ints_and_aware_datetimes_are_arguments_and_nothing_else_is(people):
     by_name = Prepared(lambda name: User.objects.filter(name=name))
     assert [u.pk for u in by_name.all("李四")] == [people[1].pk]
     assert by_name.all("nobody'; DROP TABLE accounts_user; --") == []
     for wrong in (1.5, None, True, ("a",)):
-        with pytest.raises(ImproperlyConfigured, match="ints or strings"):
+        with pytest.raises(ImproperlyConfigured, match="ints, strings or datetimes"):
             Prepared(lambda value: User.objects.filter(pk=value)).all(wrong)
+
+
+def test_datetimes_compare_as_the_orm_compares_them(people):
+    owner = people[0]
+    records = [make_record(owner, "honour", seed=seed, evidence=False) for seed in "甲乙丙丁"]
+    stamps = [datetime.datetime(2026, 3, 1, 8, 0, 0, i * 250_000, tzinfo=datetime.UTC) for i in range(4)]
+    for record, stamp in zip(records, stamps, strict=True):
+        Record.objects.filter(pk=record.pk).update(created_at=stamp)
+    before = Prepared(lambda owner_id, at: Record.objects.filter(owner_id=owner_id, created_at__lt=at)
+                      .order_by("pk").values_list("pk", flat=True))
+    since = Prepared(lambda at, owner_id: Record.objects.filter(created_at__gte=at, owner_id=owner_id)
+                     .order_by("pk").values_list("pk", flat=True))
+    shanghai = datetime.timezone(datetime.timedelta(hours=8))
+    for at in (*stamps, stamps[2].astimezone(shanghai), stamps[0] - datetime.timedelta(microseconds=1)):
+        assert before.all(owner.pk, at) == list(Record.objects.filter(owner=owner, created_at__lt=at)
+                                                 .order_by("pk").values_list("pk", flat=True))
+        assert since.all(at, owner.pk) == list(Record.objects.filter(created_at__gte=at, owner=owner)
+                                                .order_by("pk").values_list("pk", flat=True))
+    assert before.all(owner.pk, stamps[2]) == [records[0].pk, records[1].pk]
+    assert since.all(stamps[2].astimezone(shanghai), owner.pk) == [records[2].pk, records[3].pk]
+    with pytest.raises(ValueError, match="aware"):
+        before.all(owner.pk, datetime.datetime(2026, 3, 1, 8))
 
 
 @pytest.mark.parametrize("build", [

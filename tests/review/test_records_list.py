@@ -128,3 +128,42 @@ def test_the_records_home_opens_the_first_type_with_pending_records(client, owne
     make_record(owner_a, "patent")
 
     assert client.get(reverse("review:records_home")).url == reverse("review:records", args=["patent"])
+
+
+@pytest.mark.parametrize("status", ["", Status.PENDING])
+def test_an_admin_of_two_units_pages_through_both_as_an_admin_of_one_pages_through_one(
+        client, owner_a, owner_b, admin_a, unit_b, status):
+    """One unit's queue runs by prepared queries, several units' by the ORM: the same pages either way."""
+    from accounts.models import Role, RoleAssignment
+
+    RoleAssignment.objects.create(user=admin_a, role=Role.UNIT_ADMIN, unit=unit_b)
+    single = PersonFactory(unit=owner_a.unit, name="单一单位管理员")
+    RoleAssignment.objects.create(user=single, role=Role.UNIT_ADMIN, unit=owner_a.unit)
+    start = datetime.datetime(2026, 3, 1, 8, tzinfo=datetime.UTC)
+    records = []
+    for i in range(24):
+        with time_machine.travel(start + datetime.timedelta(minutes=i // 3), tick=False):  # ties of three
+            records.append(make_record(owner_a if i % 2 else owner_b, title=f"项目{i:02d}",
+                                       status=Status.APPROVED if i % 5 == 0 else Status.PENDING, admin=admin_a))
+    chosen = [r for r in records if not status or r.status == status]
+    newest_first = [r.pk for r in sorted(chosen, key=lambda r: (r.submitted_at, r.pk), reverse=True)]
+    base = reverse("review:records", args=["research_project"]) + (f"?status={status}&" if status else "?")
+
+    def walk(user) -> tuple[list[int], list[int]]:
+        login(client, user)
+        html = client.get(base).content.decode()
+        forward = row_ids(html)
+        while "下一页" in html:
+            html = client.get(reverse("review:records", args=["research_project"]) + _link(html, "下一页"))
+            html = html.content.decode()
+            forward += row_ids(html)
+        backward = row_ids(html)
+        while "上一页" in html:
+            html = client.get(reverse("review:records", args=["research_project"]) + _link(html, "上一页"))
+            html = html.content.decode()
+            backward = row_ids(html) + backward
+        return forward, backward
+
+    assert walk(admin_a) == (newest_first, newest_first)
+    own = [pk for pk in newest_first if any(r.pk == pk and r.owner_id == owner_a.pk for r in records)]
+    assert walk(single) == (own, own)
