@@ -82,6 +82,15 @@ def fill(parts: list[str], values: dict) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 — the parts come from the escaping engine, the values escaped here
 
 
+def csrf_token(request) -> str:
+    """The CSRF token for this response, masked once (each masking draws 32 random characters) for all the
+    forms of the page."""
+    token = getattr(request, "_skeleton_csrf_token", None)
+    if token is None:
+        token = request._skeleton_csrf_token = get_token(request)
+    return token
+
+
 class _Person:
     """The signed-in user as base.html sees them while a page skeleton is rendered."""
 
@@ -107,7 +116,7 @@ def render_page(request, template_name: str, context: dict, *, shape: tuple, slo
     if storage is not None and len(storage):  # len() loads the messages without marking them shown
         return render(request, template_name, context)
     nav = navigation(request)
-    values = {"user_name": request.user.name, "csrf_token": get_token(request), "full_path": request.get_full_path()}
+    values = {"user_name": request.user.name, "csrf_token": csrf_token(request), "full_path": request.get_full_path()}
     standins = {"user": _Person(), "csrf_token": Slot("csrf_token"), "request": _Request(), "messages": (), **nav}
     for key, (standin, own) in slots.items():
         standins[key] = standin
