@@ -77,11 +77,11 @@ def main(args) -> int:
             plan_targets[f"{name} floor"] = [[f"/bench/floor/{name}/", ""]]
         plan = {
             "port": server.port, "concurrency": concurrency, "phase_seconds": args.seconds, "rounds": args.rounds,
-            "warmup_seconds": 2, "max_requests": 200_000, "targets": plan_targets,
+            "warmup_seconds": args.warmup, "max_requests": 200_000, "targets": plan_targets,
         }
         plan_file = WORK_DIR / "plan.json"
         plan_file.write_text(json.dumps(plan))
-        limit = 60 + len(plan_targets) * 2 + args.rounds * len(plan_targets) * args.seconds * 2
+        limit = 60 + len(plan_targets) * args.warmup * 2 + args.rounds * len(plan_targets) * args.seconds * 2
         out = subprocess.run([sys.executable, "-m", "bench.load", str(plan_file)], capture_output=True, text=True,
                              timeout=limit, check=True, cwd=database.BASE_DIR)
         results = json.loads(out.stdout)
@@ -338,7 +338,7 @@ def report(meta, reused, results, queries, cpu, workers, concurrency, args, page
     print(f"bench: {vendor}, scale {meta['scale']}: {int(meta['records']):,} records, {int(meta['people']):,} people, "
           f"{int(meta['units']):,} units ({'reused; ' if reused else ''}generated in {meta['seconds']} s)")
     print(f"server: gunicorn, {workers} worker processes, DEBUG off; load: {concurrency} concurrent clients, "
-          f"{args.rounds} alternating rounds of {args.seconds:g} s per target")
+          f"{args.rounds} alternating rounds of {args.seconds:g} s per target, each warmed {args.warmup:g} s first")
     print(f"{'':15}{'requests':>10}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'bytes':>9}  errors")
     for name, r in results.items():
         errors = ", ".join(f"{k}×{v}" for k, v in r["errors"].items()) or "0"

@@ -15,13 +15,17 @@ A slot's value is inserted as text (escaped) unless it is a SafeString; a slot m
 that would change it (format dates and defaults in Python first).
 """
 
+import html
 from types import SimpleNamespace
+
+from django.conf import settings
 
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import get_template
 from django.urls import get_script_prefix, get_urlconf
+from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -59,27 +63,55 @@ class Slot(SafeString):
         return self.value <= other
 
 
-def skeleton(template_name: str, shape: tuple, context: dict) -> list[str]:
-    """The fragment for this shape, split at its slots: [html, slot name, html, slot name, …, html]."""
-    template = get_template(template_name).template  # a new object when the template changes (development)
-    key = (template_name, id(template), shape, get_script_prefix(), get_urlconf(), get_language())
-    found = _cache.get(key)
-    if found is None:
-        if len(_cache) >= _LIMIT:
-            _cache.clear()
-        html = get_template(template_name).render(context)
-        # Held with the template and the context so that no id in the key (the template's, or one the caller
-        # put in `shape`, such as a catalogue entry's) can be reused by another object while the entry lives.
-        found = _cache[key] = (html.split(_MARK), template, context)
-    return found[0]
+class Skeletons:
+    """The skeletons of one template as this request's environment (URL prefix, URLconf, language) renders
+    them: made once per page, then asked for each row's shape."""
+
+    def __init__(self, template_name: str):
+        self.name = template_name
+        self.template = get_template(template_name)  # a new object when the template changes (development)
+        self.key = (template_name, id(self.template.template), get_script_prefix(), get_urlconf(), get_language())
+
+    def get(self, shape: tuple, context) -> list[str]:
+        """The fragment for this shape, split at its slots: [html, slot name, html, slot name, …, html].
+        `context`: a dict, or a function that makes it (called only when the shape is new)."""
+        key = (*self.key, shape)
+        found = _cache.get(key)
+        if found is None:
+            if len(_cache) >= _LIMIT:
+                _cache.clear()
+            context = context() if callable(context) else context
+            markup = self.template.render(context)
+            # Held with the template and the context so that no id in the key (the template's, or one the
+            # caller put in `shape`, such as a catalogue entry's) can be reused by another object while the
+            # entry lives.
+            found = _cache[key] = (markup.split(_MARK), self.template, context)
+        return found[0]
+
+
+def skeleton(template_name: str, shape: tuple, context) -> list[str]:
+    """The fragment of `template_name` for this shape (Skeletons.get)."""
+    return Skeletons(template_name).get(shape, context)
 
 
 def fill(parts: list[str], values: dict) -> SafeString:
     out = [parts[0]]
     for i in range(1, len(parts), 2):
-        out.append(conditional_escape(values[parts[i]]))
+        value = values[parts[i]]
+        kind = type(value)  # the common cases first, each as conditional_escape() would give it
+        if kind is str:
+            out.append(html.escape(value))
+        elif kind is int:
+            out.append(str(value))
+        else:
+            out.append(conditional_escape(value))
         out.append(parts[i + 1])
     return mark_safe("".join(out))  # noqa: S308 — the parts come from the escaping engine, the values escaped here
+
+
+def number_text(n: int) -> str:
+    """An int as the template shows it ({{ n }}: localize), without localize()'s cost when it is plain digits."""
+    return localize(n) if settings.USE_THOUSAND_SEPARATOR else str(n)
 
 
 def csrf_token(request) -> str:

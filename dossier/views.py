@@ -12,7 +12,7 @@ from django.utils.timezone import localdate
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from core.skeleton import Slot, csrf_token, fill, pager_shape, pager_slots, render_page, skeleton
+from core.skeleton import Skeletons, Slot, csrf_token, fill, pager_shape, pager_slots, render_page
 from review.services import flow_for
 
 from . import items, selectors, services
@@ -105,12 +105,14 @@ def _record_rows(request, kind, records, child_counts, *, start: int) -> SafeStr
     for each record was a third of the page's CPU."""
     withdrawable = catalogue().withdrawable(kind)
     csrf = csrf_token(request)
+    skeletons = Skeletons(ROW_TEMPLATE)
     rows = []
     for number, record in enumerate(records, start):
-        withdraw = record.status == Status.APPROVED and withdrawable and record.source == "user"
-        parts = skeleton(ROW_TEMPLATE, (id(kind), record.status, record.editable, withdraw), {
-            "kind": kind, "status": record.status, "status_label": record.get_status_display(),
-            "editable": record.editable, "withdraw": withdraw, "pk": Slot("pk"), "title": Slot("title"),
+        status, editable = record.status, record.editable
+        withdraw = status == Status.APPROVED and withdrawable and record.source == "user"
+        parts = skeletons.get((id(kind), status, editable, withdraw), lambda: {
+            "kind": kind, "status": status, "status_label": record.get_status_display(),
+            "editable": editable, "withdraw": withdraw, "pk": Slot("pk"), "title": Slot("title"),
             "number": Slot("number"), "submitted": Slot("submitted"), "csrf_token": Slot("csrf"),
             "cells": [(column.nowrap, Slot(f"c{i}")) for i, column in enumerate(kind.columns)],
         })

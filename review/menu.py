@@ -10,9 +10,10 @@ takes its tail from the one that fits its count. The HTML is the same as renderi
 
 from django.template.loader import get_template
 from django.urls import get_script_prefix
-from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+
+from core.skeleton import number_text
 
 from dossier.catalogue import catalogue
 from dossier.models import Status
@@ -34,16 +35,16 @@ class _Slots:
 def menu_html(counts: dict, *, active: str = "") -> SafeString:
     """The menu for a unit with these per-type `counts` (selectors.unit_counts), on the page of type `active`."""
     plain, after_approved, after_pending = _skeleton(active)
-    shown: dict[int, str] = {}  # localize() as the template applies it, once per distinct number
+    shown: dict[int, str] = {}  # as the template shows it, once per distinct number
     out = [plain[0]]
     for i in range(1, len(plain), 3):  # plain[i]: a type's key, plain[i + 1]: "total" or "approved"
         key, field = plain[i], plain[i + 1]
         entry = counts.get(key)
         n = getattr(entry, field) if entry else 0
-        out.append(shown.get(n) or shown.setdefault(n, localize(n)))
+        out.append(shown.get(n) or shown.setdefault(n, number_text(n)))
         pending = entry.by_status.get(Status.PENDING) if entry and field == "approved" else 0
         if pending:
-            out += [after_approved[key], shown.get(pending) or shown.setdefault(pending, localize(pending)),
+            out += [after_approved[key], shown.get(pending) or shown.setdefault(pending, number_text(pending)),
                     after_pending[key]]
         else:
             out.append(plain[i + 2])

@@ -18,7 +18,7 @@ from dossier import services as record_services
 from dossier.catalogue import catalogue
 from dossier.display import child_tables, detail_rows, row_cells
 from dossier.models import Status, Withdrawal
-from core.skeleton import Slot, fill, render_page, skeleton
+from core.skeleton import Skeletons, Slot, fill, render_page
 from orgs.models import Announcement
 
 from . import selectors
@@ -123,9 +123,10 @@ def _page_href(base: dict, **cursor) -> str:
 
 def _review_rows(kind, records, child_counts, *, start: int) -> SafeString:
     """The queue's rows, each filled into the skeleton of its type and status (core.skeleton)."""
+    skeletons = Skeletons(ROW_TEMPLATE)
     rows = []
     for number, record in enumerate(records, start):
-        parts = skeleton(ROW_TEMPLATE, (id(kind), record.status), {
+        parts = skeletons.get((id(kind), record.status), lambda: {
             "kind": kind, "status": record.status, "status_label": record.get_status_display(),
             "pk": Slot("pk"), "title": Slot("title"), "number": Slot("number"), "owner": Slot("owner"),
             "submitted": Slot("submitted"),
