@@ -19,7 +19,6 @@ import html
 from types import SimpleNamespace
 
 from django.conf import settings
-
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -68,7 +67,6 @@ class Skeletons:
     them: made once per page, then asked for each row's shape."""
 
     def __init__(self, template_name: str):
-        self.name = template_name
         self.template = get_template(template_name)  # a new object when the template changes (development)
         self.key = (template_name, id(self.template.template), get_script_prefix(), get_urlconf(), get_language())
 
@@ -156,6 +154,13 @@ def render_page(request, template_name: str, context: dict, *, shape: tuple, slo
     links = tuple(url for _item, url in nav.get("nav_links", ()))
     parts = skeleton(template_name, (*shape, links, nav.get("nav_active_url")), {**context, **standins})
     return HttpResponse(fill(parts, values))
+
+
+def tab_slots(tabs: list[tuple]) -> tuple:
+    """Status tabs [(value, label, count)] as a stand-in with the counts as slots, and their values (for
+    render_page's `slots`)."""
+    return ([(value, label, Slot(f"tab{i}")) for i, (value, label, _n) in enumerate(tabs)],
+            {f"tab{i}": n for i, (_value, _label, n) in enumerate(tabs)})
 
 
 def pager_shape(page) -> tuple:

@@ -4,6 +4,8 @@ import datetime
 
 from django.utils import timezone
 
+from core.skeleton import Slot
+
 from .catalogue import ColumnSpec, FieldSpec, KindSpec
 
 
@@ -41,6 +43,20 @@ def format_column(kind: KindSpec, column: ColumnSpec, record, counts: dict | Non
 def row_cells(kind: KindSpec, record, counts: dict | None = None) -> list[str]:
     """The list columns of one record; `counts` holds child-list sizes for count columns (items.child_counts)."""
     return [format_column(kind, column, record, counts) for column in kind.columns]
+
+
+def row_slots(kind: KindSpec) -> dict:
+    """What a record row's skeleton (core.skeleton) takes for the type's columns and the submission date: each
+    column's nowrap flag with the slot of its value (c0, c1, …), and the date's slot."""
+    return {"cells": [(column.nowrap, Slot(f"c{i}")) for i, column in enumerate(kind.columns)],
+            "submitted": Slot("submitted")}
+
+
+def row_values(kind: KindSpec, record, counts: dict | None = None) -> dict[str, str]:
+    """The values of row_slots' slots for one record, "—" where there is none."""
+    values = {f"c{i}": cell or "—" for i, cell in enumerate(row_cells(kind, record, counts))}
+    values["submitted"] = timezone.localdate(record.submitted_at).isoformat() if record.submitted_at else "—"
+    return values
 
 
 def detail_rows(kind: KindSpec, record) -> list[tuple[str, str]]:

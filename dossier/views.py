@@ -8,16 +8,15 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import localdate
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from core.skeleton import Skeletons, Slot, csrf_token, fill, pager_shape, pager_slots, render_page
+from core.skeleton import Skeletons, Slot, csrf_token, fill, pager_shape, pager_slots, render_page, tab_slots
 from review.services import flow_for
 
 from . import items, selectors, services
 from .catalogue import catalogue
-from .display import child_tables, detail_rows, row_cells
+from .display import child_tables, detail_rows, row_slots, row_values
 from .evidence import check_uploads
 from .forms import record_form
 from .menu import menu_html
@@ -94,8 +93,7 @@ def kind_list(request, kind_key):
     return render_page(request, LIST_TEMPLATE, context, shape=shape, slots={
         "rows": (Slot("rows") if rows else "", {"rows": rows}),
         "menu": (Slot("menu"), {"menu": context["menu"]}),
-        "tabs": ([(value, label, Slot(f"tab{i}")) for i, (value, label, _n) in enumerate(tabs)],
-                 {f"tab{i}": n for i, (_v, _l, n) in enumerate(tabs)}),
+        "tabs": tab_slots(tabs),
         "page": pager_slots(page),
     })
 
@@ -113,14 +111,10 @@ def _record_rows(request, kind, records, child_counts, *, start: int) -> SafeStr
         parts = skeletons.get((id(kind), status, editable, withdraw), lambda: {
             "kind": kind, "status": status, "status_label": record.get_status_display(),
             "editable": editable, "withdraw": withdraw, "pk": Slot("pk"), "title": Slot("title"),
-            "number": Slot("number"), "submitted": Slot("submitted"), "csrf_token": Slot("csrf"),
-            "cells": [(column.nowrap, Slot(f"c{i}")) for i, column in enumerate(kind.columns)],
+            "number": Slot("number"), "csrf_token": Slot("csrf"), **row_slots(kind),
         })
-        values = {"pk": record.pk, "title": record.title, "number": number, "csrf": csrf,
-                  "submitted": localdate(record.submitted_at).isoformat() if record.submitted_at else "—"}
-        for i, cell in enumerate(row_cells(kind, record, child_counts)):
-            values[f"c{i}"] = cell or "—"
-        rows.append(fill(parts, values))
+        rows.append(fill(parts, {"pk": record.pk, "title": record.title, "number": number, "csrf": csrf,
+                                 **row_values(kind, record, child_counts)}))
     return mark_safe("".join(rows))  # noqa: S308 — each row filled by core.skeleton, which escapes the values
 
 

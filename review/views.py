@@ -9,16 +9,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import localdate
 from django.views.decorators.http import require_POST
 
 from accounts.roles import admin_unit_ids
+from core.skeleton import Skeletons, Slot, fill, render_page, tab_slots
 from dossier import items
 from dossier import services as record_services
 from dossier.catalogue import catalogue
-from dossier.display import child_tables, detail_rows, row_cells
+from dossier.display import child_tables, detail_rows, row_slots, row_values
 from dossier.models import Status, Withdrawal
-from core.skeleton import Skeletons, Slot, fill, render_page
 from orgs.models import Announcement
 
 from . import selectors
@@ -110,8 +109,7 @@ def records(request, kind_key):
     return render_page(request, RECORDS_TEMPLATE, context, shape=shape, slots={
         "rows": (Slot("rows") if rows else "", {"rows": rows}),
         "menu": (Slot("menu"), {"menu": context["menu"]}),
-        "tabs": ([(value, label, Slot(f"tab{i}")) for i, (value, label, _n) in enumerate(tabs)],
-                 {f"tab{i}": n for i, (_v, _l, n) in enumerate(tabs)}),
+        "tabs": tab_slots(tabs),
         "total": (Slot("total"), {"total": total}),
         **{key: (Slot(key), {key: href}) for key, href in hrefs.items()},
     })
@@ -129,14 +127,10 @@ def _review_rows(kind, records, child_counts, *, start: int) -> SafeString:
         parts = skeletons.get((id(kind), record.status), lambda: {
             "kind": kind, "status": record.status, "status_label": record.get_status_display(),
             "pk": Slot("pk"), "title": Slot("title"), "number": Slot("number"), "owner": Slot("owner"),
-            "submitted": Slot("submitted"),
-            "cells": [(column.nowrap, Slot(f"c{i}")) for i, column in enumerate(kind.columns)],
+            **row_slots(kind),
         })
-        values = {"pk": record.pk, "title": record.title, "number": number, "owner": record.owner_name,
-                  "submitted": localdate(record.submitted_at).isoformat()}
-        for i, cell in enumerate(row_cells(kind, record, child_counts)):
-            values[f"c{i}"] = cell or "—"
-        rows.append(fill(parts, values))
+        rows.append(fill(parts, {"pk": record.pk, "title": record.title, "number": number,
+                                 "owner": record.owner_name, **row_values(kind, record, child_counts)}))
     return mark_safe("".join(rows))  # noqa: S308 — each row filled by core.skeleton, which escapes the values
 
 
