@@ -20,6 +20,7 @@ from core.excel import Column, ExcelError, columns_from_specs, read_rows, templa
 from .catalogue import ChildListSpec, KindSpec, catalogue
 from .forms import record_form_class, spec_form_class, validate_rows
 from .models import ImportJob, Record
+from .services import import_batches
 
 INLINE_ROWS = 300
 PREVIEW_ROWS = 500
@@ -157,10 +158,15 @@ def _validate(job: ImportJob, parsed) -> None:
             ImportJob.objects.filter(pk=job.pk).update(processed=index)
             next_write = time.monotonic() + PROGRESS_SECONDS
     job.errors = errors
-    # READY: the validated rows, committed by 正式导入. INVALID: the first rows as read, for the preview only.
-    job.rows = rows if not errors else [
-        {**(data if data is not None else raw.values), "_line": raw.line} for data, raw in zip(rows[:PREVIEW_ROWS], parsed)
-    ]
+    # READY: the validated rows, committed by 正式导入 (a record import: as import_batches writes them, and the
+    # first rows for the preview). INVALID: the first rows as read, for the preview only.
+    if errors:
+        job.rows = [{**(data if data is not None else raw.values), "_line": raw.line}
+                    for data, raw in zip(rows[:PREVIEW_ROWS], parsed)]
+    elif child is None:
+        job.rows, job.batches = rows[:PREVIEW_ROWS], "\n".join(import_batches(kind, rows))
+    else:
+        job.rows = rows
     job.processed = len(parsed)
     job.state = ImportJob.State.INVALID if errors else ImportJob.State.READY
     job.message = f"共{len(parsed)}行，{len({e['line'] for e in errors})}行有错误。" if errors else f"共{len(parsed)}行，全部允许导入。"
@@ -225,7 +231,7 @@ def _progress_outside(job_id: int):
 
 def _commit(job_id: int) -> None:
     from .items import ItemError, items_import
-    from .services import RecordError, records_import_rows
+    from .services import RecordError, records_import, records_import_rows
 
     job = ImportJob.objects.select_related("owner", "record").get(pk=job_id)
     kind, child = _target(job)
@@ -234,10 +240,13 @@ def _commit(job_id: int) -> None:
             items_import(actor=job.owner, record=job.record, child=child, rows=job.rows)
         else:
             with _progress_outside(job.pk) as progress:
-                records_import_rows(owner=job.owner, kind=kind, rows=job.rows, progress=progress)
+                if job.batches:
+                    records_import(owner=job.owner, kind=kind, batches=job.batches.split("\n"), progress=progress)
+                else:  # validated before jobs kept their batches
+                    records_import_rows(owner=job.owner, kind=kind, rows=job.rows, progress=progress)
     except (ItemError, RecordError, ExcelError) as error:  # refused as a whole: nothing was written
         ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED, message=str(error))
         return
     ImportJob.objects.filter(pk=job.pk).update(
-        state=ImportJob.State.DONE, processed=job.total, rows=[], message=f"已导入{job.total}条。"
+        state=ImportJob.State.DONE, processed=job.total, rows=[], batches="", message=f"已导入{job.total}条。"
     )

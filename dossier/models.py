@@ -218,7 +218,9 @@ class ImportJob(models.Model):
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list)  # [{"line": 3, "column": "入院日期", "message": "..."}] or file-level
-    rows = models.JSONField(default=list)  # validated values, committed by 正式导入
+    rows = models.JSONField(default=list)  # validated values (a record import: the first rows, for the preview)
+    # A record import ready for 正式导入: its rows as written, one JSON document per line (import_batches).
+    batches = models.TextField(blank=True)
     message = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

@@ -321,71 +321,95 @@ def counters_rebuild() -> int:
     return len(counters)
 
 
-def _insert_many(model, template, rows: list[tuple], vary: tuple[str, ...], *, per_statement: int = 5000) -> list[int]:
-    """INSERT one row of `model` per tuple and return the new ids (in no particular order). Every column but
-    the `vary` ones takes the value of `template`, an unsaved instance, converted once by Django's own fields
-    (defaults, auto_now, foreign keys); each tuple gives the `vary` columns as JSON-ready values (the JSON
-    column's dict, strings, numbers). No signals are sent, as with bulk_create. Inside the caller's transaction.
+def import_batches(kind: KindSpec, rows: list[dict], batch: int = 2000) -> list[str]:
+    """The validated rows of an import as they are written: JSON documents of up to `batch` records each, every
+    record an array [data, title, search text]. Built once when a file is validated and kept on the job, so
+    that 正式导入 passes them to the database as they are (nothing decoded or encoded again). No document holds
+    a raw "\\n" (JSON escapes it), so a job keeps its documents one per line (split on "\\n" only: splitlines()
+    would also split at the U+2028 a document may hold)."""
+    return [json.dumps([(data, *_title_and_search(data, kind)) for data in rows[start:start + batch]], ensure_ascii=False)
+            for start in range(0, len(rows), batch)]
 
-    The rows travel as one JSON document per statement (INSERT … SELECT … FROM the document's elements) and
-    the shared values once: a statement stays small whatever its rows, costs one parameter escape, and never
-    meets a bind-parameter limit (SQLite's 999 as Django counts them, PostgreSQL's 65535)."""
+
+def _insert_document(model, template, vary: tuple[str, ...], document: str, follow=None) -> int:
+    """INSERT one row of `model` per element of `document` (a JSON array; each element an array of the `vary`
+    columns' values in order: the JSON column's object, strings, numbers) and return how many. Every other
+    column takes the value of `template`, an unsaved instance, converted once by Django's own fields (defaults,
+    auto_now, foreign keys). No signals are sent, as with bulk_create. Inside the caller's transaction.
+
+    `follow` = (model, template, field): also one row of that model per new row, `field` set to the new row's
+    id (a flow entry per record), by the database from the rows just written: in the same statement on
+    PostgreSQL, and on SQLite (one writer) from the ids above the highest before the insert.
+
+    The rows travel as one JSON document (INSERT … SELECT … FROM the document's elements) and the shared values
+    once: a statement stays small whatever its rows, costs one parameter escape, and never meets a
+    bind-parameter limit (SQLite's 999 as Django counts them, PostgreSQL's 65535)."""
     connection = transaction.get_connection()
-    if not connection.features.can_return_rows_from_bulk_insert:
-        raise RuntimeError("the database cannot return ids from multi-row inserts")
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
     postgres = connection.vendor == "postgresql"
     if not postgres and connection.vendor != "sqlite":
         raise RuntimeError(f"no multi-row insert for {connection.vendor}")
+    quote = connection.ops.quote_name
 
     def pg_type(field) -> str:
         # Text goes in as text so that the column's own length check applies (a cast to varchar(n) truncates).
         return "text" if isinstance(field, (models.CharField, models.TextField)) else field.db_type(connection)
 
-    def element(field) -> str:
-        """The SQL of one column: the shared value, or the row's element as the column's type."""
+    def columns(model, template, element) -> tuple[str, str, list]:
+        """(column list, select list, shared parameters) of an INSERT … SELECT into `model`."""
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        shared = [f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in fields if not element(f)]
+        select = [element(f) or (f"%s::{pg_type(f)}" if postgres else "%s") for f in fields]
+        return ", ".join(quote(f.column) for f in fields), ", ".join(select), shared
+
+    def from_document(field) -> str | None:
         if field.name not in vary:
-            return f"%s::{pg_type(field)}" if postgres else "%s"
+            return None
         i = vary.index(field.name)
         if isinstance(field, models.JSONField):
             return f"r->{i}" if postgres else f"json_quote(json_extract(r.value, '$[{i}]'))"
         return f"(r->>{i})::{pg_type(field)}" if postgres else f"json_extract(r.value, '$[{i}]')"
 
+    table, id_column = quote(model._meta.db_table), quote(model._meta.pk.column)
+    names, select, shared = columns(model, template, from_document)
     source = "jsonb_array_elements(%s::jsonb) AS r" if postgres else "json_each(%s) AS r"
-    table, id_column = quote(meta.db_table), quote(meta.pk.column)
-    sql = (f"INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)}) "
-           f"SELECT {', '.join(element(f) for f in fields)} FROM {source}")
-    shared = [f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in fields if f.name not in vary]
-    ids = []
+    sql = f"INSERT INTO {table} ({names}) SELECT {select} FROM {source}"
+    if follow is not None:
+        then_model, then_template, then_field = follow
+        then_names, then_select, then_shared = columns(
+            then_model, then_template, lambda f: "new.id" if f.name == then_field else None)
+        then_sql = f"INSERT INTO {quote(then_model._meta.db_table)} ({then_names}) SELECT {then_select} FROM "
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            document = json.dumps(rows[start:start + per_statement], ensure_ascii=False)
-            if postgres:
-                cursor.execute(f"{sql} RETURNING {id_column}", [*shared, document])
-            else:
-                # SQLite has one writer: the rows above the highest id before the statement are its own (a
-                # writer that slipped in between would make the INSERT fail, not share the range). Selecting
-                # them is cheaper than RETURNING, which SQLite buffers row by row.
-                cursor.execute(f"SELECT max({id_column}) FROM {table}")
-                (highest,) = cursor.fetchone()
-                cursor.execute(sql, [*shared, document])
-                cursor.execute(f"SELECT {id_column} FROM {table} WHERE {id_column} > %s", [highest or 0])
-            ids += [pk for (pk,) in cursor.fetchall()]
-    return ids
+        if follow is None:
+            cursor.execute(sql, [*shared, document])
+            return cursor.rowcount
+        if postgres:
+            cursor.execute(f"WITH new AS ({sql} RETURNING {id_column} AS id) {then_sql} new",
+                           [*shared, document, *then_shared])
+            return cursor.rowcount
+        cursor.execute(f"SELECT max({id_column}) FROM {table}")
+        (highest,) = cursor.fetchone()
+        cursor.execute(sql, [*shared, document])
+        written = cursor.rowcount
+        cursor.execute(f"{then_sql} (SELECT {id_column} AS id FROM {table} WHERE {id_column} > %s) AS new",
+                       [*then_shared, highest or 0])
+        return written
 
 
 @collector_paused()
 def records_import_rows(*, owner, kind: KindSpec, rows: list[dict], progress=None, batch: int = 2000) -> int:
+    """records_import with the rows as the form left them (a dict per record)."""
+    return records_import(owner=owner, kind=kind, batches=import_batches(kind, rows, batch), progress=progress)
+
+
+@collector_paused()
+def records_import(*, owner, kind: KindSpec, batches: list[str], progress=None) -> int:
     """Create one 编辑中 record per validated row (Excel import of 卫生-病案), all or nothing, with a flow
-    entry each and the unit's counter moved once. Rows clashing with the owner's existing records (the type's
-    unique_together) are refused. `progress(n)` is told how many rows are written, batch by batch."""
+    entry each and the unit's counter moved once; `batches` as import_batches() makes them. Rows clashing
+    with the owner's existing records (the type's unique_together) are refused. `progress(n)` is told how many
+    rows are written, batch by batch."""
     from review.models import FlowEntry as Flow
 
     template = Record(owner=owner, kind=kind.key, unit=owner.unit, data={})
-    # Prepared before the transaction: the values each record row differs by (JSON, title, search text).
-    prepared = [(data, *_title_and_search(data, kind)) for data in rows]
     flow = Flow(subject_type=SUBJECT, subject_id=0, actor=owner, actor_name=owner.name, role=Role.APPLICANT.label,
                 action=Flow.Action.EXCEL_IMPORT, to_status=template.status)
     with transaction.atomic():
@@ -394,14 +418,15 @@ def records_import_rows(*, owner, kind: KindSpec, rows: list[dict], progress=Non
                 tuple(str(d.get(k)) for k in kind.unique_together)
                 for d in Record.objects.filter(owner=owner, kind=kind.key).values_list("data", flat=True)
             }
-            for line, row in enumerate(rows if existing else (), start=1):
+            # Decoded only when the owner has records of the type already (then a clash is possible).
+            rows = (data for document in (batches if existing else ()) for data, _title, _search in json.loads(document))
+            for line, row in enumerate(rows, start=1):
                 if tuple(str(row.get(k)) for k in kind.unique_together) in existing:
                     raise RecordError(f"第{line}条与已有的{kind.label}重复，请删除后再导入。")
         created = 0
-        for start in range(0, len(prepared), batch):
-            ids = _insert_many(Record, template, prepared[start:start + batch], ("data", "title", "search_text"))
-            _insert_many(Flow, flow, [(pk,) for pk in ids], ("subject_id",))
-            created += len(ids)
+        for document in batches:
+            created += _insert_document(Record, template, ("data", "title", "search_text"), document,
+                                        follow=(Flow, flow, "subject_id"))
             if progress:
                 progress(created)
         _count(owner.unit_id, kind.key, Status.DRAFT, created)

@@ -56,16 +56,21 @@ def test_each_row_becomes_a_draft_record_with_its_flow_entry_and_the_counters_ma
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_job_page_sees_the_progress_of_a_commit_before_it_ends(nurse, monkeypatch):
+@pytest.mark.parametrize("kept", ["batches", "rows"])
+def test_the_job_page_sees_the_progress_of_a_commit_before_it_ends(nurse, monkeypatch, kept):
     """PostgreSQL: another connection (the job page) sees the count move while the records are not yet visible.
     SQLite has one writer, so there the progress lands with the import's own (short) commit; the batches still
-    report their progress in order."""
+    report their progress in order. A job keeps its rows as the batches to write; one validated before that
+    (its rows as dicts) is committed the same way."""
     outside = connection.vendor == "postgresql"
     rows = [case_values(i) for i in range(1, 10)]
+    kind = catalogue().kind("health_case")
     job = ImportJob.objects.create(owner=nurse, kind="health_case", file_name="病案.xlsx", total=len(rows),
-                                   rows=rows, state=ImportJob.State.IMPORTING)
+                                   state=ImportJob.State.IMPORTING, **(
+                                       {"rows": rows[:2], "batches": "\n".join(services.import_batches(kind, rows, 3))}
+                                       if kept == "batches" else {"rows": rows}))
     seen = []
-    real = services.records_import_rows
+    real = services.records_import if kept == "batches" else services.records_import_rows
 
     def in_small_batches(*, progress, **kwargs):
         assert (progress is not None) == outside  # SQLite: no second writer, so no outside progress
@@ -74,9 +79,9 @@ def test_the_job_page_sees_the_progress_of_a_commit_before_it_ends(nurse, monkey
             if progress is not None:
                 progress(n)
             seen.append((n, _processed_seen_from_outside(job.pk) if outside else n, Record.objects.count()))
-        return real(progress=watched, batch=3, **kwargs)
+        return real(progress=watched, **kwargs) if kept == "batches" else real(progress=watched, batch=3, **kwargs)
 
-    monkeypatch.setattr(services, "records_import_rows", in_small_batches)
+    monkeypatch.setattr(services, real.__name__, in_small_batches)
 
     imports._commit(job.pk)
 
@@ -85,6 +90,8 @@ def test_the_job_page_sees_the_progress_of_a_commit_before_it_ends(nurse, monkey
     assert [inside for _n, _outside, inside in seen] == [3, 6, 9]  # inside the transaction, batch by batch
     job.refresh_from_db()
     assert job.state == ImportJob.State.DONE and job.processed == 9 and Record.objects.count() == 9
+    assert (job.rows, job.batches) == ([], "")
+    assert sorted(Record.objects.values_list("data", flat=True), key=lambda d: d["inpatient_no"]) == rows
 
 
 def _processed_seen_from_outside(job_id: int) -> int:
