@@ -29,9 +29,12 @@ class Source(models.TextChoices):
 
 
 class Record(models.Model):
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="records")
+    # No single-column indexes on the keys: the composite indexes below lead with them and serve their lookups
+    # (an index fewer for every record written, which a 10,000-row import feels).
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="records",
+                              db_index=False)
     unit = models.ForeignKey(
-        "orgs.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="records",
+        "orgs.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="records", db_index=False,
         help_text="the unit that reviews this record: the owner's unit when last submitted",
     )
     kind = models.CharField("业绩类型", max_length=40)
@@ -57,7 +60,9 @@ class Record(models.Model):
             models.Index(fields=["unit", "kind", "submitted_at"], name="record_unit_kind_time"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["owner", "external_key"], name="record_external_key_unique"),
+            # Only imported rows have a key: the index holds them alone.
+            models.UniqueConstraint(fields=["owner", "external_key"], condition=models.Q(external_key__isnull=False),
+                                    name="record_external_key_unique"),
         ]
 
     def __str__(self):
