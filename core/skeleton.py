@@ -16,11 +16,12 @@ that would change it (format dates and defaults in Python first).
 """
 
 import html
+import os
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
 from django.shortcuts import render
 from django.template.loader import get_template
 from django.urls import get_script_prefix, get_urlconf
@@ -113,12 +114,36 @@ def number_text(n: int) -> str:
 
 
 def csrf_token(request) -> str:
-    """The CSRF token for this response, masked once (each masking draws 32 random characters) for all the
-    forms of the page."""
+    """The CSRF token for this response, masked once for all the forms of the page: get_token() as Django has
+    it, with the mask drawn by _masked (Django's own masking draws its 32 characters one system call each)."""
     token = getattr(request, "_skeleton_csrf_token", None)
     if token is None:
-        token = request._skeleton_csrf_token = get_token(request)
+        meta = request.META
+        if "CSRF_COOKIE" in meta:  # the request's valid secret, as CsrfViewMiddleware left it
+            meta["CSRF_COOKIE_NEEDS_UPDATE"] = True  # what get_token() marks: the cookie's expiry is renewed
+            token = _masked(meta["CSRF_COOKIE"])
+        else:
+            token = get_token(request)
+        request._skeleton_csrf_token = token
     return token
+
+
+_CSRF_INDEX = {c: i for i, c in enumerate(CSRF_ALLOWED_CHARS)}
+_CSRF_BASE = len(CSRF_ALLOWED_CHARS)
+_CSRF_UNBIASED = 256 - 256 % _CSRF_BASE  # random bytes below this map onto the characters evenly
+
+
+def _masked(secret: str) -> str:
+    """A token for `secret` in the format of Django's _mask_cipher_secret (a random mask, then the secret
+    shifted character by character by the mask), which CsrfViewMiddleware unmasks; the mask's characters are
+    drawn uniformly from one os.urandom() call (bytes at or above _CSRF_UNBIASED are discarded)."""
+    mask: list[int] = []
+    while len(mask) < CSRF_SECRET_LENGTH:
+        mask += [b % _CSRF_BASE for b in os.urandom(48) if b < _CSRF_UNBIASED]
+    del mask[CSRF_SECRET_LENGTH:]
+    chars, index = CSRF_ALLOWED_CHARS, _CSRF_INDEX
+    return ("".join([chars[m] for m in mask])
+            + "".join([chars[(index[c] + m) % _CSRF_BASE] for c, m in zip(secret, mask, strict=True)]))
 
 
 class _Person:

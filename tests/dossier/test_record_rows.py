@@ -5,10 +5,12 @@ follows a change of the catalogue."""
 import re
 
 import pytest
+from django.conf import settings
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, _get_new_csrf_string, _unmask_cipher_token
 from django.template.loader import get_template
 from django.test import Client
 
-from core.skeleton import Slot, fill, skeleton
+from core.skeleton import Slot, _masked, fill, skeleton
 from dossier.catalogue import catalogue
 from dossier.models import Record, Status
 from dossier.views import ROW_TEMPLATE
@@ -66,6 +68,35 @@ def test_the_rows_forms_carry_this_requests_token_and_it_is_accepted(owner, admi
     assert strict.post(f"/dossier/r/{draft.pk}/delete/").status_code == 403  # without it: refused
     response = strict.post(f"/dossier/r/{draft.pk}/delete/", {"csrfmiddlewaretoken": token})
     assert response.status_code == 302 and not Record.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_page_token_from_the_cookies_secret_is_accepted_and_renews_the_cookie(owner, admin):
+    strict = Client(enforce_csrf_checks=True)
+    login(strict, owner)
+    draft = make_record(owner, "honour")
+    first = strict.get("/dossier/k/honour/")  # no CSRF cookie yet: Django makes the secret
+    secret = first.cookies[settings.CSRF_COOKIE_NAME].value
+    again = strict.get("/dossier/k/honour/")  # the cookie's secret, masked here
+    assert settings.CSRF_COOKIE_NAME in again.cookies  # renewed, as get_token() has it
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', rows_of(again.content.decode())[draft.pk]).group(1)
+    assert _unmask_cipher_token(token) == secret
+    response = strict.post(f"/dossier/r/{draft.pk}/delete/", {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302 and not Record.objects.filter(pk=draft.pk).exists()
+
+
+def test_masked_tokens_unmask_to_the_secret_with_fresh_evenly_drawn_masks():
+    secret = _get_new_csrf_string()
+    tokens = [_masked(secret) for _ in range(2000)]
+    assert all(len(t) == 64 and set(t) <= set(CSRF_ALLOWED_CHARS) for t in tokens)
+    assert all(_unmask_cipher_token(t) == secret for t in tokens)
+    assert len({t[:32] for t in tokens}) == len(tokens)
+    # 64,000 mask characters over 62 symbols: about 1,032 each; a skewed draw (a byte taken modulo 62 without
+    # discarding 248..255 gives the first 8 symbols 25% more) lands far outside these bounds.
+    seen = {c: 0 for c in CSRF_ALLOWED_CHARS}
+    for t in tokens:
+        for c in t[:32]:
+            seen[c] += 1
+    assert 860 < min(seen.values()) and max(seen.values()) < 1200
 
 
 def test_rows_follow_the_status_numbering_and_a_catalogue_change(client, owner, admin, catalogue_override):
