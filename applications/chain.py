@@ -343,7 +343,8 @@ def decide(*, actor, node: Node, pk: int, decision: str, opinion: str = "", file
 
     - 通过 moves the application to the next node of its chain; past the last review node it waits for the
       committee's result. The unit's 通过 needs the publicity proof (`proofs`) and its `recommendation`; a public
-      institution that takes a vacancy takes it here (row-locked: two clerks cannot both take the last one).
+      institution that takes a vacancy takes it here (row-locked: two clerks cannot both take the last one); one
+      that no longer does (a resubmission after a return) gives back the vacancy it held.
     - 退回 needs every reason at once (`opinion`) and sends the application back to the applicant.
     - 终止 (unit only) ends the person's applications for the plan's year.
     Files are [(label, CheckedFile)] kept with the flow entry."""
@@ -376,6 +377,8 @@ def decide(*, actor, node: Node, pk: int, decision: str, opinion: str = "", file
                     except QuotaError as error:
                         raise ChainError(str(error)) from None
                     application.vacancy_level = level
+                elif not recommendation.takes_vacancy and application.vacancy_level:
+                    _release_vacancy(application)  # a resubmission recommended without one gives it back
                 application.recommendation = recommendation.as_data()
                 attached = [("公示证明", f) for f in proofs] + attached
                 if not opinion:

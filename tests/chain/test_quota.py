@@ -1,6 +1,6 @@
 """岗位核准 at the unit's 通过 (SPEC §5): a public institution's recommendation that takes a vacancy takes it
 under the quota row's lock, so two clerks racing for the last vacancy cannot both get it; 不限 never runs out;
-否 (with its explanation) takes none; 终止 gives a taken vacancy back."""
+否 (with its explanation) takes none; 终止, or 否 at the 通过 of a resubmission, gives a taken vacancy back."""
 
 import pytest
 from django.urls import reverse
@@ -128,3 +128,19 @@ def test_terminating_gives_the_vacancy_back(org):
     assert taken(org) == 0
     # The vacancy is free for a colleague.
     assert unit_approve(org, filed(org, name="周明")).vacancy_level == "associate"
+
+
+@pytest.mark.django_db
+def test_a_resubmission_recommended_without_a_vacancy_gives_it_back(org):
+    application = unit_approve(org, filed(org))
+    assert taken(org) == 1
+    chain.decide(actor=org.reviewer, node=chain.NODES["department"], pk=application.pk, decision="return",
+                 opinion="请补充继续教育证明")
+    resubmit(application)
+    again = unit_approve(org, application, takes=False, note="转岗人员，使用原岗位")
+    assert (again.node, again.vacancy_level) == ("department", "")
+    assert again.recommendation["takes_vacancy"] is False
+    assert taken(org) == 0
+    # The vacancy is free for a colleague, and the application keeps moving without one.
+    assert unit_approve(org, filed(org, name="周明")).vacancy_level == "associate"
+    assert taken(org) == 1
