@@ -331,7 +331,7 @@ def import_batches(kind: KindSpec, rows: list[dict], batch: int = 2000) -> list[
             for start in range(0, len(rows), batch)]
 
 
-def _insert_document(model, template, vary: tuple[str, ...], document: str, follow=None) -> int:
+def _insert_document(model, template, vary: tuple[str, ...], document: str, follow: tuple) -> int:
     """INSERT one row of `model` per element of `document` (a JSON array; each element an array of the `vary`
     columns' values in order: the JSON column's object, strings, numbers) and return how many. Every other
     column takes the value of `template`, an unsaved instance, converted once by Django's own fields (defaults,
@@ -373,15 +373,11 @@ def _insert_document(model, template, vary: tuple[str, ...], document: str, foll
     names, select, shared = columns(model, template, from_document)
     source = "jsonb_array_elements(%s::jsonb) AS r" if postgres else "json_each(%s) AS r"
     sql = f"INSERT INTO {table} ({names}) SELECT {select} FROM {source}"
-    if follow is not None:
-        then_model, then_template, then_field = follow
-        then_names, then_select, then_shared = columns(
-            then_model, then_template, lambda f: "new.id" if f.name == then_field else None)
-        then_sql = f"INSERT INTO {quote(then_model._meta.db_table)} ({then_names}) SELECT {then_select} FROM "
+    then_model, then_template, then_field = follow
+    then_names, then_select, then_shared = columns(
+        then_model, then_template, lambda f: "new.id" if f.name == then_field else None)
+    then_sql = f"INSERT INTO {quote(then_model._meta.db_table)} ({then_names}) SELECT {then_select} FROM "
     with connection.cursor() as cursor:
-        if follow is None:
-            cursor.execute(sql, [*shared, document])
-            return cursor.rowcount
         if postgres:
             cursor.execute(f"WITH new AS ({sql} RETURNING {id_column} AS id) {then_sql} new",
                            [*shared, document, *then_shared])

@@ -21,6 +21,11 @@ def taken(org) -> int:
     return PostQuota.objects.get(pk=org.quota.pk).associate_taken
 
 
+def department_returns(org, application, opinion: str) -> Application:
+    return chain.decide(actor=org.reviewer, node=chain.NODES["department"], pk=application.pk, decision="return",
+                        opinion=opinion)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_clerks_racing_for_the_last_vacancy_only_one_gets_it(org):
     first, second = filed(org, name="林芳"), filed(org, name="周明")
@@ -113,14 +118,12 @@ def test_an_enterprise_is_not_asked_about_vacancies(org):
 def test_terminating_gives_the_vacancy_back(org):
     application = unit_approve(org, filed(org))
     assert taken(org) == 1
-    chain.decide(actor=org.reviewer, node=chain.NODES["department"], pk=application.pk, decision="return",
-                 opinion="请补充继续教育证明")
+    department_returns(org, application, "请补充继续教育证明")
     assert taken(org) == 1  # a return keeps the recommendation's vacancy for the resubmission
     resubmit(application)
     again = unit_approve(org, application)  # the second 通过 does not take a second vacancy
     assert taken(org) == 1 and again.vacancy_level == "associate"
-    chain.decide(actor=org.reviewer, node=chain.NODES["department"], pk=application.pk, decision="return",
-                 opinion="请补充考核材料")
+    department_returns(org, application, "请补充考核材料")
     resubmit(application)
     done = chain.decide(actor=org.clerk, node=chain.NODES["unit"], pk=application.pk, decision="terminate",
                         opinion="经核查存在弄虚作假")
@@ -134,8 +137,7 @@ def test_terminating_gives_the_vacancy_back(org):
 def test_a_resubmission_recommended_without_a_vacancy_gives_it_back(org):
     application = unit_approve(org, filed(org))
     assert taken(org) == 1
-    chain.decide(actor=org.reviewer, node=chain.NODES["department"], pk=application.pk, decision="return",
-                 opinion="请补充继续教育证明")
+    department_returns(org, application, "请补充继续教育证明")
     resubmit(application)
     again = unit_approve(org, application, takes=False, note="转岗人员，使用原岗位")
     assert (again.node, again.vacancy_level) == ("department", "")
