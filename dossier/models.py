@@ -56,8 +56,10 @@ class Record(models.Model):
         indexes = [
             models.Index(fields=["owner", "kind", "status"], name="record_owner_kind_status"),
             models.Index(fields=["unit", "status", "submitted_at"], name="record_unit_queue"),
-            models.Index(fields=["unit", "kind", "status", "submitted_at"], name="record_unit_kind_queue"),
-            models.Index(fields=["unit", "kind", "submitted_at"], name="record_unit_kind_time"),
+            # A review queue's order (newest submission, then id) is the index order itself: a page is the next
+            # rows of the index whatever plan the database picks, even one made without the cursor's values.
+            models.Index(fields=["unit", "kind", "status", "submitted_at", "id"], name="record_unit_kind_queue"),
+            models.Index(fields=["unit", "kind", "submitted_at", "id"], name="record_unit_kind_time"),
         ]
         constraints = [
             # Only imported rows have a key: the index holds them alone.
@@ -192,13 +194,16 @@ class RecordCounter(models.Model):
     instead of counting a large unit's records on every page. Maintained by dossier.services in the same
     transaction as each change; `manage.py recount_records` rebuilds them."""
 
-    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    # The composite indexes below lead with the unit: a third index on it alone would only cost writes.
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+", db_index=False)
     kind = models.CharField(max_length=40)
     status = models.CharField(max_length=16, choices=Status.choices)
     n = models.IntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "kind", "status"], name="record_counter_unique")]
+        # A unit's counts (every review page reads them) from the index alone, without visiting the table rows.
+        indexes = [models.Index(fields=["unit", "kind", "status", "n"], name="record_counter_cover")]
 
 
 class ImportJob(models.Model):

@@ -167,3 +167,35 @@ def test_an_admin_of_two_units_pages_through_both_as_an_admin_of_one_pages_throu
     assert walk(admin_a) == (newest_first, newest_first)
     own = [pk for pk in newest_first if any(r.pk == pk and r.owner_id == owner_a.pk for r in records)]
     assert walk(single) == (own, own)
+
+
+@pytest.mark.parametrize("with_status", [False, True])
+def test_a_queue_page_is_read_in_index_order_whatever_plan_the_database_makes(admin_a, with_status):
+    """The review queue's keyset pages (prepared once; on PostgreSQL planned once per connection, without the
+    cursor's values) must not sort: the index gives newest submission, then id, so page 1,000 reads ten rows."""
+    from django.db import connection
+
+    from core.prepared import _Plan
+    from review.selectors import _QUEUES
+
+    at = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    args = (admin_a.pk, "paper", *((Status.PENDING,) if with_status else ()), at, at, 7, at)
+    plan = _Plan(_QUEUES[(with_status, "after")].build, args, "default", paged=True)
+    params = list(plan.params)
+    for slot, adapt, value in zip(plan.slots, plan.adapters, (*args, 11, 0), strict=True):
+        params[slot] = adapt(value) if adapt else value
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            numbered = re.sub(r"%s", lambda _m, n=iter(range(1, 99)): f"${next(n)}", plan.sql)
+            cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is small enough to scan and sort
+            cursor.execute(f"PREPARE zc_queue AS {numbered}")
+            cursor.execute(f"EXPLAIN EXECUTE zc_queue({', '.join(['%s'] * len(params))})", params)
+            steps = "\n".join(row[0] for row in cursor.fetchall())
+            cursor.execute("DEALLOCATE zc_queue")
+            assert "Index Scan Backward using record_unit_kind" in steps and "Sort" not in steps, steps
+        else:
+            assert connection.vendor == "sqlite"
+            cursor.execute(f"EXPLAIN QUERY PLAN {plan.sql}", params)
+            steps = "\n".join(str(row[-1]) for row in cursor.fetchall())
+            assert "USING INDEX record_unit_kind" in steps and "TEMP B-TREE" not in steps, steps
