@@ -169,3 +169,29 @@ def test_the_role_lookup_uses_a_prepared_query_and_stays_per_user(people):
     assert [(a.role, a.unit_id) for a in roles_of(fresh)] == \
            [(a.role, a.unit_id) for a in RoleAssignment.objects.filter(user=admin)]
     assert roles_of(User.objects.get(pk=people[1].pk)) == list(RoleAssignment.objects.filter(user=people[1]))
+
+
+def test_on_postgresql_a_repeated_query_is_planned_once_and_other_queries_never(people):
+    """PostgreSQL (zhicheng.settings' prepare_threshold): the second run of a prepared query makes it a
+    server-side prepared statement of the connection, used from then on; the ORM's own queries bind on the client
+    and are not prepared. SQLite keeps Django's own cursor (its driver caches compiled statements itself)."""
+    by_unit = Prepared(lambda unit_id: User.objects.filter(unit_id=unit_id).order_by("pk"))
+    unit_id = people[0].unit_id
+    with CaptureQueriesContext(connection) as ctx:
+        runs = [by_unit.all(unit_id) for _ in range(3)]
+    list(User.objects.filter(unit_id=unit_id))
+    list(User.objects.filter(unit_id=unit_id))
+
+    assert [[u.pk for u in run] for run in runs] == [[p.pk for p in people]] * 3
+    # logged like every other query, with the values in place
+    assert [q["sql"].count(f"= {unit_id}") for q in ctx.captured_queries] == [1, 1, 1]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            statements = [row[0] for row in cursor.fetchall()]
+        mine = [s for s in statements if '"accounts_user"."unit_id" = $1' in s]
+        assert len(mine) == 1 and "ORDER BY" in mine[0]
+        assert not [s for s in statements if "%s" in s or f"= {unit_id}" in s]
+    else:
+        assert connection.vendor == "sqlite"
+        assert "prepare_threshold" not in connection.settings_dict["OPTIONS"]

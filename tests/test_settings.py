@@ -66,6 +66,24 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
+def _database_options(**env) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DB_PREPARED_STATEMENTS"}}
+    result = subprocess.run(
+        [sys.executable, "-c", "import zhicheng.settings as s; print(s.DATABASES['default'].get('OPTIONS'))"],
+        env={**clean, "DEBUG": "1", **env}, cwd=BASE_DIR, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_postgresql_prepares_the_page_queries_unless_switched_off():
+    url = "postgres://zc@db.example:5432/zhicheng"
+
+    assert "'prepare_threshold': 2" in _database_options(DATABASE_URL=url)
+    assert "prepare_threshold" not in _database_options(DATABASE_URL=url, DB_PREPARED_STATEMENTS="0")
+    assert "prepare_threshold" not in _database_options(DATABASE_URL="sqlite:////tmp/zc-settings.sqlite3")
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Idle timeout: 30 minutes without a request ends the session.
 
