@@ -185,7 +185,10 @@ def read_rows(upload, columns: list[Column]) -> list[ParsedRow]:
     rows, kept = [], []
     for offset, raw in enumerate(table[1:], start=2):
         cells = raw[:width] if len(raw) >= width else list(raw) + [None] * (width - len(raw))
-        if all(_blank(v) for v in cells):
+        for value in cells:  # blank: every cell None or a blank string (the row is skipped)
+            if value is not None and (value.__class__ is not str or value.strip()):
+                break
+        else:
             continue
         if len(rows) >= MAX_ROWS:
             raise ExcelError(f"一次最多导入{MAX_ROWS}行，请分批导入。")
@@ -213,11 +216,6 @@ def read_rows(upload, columns: list[Column]) -> list[ParsedRow]:
     for row, values in zip(rows, zip(*converted)):
         row.values = dict(zip(keys, values))
     return rows
-
-
-def _blank(value) -> bool:
-    """_cell_text(value) == "", without building the text: only None and blank strings are blank."""
-    return value is None or (value.__class__ is str and not value.strip())
 
 
 def _convert(column: Column, value, row: ParsedRow):

@@ -5,6 +5,7 @@ import's transaction is still open. Reading takes a shortcut for string cells th
 import datetime
 import gc
 import io
+import json
 
 import pytest
 from django.db import connection, connections
@@ -107,6 +108,24 @@ def _processed_seen_from_outside(job_id: int) -> int:
         other.close()
 
 
+def test_the_stored_batches_hold_every_value_as_validated_one_document_per_line(nurse):
+    """A job's batches: one JSON document per line, each record [data, title, search text], the data back as
+    it was, whatever it holds (a line or paragraph separator, an integer beyond 64 bits, which the fast
+    encoder refuses and the standard one takes)."""
+    kind = catalogue().kind("health_case")
+    rows = [case_values(i) for i in range(1, 6)]
+    rows[1]["patient"] = "患者\u2028二\n行"
+    rows[3]["extra"] = 2**70
+    text = "\n".join(services.import_batches(kind, rows, 2))
+    lines = text.split("\n")
+    records = [record for line in lines for record in json.loads(line)]
+
+    assert len(lines) == 3
+    assert [data for data, _title, _search in records] == rows
+    assert records[1][1] == "患者\u2028二\n行" and records[0][2] == "00230001 患者1 社区获得性肺炎1"
+    assert "\\u" not in text  # Chinese text as itself, not as escapes
+
+
 def test_reading_converts_every_kind_of_cell_as_the_plain_conversion_does():
     """read_rows' shortcuts for string cells and dates give what core.excel._convert gives for every cell type."""
     columns = [excel.Column(key="_index", label="序号", type="index"),
@@ -140,6 +159,29 @@ def test_reading_converts_every_kind_of_cell_as_the_plain_conversion_does():
             if column.type != "index":
                 expected.values[column.key] = excel._convert(column, value, expected)
         assert (row.values, row.errors) == (expected.values, expected.errors)
+
+
+def test_a_row_of_empty_or_blank_cells_is_skipped_and_one_with_any_value_kept():
+    """Blank rows between the data (spaces only, or nothing) are not rows; a 0, a 否 cell, a date, or a value
+    in the last column alone keeps its row (and its line number)."""
+    columns = [excel.Column(key="name", label="名称"), excel.Column(key="count", label="数量", type="int"),
+               excel.Column(key="flag", label="是否", type="bool"), excel.Column(key="when", label="日期", type="date")]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([c.label for c in columns])
+    for cells in (["甲", 1, "是", None], [None, None, None, None], ["  ", " ", "\u3000 ", None], [None, 0, None, None],
+                  [None, None, "否", None], [], [None, None, None, datetime.date(2024, 3, 15)], ["乙"]):
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = io.BytesIO(buffer.getvalue())
+    upload.name, upload.size = "测试.xlsx", len(buffer.getvalue())
+
+    rows = excel.read_rows(upload, columns)
+
+    assert [row.line for row in rows] == [2, 5, 6, 8, 9]
+    assert [row.values["name"] for row in rows] == ["甲", "", "", "", "乙"]
+    assert rows[1].values["count"] == "0" and rows[3].values["when"] == "2024-03-15"
 
 
 def test_the_cycle_collector_is_paused_only_during_a_bulk_step_even_one_that_fails():
