@@ -34,6 +34,7 @@ TARGET = 0.35
 DEEP_TARGET = 1.5  # page 1,000 of a review queue against its page 1 (latency)
 DEEP_PAGE = 1000
 DEEP_SAMPLES = 200
+SPLIT_SECONDS = 5  # each target's load while the CPU of the server's workers and the database is read
 
 # The measured pages: what a signed-in response must contain, and what the report calls them.
 PAGES = {
@@ -88,6 +89,8 @@ def main(args) -> int:
         clock.step("load done")
         deep_results = deep.measure(server)
         clock.step(f"page {DEEP_PAGE:,} against page 1 measured")
+        split = cpu_split(server, plan_targets, concurrency, SPLIT_SECONDS)
+        clock.step("CPU under load split by process")
     clock.step("server stopped")
     os.environ["BENCH_FLOOR_DIR"] = str(FLOOR_DIR)
     cpu = {}
@@ -95,7 +98,7 @@ def main(args) -> int:
         cpu[name] = cpu_ms(targets, 1000)
         cpu[f"{name} floor"] = cpu_ms([[f"/bench/floor/{name}/", ""]] * 2000, 2000)
     clock.step("CPU per request measured")
-    report(meta, reused, results, queries, cpu, workers, concurrency, args, pages, sizes, deep, deep_results,
+    report(meta, reused, results, queries, cpu, split, workers, concurrency, args, pages, sizes, deep, deep_results,
            clock.total())
     errors = sum(sum(r["errors"].values()) for r in results.values())
     return 1 if errors else 0
@@ -328,10 +331,37 @@ class Server:
         return sorted(bodies, key=len)[len(bodies) // 2]
 
 
+# ------------------------------------------------------------------ CPU by process under load
+
+
+def cpu_split(server: "Server", targets: dict, concurrency: int, seconds: float) -> dict:
+    """For each target, one more phase of the same load, with the CPU time of the server's workers, of the
+    database server (PostgreSQL's processes; none for SQLite) and of the whole machine read before and after
+    (bench.cpu): milliseconds per request of each. Empty where /proc is not there."""
+    from . import cpu
+
+    if not cpu.available():
+        return {}
+    workers = cpu.children(server.process.pid)
+    db_server = cpu.named("postgres") if connection.vendor == "postgresql" else []
+    out = {}
+    for name, pairs in targets.items():
+        plan = {"port": server.port, "concurrency": concurrency, "phase_seconds": seconds, "rounds": 1,
+                "warmup_seconds": 0, "max_requests": 200_000, "targets": {name: pairs}}
+        plan_file = WORK_DIR / "split.json"
+        plan_file.write_text(json.dumps(plan))
+        before = cpu.Sample(workers, db_server)
+        done = subprocess.run([sys.executable, "-m", "bench.load", str(plan_file)], capture_output=True, text=True,
+                              timeout=60 + seconds * 2, check=True, cwd=database.BASE_DIR)
+        after = cpu.Sample(workers, db_server)
+        out[name] = before.per_request(after, json.loads(done.stdout)[name]["requests"])
+    return out
+
+
 # ------------------------------------------------------------------ the report
 
 
-def report(meta, reused, results, queries, cpu, workers, concurrency, args, pages, sizes, deep, deep_results,
+def report(meta, reused, results, queries, cpu, split, workers, concurrency, args, pages, sizes, deep, deep_results,
            seconds) -> None:
     vendor = connection.vendor
     print()
@@ -355,6 +385,12 @@ def report(meta, reused, results, queries, cpu, workers, concurrency, args, page
         print(f"  SQL queries per request: {spread} (over {len(counts)} people; {', '.join(tables)})")
         print(f"  CPU per request in one process, without the network: page {cpu[name]:.2f} ms, "
               f"floor {cpu[name + ' floor']:.2f} ms")
+        if name in split:
+            page_cpu, floor_cpu = split[name], split[f"{name} floor"]
+            database_part = f", database server {page_cpu['database']:.2f}" if vendor == "postgresql" else ""
+            print(f"  CPU per request under load, whole machine: page {page_cpu['machine']:.2f} ms (server "
+                  f"workers {page_cpu['workers']:.2f}{database_part}), floor {floor_cpu['machine']:.2f} ms "
+                  f"(workers {floor_cpu['workers']:.2f})")
         print(f"  ratio page/floor: {ratio:.3f}  (target ≥ {TARGET})")
     first, last = deep_results[1], deep_results[DEEP_PAGE]
     print()
