@@ -19,24 +19,21 @@ def available() -> bool:
 
 def children(pid: int) -> list[int]:
     """The direct children of `pid` (gunicorn's workers)."""
-    found = []
-    for entry in PROC.iterdir():
-        if entry.name.isdigit():
-            try:
-                if _fields(entry / "stat")[1] == str(pid):
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
+    return _processes(lambda entry: _fields(entry / "stat")[1] == str(pid))
 
 
 def named(name: str) -> list[int]:
     """Processes whose command name is `name` (postgres: the server and its backends)."""
+    return _processes(lambda entry: (entry / "comm").read_text().strip() == name)
+
+
+def _processes(matches) -> list[int]:
+    """The ids of the running processes whose /proc entry `matches` (one that ends while read is left out)."""
     found = []
     for entry in PROC.iterdir():
         if entry.name.isdigit():
             try:
-                if (entry / "comm").read_text().strip() == name:
+                if matches(entry):
                     found.append(int(entry.name))
             except OSError:
                 continue
@@ -72,7 +69,6 @@ class Sample:
     """CPU counters at one moment, for the workers, the database server and the machine."""
 
     def __init__(self, workers: list[int], database: list[int]):
-        self.workers, self.database = workers, database
         self.values = (process_seconds(workers), process_seconds(database), machine_busy_seconds())
 
     def per_request(self, later: "Sample", requests: int) -> dict[str, float]:

@@ -76,16 +76,8 @@ def main(args) -> int:
             sizes[name] = len(sample)
             plan_targets[name] = targets
             plan_targets[f"{name} floor"] = [[f"/bench/floor/{name}/", ""]]
-        plan = {
-            "port": server.port, "concurrency": concurrency, "phase_seconds": args.seconds, "rounds": args.rounds,
-            "warmup_seconds": args.warmup, "max_requests": 200_000, "targets": plan_targets,
-        }
-        plan_file = WORK_DIR / "plan.json"
-        plan_file.write_text(json.dumps(plan))
-        limit = 60 + len(plan_targets) * args.warmup * 2 + args.rounds * len(plan_targets) * args.seconds * 2
-        out = subprocess.run([sys.executable, "-m", "bench.load", str(plan_file)], capture_output=True, text=True,
-                             timeout=limit, check=True, cwd=database.BASE_DIR)
-        results = json.loads(out.stdout)
+        results = run_load(server, plan_targets, concurrency, seconds=args.seconds, rounds=args.rounds,
+                           warmup=args.warmup)
         clock.step("load done")
         deep_results = deep.measure(server)
         clock.step(f"page {DEEP_PAGE:,} against page 1 measured")
@@ -346,16 +338,24 @@ def cpu_split(server: "Server", targets: dict, concurrency: int, seconds: float)
     db_server = cpu.named("postgres") if connection.vendor == "postgresql" else []
     out = {}
     for name, pairs in targets.items():
-        plan = {"port": server.port, "concurrency": concurrency, "phase_seconds": seconds, "rounds": 1,
-                "warmup_seconds": 0, "max_requests": 200_000, "targets": {name: pairs}}
-        plan_file = WORK_DIR / "split.json"
-        plan_file.write_text(json.dumps(plan))
         before = cpu.Sample(workers, db_server)
-        done = subprocess.run([sys.executable, "-m", "bench.load", str(plan_file)], capture_output=True, text=True,
-                              timeout=60 + seconds * 2, check=True, cwd=database.BASE_DIR)
-        after = cpu.Sample(workers, db_server)
-        out[name] = before.per_request(after, json.loads(done.stdout)[name]["requests"])
+        done = run_load(server, {name: pairs}, concurrency, seconds=seconds, rounds=1, warmup=0)
+        out[name] = before.per_request(cpu.Sample(workers, db_server), done[name]["requests"])
     return out
+
+
+def run_load(server: "Server", targets: dict, concurrency: int, *, seconds: float, rounds: int,
+             warmup: float) -> dict:
+    """The load process (bench.load) against `targets` ({name: [[path, cookie], …]}): each warmed for `warmup`
+    seconds, then `rounds` alternating phases of `seconds`; its results by name."""
+    plan = {"port": server.port, "concurrency": concurrency, "phase_seconds": seconds, "rounds": rounds,
+            "warmup_seconds": warmup, "max_requests": 200_000, "targets": targets}
+    plan_file = WORK_DIR / "plan.json"
+    plan_file.write_text(json.dumps(plan))
+    limit = 60 + len(targets) * (warmup + rounds * seconds) * 2
+    out = subprocess.run([sys.executable, "-m", "bench.load", str(plan_file)], capture_output=True, text=True,
+                         timeout=limit, check=True, cwd=database.BASE_DIR)
+    return json.loads(out.stdout)
 
 
 # ------------------------------------------------------------------ the report
