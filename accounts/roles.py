@@ -20,6 +20,11 @@ def roles_of(user) -> list[RoleAssignment]:
     return cached
 
 
+def remember_roles(user, assignments: list[RoleAssignment]) -> None:
+    """The user's role assignments as read along with the user (accounts.sessions): roles_of() returns them."""
+    setattr(user, _CACHE, assignments)
+
+
 def forget_roles(user) -> None:
     if hasattr(user, _CACHE):
         delattr(user, _CACHE)

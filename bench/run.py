@@ -13,15 +13,14 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from accounts.models import Role, RoleAssignment, User
+from accounts.models import Role, RoleAssignment, Session, User
+from accounts.sessions import SessionStore
 from dossier.models import Record, RecordCounter, Status
 
 from . import database, generate
@@ -163,7 +162,7 @@ def _signed_in(rng: random.Random, pairs) -> list[list[str]]:
                 # seen within the last minute, so that the idle-timeout refreshes (one session write per person
                 # and minute) happen at their steady rate from the first request on
                 "last_seen": now - rng.uniform(0, 60)}
-        rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire))
+        rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire, user=user))
         # a browser also returns the CSRF cookie it was given, so pages do not mint a new one each time
         cookie = f"{settings.SESSION_COOKIE_NAME}={key}; {settings.CSRF_COOKIE_NAME}={get_random_string(32)}"
         targets.append([path, cookie])
