@@ -120,12 +120,15 @@ class RoleAssignment(models.Model):
 
 class Session(AbstractBaseSession):
     """A database session that also says whose it is, so that a signed-in request reads its session, its user
-    and the user's roles in one query (accounts.sessions). `user` is written from the session's own data
+    and the user's roles in one query (accounts.sessions), and when it was last used. `user` is written from the session's own data
     whenever the session is saved; deleting a user ends their sessions. No database constraint: a session saved
     just after its user was deleted must not fail the request (it then reads as signed out)."""
 
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
                              db_constraint=False)
+    # The idle clock (accounts.middleware.IdleTimeoutMiddleware): the last request, kept to the minute by
+    # updating this column alone, so that a request does not rewrite the session to say it happened.
+    last_seen = models.DateTimeField(null=True, blank=True)
 
     @classmethod
     def get_session_store_class(cls):

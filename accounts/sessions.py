@@ -23,8 +23,10 @@ _ROLE = [f.attname for f in RoleAssignment._meta.concrete_fields]
 # One row per role assignment (one row, its role columns NULL, for a user without any; user columns NULL for a
 # session without a user); in the order of the assignments' ids.
 _row = Prepared(lambda key: Session.objects.filter(session_key=key).order_by("user__roles__id").values_list(
-    "session_data", "expire_date", *(f"user__{name}" for name in _USER), *(f"user__roles__{name}" for name in _ROLE)
+    "session_data", "expire_date", "last_seen",
+    *(f"user__{name}" for name in _USER), *(f"user__roles__{name}" for name in _ROLE),
 ))
+_FIRST_USER = 3  # the position of the user's columns in a row
 
 _loaded: ContextVar[User | None] = ContextVar("session_user", default=None)
 
@@ -39,9 +41,23 @@ def user_loaded_with_session(user_id: int) -> User | None:
 
 
 class SessionStore(db.SessionStore):
+    _last_seen = None
+
     @classmethod
     def get_model_class(cls):
         return Session
+
+    @property
+    def last_seen(self):
+        """When this session last had a request (to the minute, as touch() keeps it), or None if unknown."""
+        self._get_session()  # loads the row once
+        return self._last_seen
+
+    def touch(self, now) -> None:
+        """Record a request at `now` in the session's row, without rewriting the session."""
+        if self.session_key is not None:
+            Session.objects.filter(session_key=self.session_key).update(last_seen=now)
+        self._last_seen = now
 
     def _get_session_from_db(self):
         _loaded.set(None)
@@ -49,18 +65,18 @@ class SessionStore(db.SessionStore):
         if not rows or rows[0][1] <= timezone.now():
             self._session_key = None
             return None
-        data, expire_date = rows[0][:2]
-        first = rows[0][2:2 + len(_USER)]
-        if first[0] is not None:  # the user's id
-            user = User.from_db(DEFAULT_DB_ALIAS, _USER, first)
-            start = 2 + len(_USER)
-            remember_roles(user, [RoleAssignment.from_db(DEFAULT_DB_ALIAS, _ROLE, row[start:])
-                                  for row in rows if row[start] is not None])
+        data, expire_date, self._last_seen = rows[0][:_FIRST_USER]
+        end = _FIRST_USER + len(_USER)
+        if rows[0][_FIRST_USER] is not None:  # the user's id
+            user = User.from_db(DEFAULT_DB_ALIAS, _USER, rows[0][_FIRST_USER:end])
+            remember_roles(user, [RoleAssignment.from_db(DEFAULT_DB_ALIAS, _ROLE, row[end:])
+                                  for row in rows if row[end] is not None])
             _loaded.set(user)
         return Session(session_key=self.session_key, session_data=data, expire_date=expire_date)
 
     def create_model_instance(self, data):
         session = super().create_model_instance(data)
+        session.last_seen = self._last_seen = timezone.now()  # a save comes from a request
         try:
             session.user_id = int(data.get(SESSION_KEY))
         except (TypeError, ValueError):

@@ -152,17 +152,19 @@ def _signed_in(rng: random.Random, pairs) -> list[list[str]]:
     """A session for each (user, path): made directly in the session table (as a login would), since the login
     form's captcha cannot be switched off with DEBUG off."""
     backend = "accounts.backends.LoginBackend"
-    now, expire = time.time(), timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    now = timezone.now()
+    expire = now + timedelta(seconds=settings.SESSION_COOKIE_AGE)
     store = SessionStore()
     rows, targets = [], []
     for user, path in pairs:
         key = store._get_new_session_key()
         data = {"_auth_user_id": str(user.pk), "_auth_user_backend": backend,
-                "_auth_user_hash": user.get_session_auth_hash(),
-                # seen within the last minute, so that the idle-timeout refreshes (one session write per person
-                # and minute) happen at their steady rate from the first request on
-                "last_seen": now - rng.uniform(0, 60)}
-        rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire, user=user))
+                "_auth_user_hash": user.get_session_auth_hash()}
+        # seen within the last minute, so that the idle clock's updates (one per person and minute) happen at
+        # their steady rate from the first request on
+        seen = now - timedelta(seconds=rng.uniform(0, 60))
+        rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire, user=user,
+                            last_seen=seen))
         # a browser also returns the CSRF cookie it was given, so pages do not mint a new one each time
         cookie = f"{settings.SESSION_COOKIE_NAME}={key}; {settings.CSRF_COOKIE_NAME}={get_random_string(32)}"
         targets.append([path, cookie])

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.conf import settings
 
-from accounts.models import AuthEvent
+from accounts.models import AuthEvent, Session
 from tests.factories import PASSWORD, PersonFactory
 from tests.helpers import log_in
 
@@ -132,3 +133,29 @@ def test_activity_restarts_the_idle_clock(session, clock):
     clock.shift(datetime.timedelta(minutes=20))
 
     assert session.get("/").status_code == 200
+
+
+def test_the_idle_clock_is_kept_in_the_session_row_without_rewriting_the_session(session, clock):
+    key = session.cookies[settings.SESSION_COOKIE_NAME].value
+    before = Session.objects.get(pk=key)
+    assert before.last_seen == START
+
+    clock.shift(datetime.timedelta(seconds=59))
+    response = session.get("/")
+    assert Session.objects.get(pk=key).last_seen == START  # kept to the minute: no write
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+
+    clock.shift(datetime.timedelta(seconds=2))
+    response = session.get("/")
+    after = Session.objects.get(pk=key)
+    assert after.last_seen == START + datetime.timedelta(seconds=61)
+    assert after.session_data == before.session_data  # the session itself is not rewritten (nor its cookie)
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+
+
+def test_a_session_without_a_last_request_starts_its_idle_clock(session, clock):
+    key = session.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(pk=key).update(last_seen=None)  # a session saved before the clock was kept there
+    clock.shift(datetime.timedelta(minutes=45))
+    assert session.get("/").status_code == 200
+    assert Session.objects.get(pk=key).last_seen == START + datetime.timedelta(minutes=45)
