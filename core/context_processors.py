@@ -13,12 +13,8 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     roles = role_names(user)
-    items = nav_for(roles)
-    if user.must_change_password:
-        # ForcePasswordChangeMiddleware closes every other page; do not offer links that bounce back.
-        items = [item for item in items if item.url_name == "accounts:password_change"]
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    links = [(item, _url(item.url_name, get_script_prefix(), urlconf)) for item in items]
+    items, links = _entries(frozenset(roles), user.must_change_password, get_script_prefix(),
+                            get_urlconf() or settings.ROOT_URLCONF)
     return {
         "nav_items": items, "nav_links": links, "user_roles": roles,
         "nav_active_url": _active_url(request.path, links),
@@ -26,9 +22,14 @@ def navigation(request):
 
 
 @functools.lru_cache(maxsize=256)
-def _url(url_name: str, _prefix: str, _urlconf: str) -> str:
-    """An entry's URL, reversed once per URL prefix and URLconf rather than twice on every page."""
-    return reverse(url_name)
+def _entries(roles: frozenset, must_change_password: bool, _prefix: str, _urlconf: str) -> tuple[list, list]:
+    """The entries these roles see and their URLs, worked out once per combination of roles, URL prefix and
+    URLconf rather than on every page. Callers must not change the lists."""
+    items = nav_for(roles)
+    if must_change_password:
+        # ForcePasswordChangeMiddleware closes every other page; do not offer links that bounce back.
+        items = [item for item in items if item.url_name == "accounts:password_change"]
+    return items, [(item, reverse(item.url_name)) for item in items]
 
 
 def _active_url(path: str, links) -> str:
