@@ -54,9 +54,11 @@ class SessionStore(db.SessionStore):
         return self._last_seen
 
     def touch(self, now) -> None:
-        """Record a request at `now` in the session's row, without rewriting the session."""
+        """Record a request at `now` in the session's row, without rewriting the session; its expiry moves on as
+        a save would move it."""
         if self.session_key is not None:
-            Session.objects.filter(session_key=self.session_key).update(last_seen=now)
+            Session.objects.filter(session_key=self.session_key).update(
+                last_seen=now, expire_date=self.get_expiry_date(modification=now))
         self._last_seen = now
 
     def _get_session_from_db(self):

@@ -149,6 +149,7 @@ def test_the_idle_clock_is_kept_in_the_session_row_without_rewriting_the_session
     response = session.get("/")
     after = Session.objects.get(pk=key)
     assert after.last_seen == START + datetime.timedelta(seconds=61)
+    assert after.expire_date == after.last_seen + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
     assert after.session_data == before.session_data  # the session itself is not rewritten (nor its cookie)
     assert settings.SESSION_COOKIE_NAME not in response.cookies
 
@@ -159,3 +160,9 @@ def test_a_session_without_a_last_request_starts_its_idle_clock(session, clock):
     clock.shift(datetime.timedelta(minutes=45))
     assert session.get("/").status_code == 200
     assert Session.objects.get(pk=key).last_seen == START + datetime.timedelta(minutes=45)
+
+
+def test_a_session_in_use_outlives_its_age_as_its_expiry_moves_on(session, clock):
+    for _ in range(13 * 3):  # a request every 20 minutes for 13 hours, past SESSION_COOKIE_AGE (12 hours)
+        clock.shift(datetime.timedelta(minutes=20))
+        assert session.get("/").status_code == 200
