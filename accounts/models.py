@@ -120,9 +120,10 @@ class RoleAssignment(models.Model):
 
 class Session(AbstractBaseSession):
     """A database session that also says whose it is, so that a signed-in request reads its session, its user
-    and the user's roles in one query (accounts.sessions), and when it was last used. `user` is written from the session's own data
-    whenever the session is saved; deleting a user ends their sessions. No database constraint: a session saved
-    just after its user was deleted must not fail the request (it then reads as signed out)."""
+    and the user's roles in one query (accounts.sessions), and when it was last used. `user` is written from the
+    session's own data whenever the session is saved; deleting a user ends their sessions. No database
+    constraint: a session saved just after its user was deleted must not fail the request (it then reads as
+    signed out)."""
 
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
                              db_constraint=False)
