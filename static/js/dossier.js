@@ -22,8 +22,8 @@
         options: {
           cutout: "62%", animation: false, maintainAspectRatio: false,
           plugins: {
-            legend: { position: "bottom", labels: { boxWidth: 12, font: { size: 11 },
-              generateLabels: (c) => empty ? [] : labels.slice(1).map((l, j) => ({ text: `${l} ${parts[j]}`, fillStyle: COLORS[j + 1], strokeStyle: COLORS[j + 1], index: j })) } },
+            legend: { position: "bottom", ...(empty ? { onClick: () => {} } : {}), labels: { boxWidth: 12, font: { size: 11 },
+              generateLabels: () => labels.slice(1).map((l, j) => ({ text: `${l} ${parts[j]}`, fillStyle: COLORS[j + 1], strokeStyle: COLORS[j + 1], index: j })) } },
             tooltip: { enabled: !empty },
           },
         },
