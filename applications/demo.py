@@ -101,10 +101,14 @@ def seed_nurse_application(nurse) -> bool:
     education = Record.objects.filter(owner=nurse, kind="education", status=RecordStatus.APPROVED)
     services.rows_pick(actor=nurse, application=application, section=spec.get("education"),
                        record_ids=list(education.values_list("pk", flat=True)))
+    # 有效学历: the last of the education rows just picked, as the 卫生技术 section offers it.
+    health = spec.get("health")
+    offered = spec.row_choices(health.field("effective_education"), Application.objects.get(pk=application.pk).data)
+    nurse_health = {**NURSE_HEALTH, "effective_education": offered[-1] if offered else ""}
     for key, values in (("qualification", NURSE_QUALIFICATION), ("work_history", NURSE_WORK),
                         ("achievements", {"summary": "牵头压力性损伤预防循证护理项目，获院级护理质量改进一等奖；"
                                                      "发表核心期刊论文一篇；带教实习护士六十余名。"}),
-                        ("health", NURSE_HEALTH)):
+                        ("health", nurse_health)):
         section = spec.get(key)
         files = {"nurse_licence": [_jpeg("护士执业证书")]} if key == "health" else None
         services.section_save(actor=nurse, application=application, section=section,

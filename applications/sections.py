@@ -8,6 +8,7 @@ onto row fields (`map`), so an applicant picks approved records instead of retyp
 from __future__ import annotations
 
 import functools
+import string
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from dossier.catalogue import EvidenceSpec, FieldSpec, _fields, _slot
+from dossier.display import format_value
 
 BASE_FILE = Path(__file__).with_name("sections.toml")
 
@@ -48,6 +50,7 @@ class SectionSpec:
     at_most_one: dict | None = None
     row_attachment: EvidenceSpec | None = None
     groups: tuple[GroupSpec, ...] = ()
+    row_label: str | None = None  # rows sections: how a row reads where a field picks it ("{school} {major}")
 
     @property
     def is_rows(self) -> bool:
@@ -55,6 +58,10 @@ class SectionSpec:
 
     def field(self, key: str) -> FieldSpec:
         return next(f for f in self.fields if f.key == key)
+
+    def label_of_row(self, values: dict) -> str:
+        """One row as a field that picks it offers and keeps it: row_label with the row's values as shown."""
+        return self.row_label.format_map({f.key: format_value(f, values.get(f.key)) for f in self.fields})
 
     def row_from_record(self, record_data: dict) -> dict:
         """The row values a picked dossier record gives (pick, don't retype)."""
@@ -84,18 +91,35 @@ class Sections:
     def titles(self, series: str, level: str) -> list[str]:
         return list(self.title_names.get(series, {}).get(level, []))
 
+    def row_choices(self, field: FieldSpec, data: dict) -> list[str]:
+        """What a `pick_row` field may hold: each row of its section in the application's `data`, as it reads."""
+        source = self.get(field.pick_row)
+        return [source.label_of_row(row["values"]) for row in data.get(source.key, {}).get("rows", [])]
+
 
 def _build(raw: dict) -> Sections:
     choices = {name: tuple(values) for name, values in raw.get("choices", {}).items()}
     built = []
     keys = set()
-    for spec in raw.get("sections", []):
+    raw_sections = raw.get("sections", [])
+    pickable = frozenset(s.get("key") for s in raw_sections if s.get("kind") == "rows" and s.get("row_label"))
+    for spec in raw_sections:
         where = f"application section {spec.get('key')!r}"
         if spec.get("kind") not in ("fields", "rows") or not spec.get("key") or spec["key"] in keys:
             raise ImproperlyConfigured(f"{where}: needs a unique key and kind fields or rows")
         keys.add(spec["key"])
-        fields = _fields(spec.get("fields", []), choices, where)
+        fields = _fields(spec.get("fields", []), choices, where, pickable=pickable)
         field_keys = {f.key for f in fields}
+        row_label = spec.get("row_label")
+        if row_label is not None:
+            try:
+                names = {name for _text, name, _format, _conversion in string.Formatter().parse(row_label) if name}
+            except ValueError:
+                names = set()
+            if spec["kind"] != "rows" or not names or not names <= field_keys:
+                raise ImproperlyConfigured(f"{where}: row_label must name fields of this rows section in braces")
+        if spec["kind"] == "rows" and any(f.pick_row for f in fields):
+            raise ImproperlyConfigured(f"{where}: only a fields section's field picks a row of another section")
         for row_key, source in (spec.get("map") or {}).items():
             if row_key not in field_keys:
                 raise ImproperlyConfigured(f"{where}: map names unknown field {row_key!r}")
@@ -114,7 +138,7 @@ def _build(raw: dict) -> Sections:
             max_rows=spec.get("max_rows"), one_per_year_last=spec.get("one_per_year_last"),
             at_most_one=spec.get("at_most_one"),
             row_attachment=_slot(row_attachment, {}, key="row") if row_attachment else None,
-            groups=groups,
+            groups=groups, row_label=row_label,
         ))
     return Sections(all=tuple(built), choices=choices, title_names=raw.get("title_names", {}))
 

@@ -19,7 +19,7 @@ from review.models import FlowEntry
 from review.services import flow_write
 
 from .models import Application, ApplicationFile, Citation, Plan
-from .sections import SectionSpec, sections
+from .sections import SectionSpec
 
 SUBJECT = "application"
 

@@ -151,6 +151,8 @@ def section_page(request, pk, key):
                     if errors:
                         slot_errors[slot.key] = errors
                 # 保存 at any time: values that do not parse are refused by the field, the rest kept.
+                if form.is_valid():
+                    _check_picked_rows(form, section, application.data)
                 if form.is_valid() and not slot_errors:
                     services.section_save(actor=request.user, application=application, section=section,
                                           values=form.record_data(), slot_files=slot_files)
@@ -215,6 +217,8 @@ def section_page(request, pk, key):
             return redirect("applications:section", pk=pk, key=key)
         except PermissionDenied:
             raise Http404 from None
+    if form is not None:
+        _offer_rows(form, section, application.data)
     if section.key == "basic" and form is not None:
         # 申报专业技术资格名称: the names of the application's series and level.
         from django import forms as django_forms
@@ -253,6 +257,32 @@ def section_page(request, pk, key):
         "returned_note": _return_note(application, section),
         "sections": sections().for_series(application.series),
     })
+
+
+def _offer_rows(form, section, data: dict) -> None:
+    """A field that picks a row of another section (有效学历) is a drop-down of that section's rows as they read
+    now. A value kept from before that no longer matches any row stays selected, so that it is not dropped
+    unseen: saving the page asks for a new pick, and the pre-check names it."""
+    from django import forms as django_forms
+
+    for spec in section.fields:
+        if spec.pick_row:
+            field = form.fields[spec.key]
+            choices = sections().row_choices(spec, data)
+            current = form[spec.key].value()
+            if current and current not in choices:
+                choices = [current, *choices]
+            empty = "请选择" if choices else f"请先填写{sections().get(spec.pick_row).label}"
+            field.widget = django_forms.Select(choices=[("", empty)] + [(c, c) for c in choices])
+            field.wide = True  # a row reads long: the line to itself (applications/section.html)
+
+
+def _check_picked_rows(form, section, data: dict) -> None:
+    """A picked row must be one of its section's rows as they read now."""
+    for spec in section.fields:
+        value = form.cleaned_data.get(spec.key) if spec.pick_row else None
+        if value and value not in sections().row_choices(spec, data):
+            form.add_error(spec.key, f"请从{sections().get(spec.pick_row).label}中重新选择（所选的一条已修改或删除）。")
 
 
 def _return_note(application, section):

@@ -44,6 +44,7 @@ class FieldSpec:
     excel_text: bool = False  # a text column in Excel templates (keeps leading zeros of 住院号, ID numbers)
     not_future: bool = False  # a date that cannot be after today
     pattern: str | None = None  # a named format from dossier.forms.PATTERNS (journal_number, patent_number, digits)
+    pick_row: str | None = None  # application sections only: the value is one row of that rows section (有效学历)
 
     def visible(self, data: dict) -> bool:
         """Whether this field applies, given the other values (conditional fields)."""
@@ -254,7 +255,9 @@ def _merge(base: dict, override: dict) -> dict:
     return merged
 
 
-def _fields(raw_fields: list, choices: dict, where: str) -> tuple[FieldSpec, ...]:
+def _fields(raw_fields: list, choices: dict, where: str, *, pickable=frozenset()) -> tuple[FieldSpec, ...]:
+    """Field declarations checked and built; `pickable`: the sections whose rows a `pick_row` field may name
+    (none in the dossier catalogue)."""
     fields = []
     for f in raw_fields:
         f = dict(f)
@@ -267,6 +270,9 @@ def _fields(raw_fields: list, choices: dict, where: str) -> tuple[FieldSpec, ...
             raw_choices = choices[raw_choices]
         if f["type"] in ("choice", "multichoice") and not raw_choices:
             raise ImproperlyConfigured(f"{where}: field {f['key']!r} needs choices")
+        if f.get("pick_row") is not None and (f["type"] != "text" or f["pick_row"] not in pickable):
+            raise ImproperlyConfigured(f"{where}: field {f.get('key')!r} picks a row of {f['pick_row']!r}, which is "
+                                       "not a rows section with a row_label (or the field is not text)")
         try:
             fields.append(FieldSpec(choices=tuple(raw_choices), **f))
         except TypeError as error:

@@ -33,6 +33,8 @@ def test_the_demo_nurse_files_and_the_demo_accounts_walk_the_chain(regions):
     nurse = demo_user("陈静")
     application = Application.objects.get(applicant=nurse)
     assert application.status == "draft" and precheck(application) == []
+    # 有效学历: one of her 学历信息 rows, as the 卫生技术 section offers them.
+    assert application.data["health"]["values"]["effective_education"].startswith(("大学本科，", "硕士研究生，"))
 
     application = services.application_submit(actor=nurse, application=application)
     assert (application.status, application.node) == ("submitted", "unit")
