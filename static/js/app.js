@@ -1,5 +1,45 @@
 // Small progressive enhancements; every page works without them.
+
+// File inputs read in Chinese whatever the browser's language (an English browser labels its own button "Choose
+// File"): a 选择文件 button and the chosen names stand in front of the native input, which stays in the form,
+// behind its label and before its error messages, visually hidden.
+function chineseFileInputs(root) {
+  root.querySelectorAll('input[type="file"].form-control:not([data-zc-file])').forEach((input) => {
+    input.dataset.zcFile = "1";
+    const inGroup = input.parentElement.classList.contains("input-group");
+    const group = inGroup ? input.parentElement : document.createElement("div");
+    if (!inGroup) group.className = "input-group zc-file";
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-outline-secondary";
+    button.textContent = "选择文件";
+    const names = document.createElement("span");
+    names.className = "form-control text-truncate zc-file-names";
+    names.id = `${input.id || input.name}-names`;
+    names.setAttribute("aria-live", "polite");
+    if (input.classList.contains("is-invalid")) names.classList.add("is-invalid");
+    const show = () => {
+      const files = Array.from(input.files || []).map((f) => f.name);
+      names.textContent = files.length === 0 ? "未选择文件" : files.length === 1 ? files[0] : `已选择${files.length}个文件：${files.join("、")}`;
+      names.title = files.join("\n");
+      names.classList.toggle("text-muted", files.length === 0);
+    };
+    button.addEventListener("click", () => input.click());
+    input.addEventListener("change", show);
+    if (inGroup) { group.insertBefore(names, input); group.insertBefore(button, names); } else {
+      group.append(button, names);
+      input.before(group);
+    }
+    button.setAttribute("aria-describedby", names.id);
+    input.classList.add("visually-hidden");
+    input.tabIndex = -1;
+    show();
+  });
+}
+document.addEventListener("htmx:load", (e) => chineseFileInputs(e.detail.elt));
+
 document.addEventListener("DOMContentLoaded", () => {
+  chineseFileInputs(document);
   // Derived, read-only gender and birth date from an 18-digit ID number (the server derives them again).
   // Shown only when the GB 11643 check character matches, so a mistyped number derives nothing.
   const idCheckOk = (v) => {

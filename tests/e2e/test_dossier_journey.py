@@ -3,6 +3,7 @@
 import io
 
 from PIL import Image
+from playwright.sync_api import expect
 
 from dossier.models import Record
 from tests.factories import PASSWORD, PersonFactory, UnitFactory
@@ -40,7 +41,11 @@ def test_nurse_adds_education_submits_it_and_sees_the_flow(page, log_in, shot, t
     page.get_by_label("获得学位").select_option("学士")
     assert page.get_by_label("学位获得日期").is_visible()
     page.get_by_label("学位获得日期").fill("2012-07-01")
+    # The file control reads in Chinese whatever the browser's language: 选择文件, then the chosen name.
+    chooser = page.locator(".zc-file").filter(has=page.get_by_role("button", name="选择文件"))
+    expect(chooser.locator(".zc-file-names")).to_have_text("未选择文件")
     page.locator("#id_evidence").set_input_files(str(_diploma(tmp_path)))
+    expect(chooser.locator(".zc-file-names")).to_have_text("毕业证书.jpg")
     shot("2-form-filled")
     page.get_by_role("button", name="保存").click()
     page.get_by_text("教育经历已保存（编辑中）").wait_for()
