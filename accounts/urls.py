@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("keepalive/", views.keepalive, name="keepalive"),
     path("register/", views.register, name="register"),
     path("sms/send/", views.sms_send, name="sms_send"),
     path("password/forgot/", views.password_forgot, name="password_forgot"),

@@ -22,6 +22,15 @@ from .services import password_change, password_reset, person_register, registra
 from .sms import SmsError, sms_code_send
 
 
+@login_required
+def keepalive(request):
+    """Nothing but a signed-in request: the page a person is typing into sends it while they are active, so that
+    the idle timeout (IdleTimeoutMiddleware, which runs first) counts their typing as activity."""
+    response = HttpResponse(status=204)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def login_view(request):
     if request.user.is_authenticated:
         return redirect("core:home")

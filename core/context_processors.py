@@ -18,6 +18,8 @@ def navigation(request):
     return {
         "nav_items": items, "nav_links": links, "user_roles": roles,
         "nav_active_url": _active_url(request.path, links),
+        # The idle timeout, for the page's warning before it (static/js/app.js).
+        "idle_seconds": int(settings.SESSION_IDLE_TIMEOUT.total_seconds()),
     }
 
 

@@ -166,3 +166,33 @@ def test_a_session_in_use_outlives_its_age_as_its_expiry_moves_on(session, clock
     for _ in range(13 * 3):  # a request every 20 minutes for 13 hours, past SESSION_COOKIE_AGE (12 hours)
         clock.shift(datetime.timedelta(minutes=20))
         assert session.get("/").status_code == 200
+
+
+# The page's side of the idle timeout (static/js/app.js): it knows the timeout, and while the person types it
+# tells the server through accounts:keepalive, a request that does nothing else.
+
+
+def test_a_signed_in_page_carries_the_idle_timeout_and_the_keepalive_address(session, client):
+    html = session.get("/").content.decode()
+    assert 'data-idle-seconds="1800"' in html and 'data-keepalive-url="/accounts/keepalive/"' in html
+    client.logout()
+    assert "data-idle-seconds" not in client.get("/accounts/login/").content.decode()
+
+
+def test_keepalive_restarts_the_idle_clock_and_returns_nothing(session, clock):
+    key = session.cookies[settings.SESSION_COOKIE_NAME].value
+    clock.shift(datetime.timedelta(minutes=25))
+    response = session.get("/accounts/keepalive/")
+    assert response.status_code == 204 and response.content == b""
+    assert response["Cache-Control"] == "no-store"
+    assert Session.objects.get(pk=key).last_seen == START + datetime.timedelta(minutes=25)
+    clock.shift(datetime.timedelta(minutes=25))  # 50 minutes after the page, 25 after the keepalive
+    assert session.get("/").status_code == 200
+
+
+def test_keepalive_does_not_revive_an_idle_session(session, clock, client):
+    clock.shift(datetime.timedelta(minutes=30, seconds=1))
+    response = session.get("/accounts/keepalive/")
+    assert (response.status_code, response.url) == (302, "/accounts/login/?timeout=1")
+    client.logout()
+    assert client.get("/accounts/keepalive/").status_code == 302  # and no one signed out gets a 204

@@ -38,8 +38,69 @@ function chineseFileInputs(root) {
 }
 document.addEventListener("htmx:load", (e) => chineseFileInputs(e.detail.elt));
 
+// The idle timeout (accounts.middleware): the server signs out a session that has made no request for
+// data-idle-seconds. Typing into a long form makes no request, so while the person is active the page says so
+// to the server (at most once a minute); when they are away, a warning comes a few minutes before the timeout,
+// with 继续使用, and at the timeout a notice that they have been signed out, leaving the page's text to copy.
+function idleWatch() {
+  const body = document.body;
+  const seconds = parseInt(body.dataset.idleSeconds || "0", 10);
+  if (!seconds) return;
+  const limit = seconds * 1000;
+  const warnBefore = Math.min(300000, limit / 5);
+  let lastServer = Date.now();
+  let lastActivity = 0;
+  let notice = null;
+  let signedOut = false;
+  const show = (text, withButton) => {
+    if (!notice) {
+      notice = document.createElement("div");
+      notice.className = "alert alert-warning shadow zc-idle d-flex align-items-center gap-2";
+      notice.setAttribute("role", "alertdialog");
+      notice.dataset.testid = "idle-notice";
+      body.append(notice);
+    }
+    notice.replaceChildren(Object.assign(document.createElement("span"), { textContent: text }));
+    if (withButton) {
+      const button = Object.assign(document.createElement("button"), {
+        type: "button", className: "btn btn-sm btn-primary text-nowrap", textContent: "继续使用" });
+      button.addEventListener("click", () => { hide(); ping(); });
+      notice.append(button);
+    } else {
+      const login = `${body.dataset.loginUrl}?next=${encodeURIComponent(location.pathname + location.search)}`;
+      notice.append(Object.assign(document.createElement("a"), {
+        href: login, target: "_blank", className: "btn btn-sm btn-outline-primary text-nowrap", textContent: "重新登录" }));
+    }
+  };
+  const hide = () => { if (notice) { notice.remove(); notice = null; } };
+  const signOut = () => {
+    signedOut = true;
+    show("您已长时间未操作，为保护个人信息已自动退出。页面上未保存的内容请先复制留存，再重新登录。", false);
+  };
+  const ping = async () => {
+    lastServer = Date.now();
+    try {
+      const response = await fetch(body.dataset.keepaliveUrl, { credentials: "same-origin", cache: "no-store" });
+      if (response.redirected || response.status !== 204) signOut();  // already signed out on the server
+    } catch (error) { /* offline for a moment: the next tick tries again */ }
+  };
+  ["keydown", "input", "pointerdown", "wheel"].forEach((type) =>
+    document.addEventListener(type, () => { lastActivity = Date.now(); }, { capture: true, passive: true }));
+  setInterval(() => {
+    if (signedOut) return;
+    const now = Date.now();
+    if (lastActivity > lastServer && now - lastServer >= 60000) { hide(); ping(); return; }
+    const idle = now - lastServer;
+    if (idle >= limit) signOut();
+    else if (idle >= limit - warnBefore) {
+      show(`您已较长时间未操作，为保护个人信息，系统将在约${Math.max(1, Math.ceil((limit - idle) / 60000))}分钟后自动退出，未保存的内容将会丢失。`, true);
+    }
+  }, 15000);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   chineseFileInputs(document);
+  idleWatch();
   // Derived, read-only gender and birth date from an 18-digit ID number (the server derives them again).
   // Shown only when the GB 11643 check character matches, so a mistyped number derives nothing.
   const idCheckOk = (v) => {
