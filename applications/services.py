@@ -249,6 +249,10 @@ def application_submit(*, actor, application: Application) -> Application:
             raise PermissionDenied
         if not can_proceed(locked.submit):
             raise ApplicationError("申报已提交，请勿重复提交。")
+        # The plan's window bounds the first filing only (through its last day, local time); an application
+        # returned for correction may be filed again later, as the review goes on after the window.
+        if locked.status == Application.Status.DRAFT and not locked.plan.is_open():
+            raise ApplicationError(f"本计划的申报已于{locked.plan.closes_on:%Y-%m-%d}截止，不能再提交。")
         problems = [p for p in precheck(locked) if p.hard]
         if problems:
             raise ApplicationError(f"还有{len(problems)}项申报条件未满足：{problems[0].message}")

@@ -79,6 +79,7 @@ def detail(request, pk):
     """The application: its sections, the pre-check panel, 提交, prints and the 审批流程."""
     application = selectors.own_application_get(request.user, pk)
     problems = precheck(application) if application.editable else []
+    days_left = _days_left(application)
     flow = flow_for(subject_type="application", subject_id=application.pk)
     returned_by = next((step for step in reversed(flow) if step.action == "return"), None)
     # The sections the return named (需修改的栏目), marked in the list while the applicant corrects them.
@@ -87,8 +88,15 @@ def detail(request, pk):
     return render(request, "applications/detail.html", {
         "application": application, "problems": problems, "hard": [p for p in problems if p.hard],
         "sections": _section_status(application, problems), "flow": flow, "returned_by": returned_by,
-        "to_fix": to_fix,
+        "to_fix": to_fix, "days_left": days_left, "closed": days_left is not None and days_left < 0,
     })
+
+
+def _days_left(application) -> int | None:
+    """Days until the plan's window closes for a draft (0: its last day; negative: closed), else None."""
+    if application.status != application.Status.DRAFT:
+        return None
+    return (application.plan.closes_on - timezone.localdate()).days
 
 
 @login_required

@@ -6,6 +6,7 @@ submits (confirming "提交后将不可修改信息，是否提交？") and down
 import datetime
 import subprocess
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from applications.models import Application
@@ -69,6 +70,8 @@ def test_teacher_applies_with_his_dossier_and_downloads_the_prints(page, shot, l
     card.get_by_role("button", name="申报").click()
     expect(page.get_by_test_id("application-status")).to_have_text("填报中")
     expect(page.get_by_test_id("precheck")).to_contain_text("个人基本信息")
+    days = (plan.closes_on - timezone.localdate()).days
+    expect(page.get_by_test_id("deadline")).to_have_text(f"申报截止：{plan.closes_on:%Y-%m-%d}，还剩{days}天。")
     shot("2-overview-empty")
 
     # 个人基本信息, with the photo and the ID-card image.
