@@ -42,13 +42,26 @@ document.addEventListener("htmx:load", (e) => chineseFileInputs(e.detail.elt));
 // data-idle-seconds. Typing into a long form makes no request, so while the person is active the page says so
 // to the server (at most once a minute); when they are away, a warning comes a few minutes before the timeout,
 // with 继续使用, and at the timeout a notice that they have been signed out, leaving the page's text to copy.
+// The tabs of one browser share one session: each notes its last request in localStorage, and all go by the
+// latest, so that a tab left open is not warned while the person works in another.
 function idleWatch() {
   const body = document.body;
   const seconds = parseInt(body.dataset.idleSeconds || "0", 10);
   if (!seconds) return;
   const limit = seconds * 1000;
   const warnBefore = Math.min(300000, limit / 5);
-  let lastServer = Date.now();
+  const KEY = "zc-last-request";
+  let lastServer = 0;
+  const mark = (time) => {
+    lastServer = time;
+    try { localStorage.setItem(KEY, String(time)); } catch (error) { /* storage off: this tab alone */ }
+  };
+  const latest = () => {
+    let shared = 0;
+    try { shared = parseInt(localStorage.getItem(KEY) || "0", 10) || 0; } catch (error) { /* this tab alone */ }
+    return Math.max(lastServer, shared);
+  };
+  mark(Date.now());
   let lastActivity = 0;
   let notice = null;
   let signedOut = false;
@@ -78,7 +91,7 @@ function idleWatch() {
     show("您已长时间未操作，为保护个人信息已自动退出。页面上未保存的内容请先复制留存，再重新登录。", false);
   };
   const ping = async () => {
-    lastServer = Date.now();
+    mark(Date.now());
     try {
       const response = await fetch(body.dataset.keepaliveUrl, { credentials: "same-origin", cache: "no-store" });
       if (response.redirected || response.status !== 204) signOut();  // already signed out on the server
@@ -86,15 +99,16 @@ function idleWatch() {
   };
   ["keydown", "input", "pointerdown", "wheel"].forEach((type) =>
     document.addEventListener(type, () => { lastActivity = Date.now(); }, { capture: true, passive: true }));
+  document.addEventListener("htmx:afterRequest", () => mark(Date.now()));  // a drawer or a tab loaded
   setInterval(() => {
     if (signedOut) return;
     const now = Date.now();
     if (lastActivity > lastServer && now - lastServer >= 60000) { hide(); ping(); return; }
-    const idle = now - lastServer;
+    const idle = now - latest();
     if (idle >= limit) signOut();
     else if (idle >= limit - warnBefore) {
       show(`您已较长时间未操作，为保护个人信息，系统将在约${Math.max(1, Math.ceil((limit - idle) / 60000))}分钟后自动退出，未保存的内容将会丢失。`, true);
-    }
+    } else hide();  // another tab has been busy meanwhile
   }, 15000);
 }
 
