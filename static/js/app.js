@@ -112,9 +112,23 @@ function idleWatch() {
   }, 15000);
 }
 
+// Leaving a long form with changes not yet saved asks first (the browser's own "离开此网站？"): the forms marked
+// data-unsaved. Sending the form does not ask.
+function unsavedGuard() {
+  let dirty = false;
+  document.querySelectorAll("form[data-unsaved]").forEach((form) => {
+    ["input", "change"].forEach((type) => form.addEventListener(type, () => { dirty = true; }));
+    form.addEventListener("submit", () => { dirty = false; });
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (dirty) { event.preventDefault(); event.returnValue = ""; }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   chineseFileInputs(document);
   idleWatch();
+  unsavedGuard();
   // Derived, read-only gender and birth date from an 18-digit ID number (the server derives them again).
   // Shown only when the GB 11643 check character matches, so a mistyped number derives nothing.
   const idCheckOk = (v) => {

@@ -86,3 +86,40 @@ def test_nurse_adds_education_submits_it_and_sees_the_flow(page, log_in, shot, t
                                          .legend.legendItems.map((item) => item.text))""")
     assert legends == [["审核中 1", "通过 0", "终止 0", "退回 0"], ["审核中 0", "通过 0", "终止 0", "退回 0"]]
     shot("6-home-donut")
+
+
+def test_leaving_the_form_with_unsaved_input_asks_first(page, log_in):
+    nurse = PersonFactory(unit=UnitFactory(name="福州市第一医院"), name="陈静")
+    log_in(nurse.username, PASSWORD)
+    page.goto("/dossier/k/education/new/")
+    dialogs = []
+
+    def answer(dialog, leave: bool):
+        dialogs.append(dialog.type)
+        dialog.accept() if leave else dialog.dismiss()
+
+    # Nothing typed yet: the menu leaves without asking.
+    page.get_by_role("link", name="个人业绩库").click()
+    expect(page.get_by_role("heading", name="我的业绩")).to_be_visible()
+    assert dialogs == []
+
+    page.goto("/dossier/k/education/new/")
+    page.get_by_label("毕业院校").click()
+    page.keyboard.type("福建医科大学")
+    page.once("dialog", lambda dialog: answer(dialog, leave=False))
+    page.get_by_role("link", name="个人业绩库").click()
+    expect(page.get_by_label("毕业院校")).to_have_value("福建医科大学")  # she stayed, her input with her
+    assert dialogs == ["beforeunload"]
+
+    page.once("dialog", lambda dialog: answer(dialog, leave=True))
+    page.get_by_role("link", name="个人业绩库").click()
+    expect(page.get_by_role("heading", name="我的业绩")).to_be_visible()
+    assert dialogs == ["beforeunload", "beforeunload"]
+
+    # 保存 sends the form without asking.
+    page.goto("/dossier/k/education/new/")
+    page.get_by_label("毕业院校").click()
+    page.keyboard.type("福建医科大学")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_label("毕业院校")).to_be_visible()  # refused for the missing fields, on the form again
+    assert dialogs == ["beforeunload", "beforeunload"]
