@@ -50,11 +50,9 @@ def _fields_problems(application, section: SectionSpec) -> list[Problem]:
         labels = [section.field(key).label for key in form.errors if key != "__all__"]
         problems.append(Problem(f"{section.label}：{'、'.join(labels)}未填写或填写有误。",
                                 _section_url(application, section.key)))
-    for spec in section.fields:
-        if spec.pick_row and values.get(spec.key) and (
-                values[spec.key] not in sections().row_choices(spec, application.data)):
-            problems.append(Problem(f"{section.label}：{spec.label}所选的一条已不在{sections().get(spec.pick_row).label}"
-                                    f"中（已修改或删除），请重新选择。", _section_url(application, section.key)))
+    for spec in sections().stale_picks(section.fields, values, application.data):
+        problems.append(Problem(f"{section.label}：{spec.label}所选的一条已不在{sections().get(spec.pick_row).label}"
+                                f"中（已修改或删除），请重新选择。", _section_url(application, section.key)))
     present = {f.slot for f in application.files.all() if f.section == section.key and not f.row_id}
     for slot in section.attachments:
         if slot.required and slot.applies(values) and slot.key not in present:

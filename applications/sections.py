@@ -96,6 +96,12 @@ class Sections:
         source = self.get(field.pick_row)
         return [source.label_of_row(row["values"]) for row in data.get(source.key, {}).get("rows", [])]
 
+    def stale_picks(self, fields, values: dict, data: dict) -> list[FieldSpec]:
+        """The `pick_row` fields among `fields` whose value in `values` is no longer one of their rows as they read
+        in the application's `data` (the row was changed or deleted since)."""
+        return [f for f in fields if f.pick_row and values.get(f.key)
+                and values[f.key] not in self.row_choices(f, data)]
+
 
 def _build(raw: dict) -> Sections:
     choices = {name: tuple(values) for name, values in raw.get("choices", {}).items()}

@@ -287,10 +287,8 @@ def _offer_rows(form, section, data: dict) -> None:
 
 def _check_picked_rows(form, section, data: dict) -> None:
     """A picked row must be one of its section's rows as they read now."""
-    for spec in section.fields:
-        value = form.cleaned_data.get(spec.key) if spec.pick_row else None
-        if value and value not in sections().row_choices(spec, data):
-            form.add_error(spec.key, f"请从{sections().get(spec.pick_row).label}中重新选择（所选的一条已修改或删除）。")
+    for spec in sections().stale_picks(section.fields, form.cleaned_data, data):
+        form.add_error(spec.key, f"请从{sections().get(spec.pick_row).label}中重新选择（所选的一条已修改或删除）。")
 
 
 def _return_note(application, section):
