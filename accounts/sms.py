@@ -118,3 +118,9 @@ def sms_code_check(*, phone: str, purpose: str, code: str, consume: bool) -> Non
         if left <= 0:
             raise SmsError("验证码错误次数过多，请重新获取。")
         raise SmsError(f"短信验证码不正确，还可尝试{left}次。")
+
+
+def notice_send(phone: str, text: str) -> None:
+    """A notice (not a code) to a registered mobile, through the configured delivery; nothing without a number."""
+    if phone:
+        _backend().send(phone, text)

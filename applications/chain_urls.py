@@ -8,6 +8,8 @@ urlpatterns = [
     # One list per node, named for the navigation (chain:unit …) and generic (chain:list).
     *[path(f"{key}/", views.node_list, {"node_key": key}, name=key)
       for key in ("unit", "department", "bureau", "committee")],
+    path("committee/defences/", views.defences, name="defences"),
+    path("committee/defences/template.xlsx", views.defences_template, name="defences_template"),
     path("unit/plans/", views.unit_plans, name="unit_plans"),
     path("unit/plans/<int:plan_pk>/", views.unit_plan, name="unit_plan"),
     path("<slug:node_key>/", views.node_list, name="list"),

@@ -1,26 +1,29 @@
 """The review chain's pages: one task list and one review page for every node (unit, competent department, HR
 bureau, committee office), driven by chain.NODES; the unit's 评审计划 list with 委托."""
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from accounts.roles import admin_unit_ids
+from core.excel import ExcelError
 from dossier.evidence import check_uploads
 from orgs.models import PostQuota, Unit
 from review.services import flow_for
 
-from . import chain, responses
+from . import chain, defences as defence_import, responses
 from .chain_forms import ATTACHMENT, PROOF, AcceptForm, DecisionForm, DelegateForm, ResultForm
 from .display import snapshot_sections
-from .models import Application, Plan
+from .models import Application, Defence, Plan
 
 PAGE_SIZE = 10
 
@@ -118,6 +121,7 @@ def review(request, node_key, pk):
         "settings_publicity_days": settings.PUBLICITY_MIN_WORKING_DAYS,
         "quota_line": _quota_line(application) if decision_form.asks_vacancy else "",
         "precheck": precheck_problems, "recommendation": application.recommendation,
+        "defence": Defence.objects.filter(application=application).first(),
         "recommendation_entry": next((e for e in reversed(flow) if e.node == "unit" and e.action == "approve"), None),
     })
 
@@ -194,6 +198,56 @@ def print_file(request, node_key, pk, kind):
     """Both prints of the application under review (from its snapshot)."""
     node = _node_or_404(request, node_key)
     return responses.print_response(chain.node_application_get(request.user, node, pk), kind)
+
+
+# ---------------------------------------------------------------- 答辩安排 (the committee office)
+
+
+def _committee_office(request) -> None:
+    if chain.NODES["committee"].scope(request.user) is None:
+        raise Http404
+
+
+@login_required
+def defences(request):
+    """答辩安排: the office's applications in 评审中 with their arrangements (tabs 未安排 / 已安排 / 全部), the
+    template to download and the import. A refused file lists every row's problem; nothing is written."""
+    _committee_office(request)
+    outcome, file_error = None, ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            file_error = "请选择要导入的答辩安排文件（.xlsx）。"
+        else:
+            try:
+                outcome = defence_import.defences_import(actor=request.user, upload=upload)
+            except (ExcelError, defence_import.DefenceError) as error:
+                file_error = str(error)
+            else:
+                if not outcome.errors:
+                    messages.success(request, outcome.summary)
+                    return redirect("chain:defences")
+    counts = defence_import.office_tab_counts(request.user)
+    tab = request.GET.get("status", "")
+    if tab not in counts:
+        tab = defence_import.TABS[0][0]
+    q = request.GET.get("q", "").strip()[:50]
+    page = Paginator(defence_import.office_list(request.user, tab, q), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "applications/chain/defences.html", {
+        "page": page, "status": tab, "q": q, "tabs": [(key, label, counts[key]) for key, label, _q in defence_import.TABS],
+        "first_index": (page.number - 1) * PAGE_SIZE + 1, "outcome": outcome, "file_error": file_error,
+        "columns": defence_import.COLUMNS,
+    })
+
+
+@login_required
+def defences_template(request):
+    """The 答辩安排 template, listing the office's applications in 评审中."""
+    _committee_office(request)
+    response = HttpResponse(defence_import.template(request.user),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('答辩安排.xlsx')}"
+    return response
 
 
 # ---------------------------------------------------------------- 评审计划 and 委托 (unit admins)

@@ -255,3 +255,23 @@ class PrintFile(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["application", "kind", "snapshot_hash"], name="print_unique")]
+
+
+class Defence(models.Model):
+    """答辩安排: when and where an accepted application is defended, imported by the committee office
+    (applications.defences); the applicant sees it on the application page and prints the 答辩通知单."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="defence")
+    group = models.CharField("学科组", max_length=30)
+    starts_at = models.DateTimeField("答辩时间")
+    place = models.CharField("答辩地点", max_length=100)
+    seq = models.PositiveSmallIntegerField("答辩序号")
+    notes = models.CharField("备注", max_length=200, blank=True)
+    arranged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    arranged_at = models.DateTimeField("导入时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "答辩安排"
+
+    def __str__(self):
+        return f"{self.application} · {self.starts_at:%Y-%m-%d %H:%M}"

@@ -18,7 +18,7 @@ from review.services import flow_for
 from . import responses, selectors, services
 from .forms import CommitteeForm, PlanForm, StartForm
 from .display import rows_view
-from .models import ApplicationFile, Plan
+from .models import ApplicationFile, Defence, Plan
 from .precheck import precheck
 from .sections import sections
 
@@ -89,6 +89,7 @@ def detail(request, pk):
         "application": application, "problems": problems, "hard": [p for p in problems if p.hard],
         "sections": _section_status(application, problems), "flow": flow, "returned_by": returned_by,
         "to_fix": to_fix, "days_left": days_left, "closed": days_left is not None and days_left < 0,
+        "defence": Defence.objects.filter(application=application).first() if application.filed else None,
     })
 
 
@@ -329,6 +330,23 @@ def print_file(request, pk, kind):
         messages.error(request, "提交申报后才能打印。")
         return redirect("applications:detail", pk=pk)
     return responses.print_response(application, kind)
+
+
+@login_required
+def defence_notice(request, pk):
+    """答辩通知单 of the applicant's own application, once the committee office has arranged the defence."""
+    from django.http import HttpResponse
+    from urllib.parse import quote
+
+    from .defences import notice_pdf
+
+    application = selectors.own_application_get(request.user, pk)
+    if not Defence.objects.filter(application=application).exists():
+        messages.error(request, "评委会尚未安排您的答辩，安排后才能打印答辩通知单。")
+        return redirect("applications:detail", pk=pk)
+    response = HttpResponse(notice_pdf(application), content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('答辩通知单.pdf')}"
+    return response
 
 
 # ---------------------------------------------------------------- HR bureau: committees and plans

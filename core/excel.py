@@ -54,8 +54,9 @@ def columns_from_specs(specs, *, numbered: bool = False) -> list[Column]:
     return columns
 
 
-def template_bytes(columns: list[Column], *, title: str, notes: list[str] = ()) -> bytes:
-    """An .xlsx template for `columns`, with an instructions sheet."""
+def template_bytes(columns: list[Column], *, title: str, notes: list[str] = (), rows: list[list] = ()) -> bytes:
+    """An .xlsx template for `columns`, with an instructions sheet; `rows` (values in column order) are
+    written below the header, for a template that lists what is to be filled in (答辩安排)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
@@ -85,6 +86,9 @@ def template_bytes(columns: list[Column], *, title: str, notes: list[str] = ()) 
                                         errorTitle="请从下拉列表选择", error="请从下拉列表中选择")
             validation.add(cells)
             sheet.add_data_validation(validation)
+    for line, values in enumerate(rows, start=2):
+        for index, value in enumerate(values, start=1):
+            sheet.cell(row=line, column=index, value=value)
     sheet.freeze_panes = "A2"
     guide = workbook.create_sheet("填写说明")
     guide.column_dimensions["A"].width = 22

@@ -27,6 +27,7 @@ class FlowEntry(models.Model):
         RESULT_PASS = "result_pass", "评审通过"
         RESULT_FAIL = "result_fail", "评审未通过"
         CONFIRM = "confirm", "确认发证"
+        DEFENCE = "defence", "答辩安排"
         DELEGATE = "delegate", "委托"
         DELEGATE_CANCEL = "delegate_cancel", "取消委托"
 

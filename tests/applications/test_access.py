@@ -28,6 +28,7 @@ ARGUMENTS = {
     "applications:file": lambda o: {"pk": o.application.pk, "file_pk": o.photo.pk},
     "applications:print": lambda o: {"pk": o.application.pk, "kind": "brief.pdf"},
     "applications:flow_file": lambda o: {"pk": o.application.pk, "attachment_pk": o.flow_file.pk},
+    "applications:defence_notice": lambda o: {"pk": o.application.pk},
 }
 POSTS = {"action": "save", "ethnicity": "回族", "records": [], "row_id": "x"}
 
@@ -70,7 +71,8 @@ def test_every_route_declares_its_arguments():
 
 
 def test_the_application_routes_are_all_enumerated(owned):
-    assert len(application_urls(owned)) == 6  # detail, section, submit, file, print, flow file (start is per plan)
+    # detail, section, submit, file, print, flow file, defence notice (start is per plan)
+    assert len(application_urls(owned)) == 7
 
 
 @pytest.mark.parametrize("who", ["another applicant", "unit admin of the same unit", "unit admin elsewhere",

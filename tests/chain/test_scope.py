@@ -3,11 +3,13 @@ it is added: every application page of every node is 404 for staff outside the a
 applicants, and for a node the application has not reached yet; the applicant's own pages stay 404 for
 reviewers; 委托 moves the unit node to the delegate's admins and back."""
 
+import io
 from types import SimpleNamespace
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, get_resolver, reverse
+from python_calamine import CalamineWorkbook
 
 from accounts.models import Role
 from applications import chain
@@ -32,6 +34,8 @@ ARGUMENTS = {
     "chain:committee": lambda o, node: {},
     "chain:list": lambda o, node: {"node_key": node},
     "chain:unit_plans": lambda o, node: {},
+    "chain:defences": lambda o, node: {},
+    "chain:defences_template": lambda o, node: {},
     "chain:unit_plan": lambda o, node: {"plan_pk": o.plan.pk},
     "chain:review": lambda o, node: {"node_key": node, "pk": o.application.pk},
     "chain:file": lambda o, node: {"node_key": node, "pk": o.application.pk, "file_pk": o.file.pk},
@@ -92,6 +96,15 @@ def outsiders(org) -> dict:
     }
 
 
+def text_of(response) -> str:
+    """A page's text, or every cell of a downloaded workbook (the 答辩安排 template)."""
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        sheets = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        return "\n".join(str(cell) for name in sheets.sheet_names
+                         for row in sheets.get_sheet_by_name(name).to_python() for cell in row)
+    return response.content.decode()
+
+
 OUTSIDERS = ["other unit's admin", "other department's reviewer", "bureau of another city",
              "other bureau's committee office", "another applicant", "the applicant"]
 
@@ -128,7 +141,7 @@ def test_outsiders_get_404_on_every_application_page(client, org, everywhere, wh
         for tab in ("", "?status=all"):
             response = client.get(url + tab)
             assert response.status_code in (200, 404), (who, url)
-            assert name not in response.content.decode(), (who, url)
+            assert name not in text_of(response), (who, url)
 
 
 def test_each_node_opens_every_page_of_its_own_node(client, org, everywhere):
@@ -178,7 +191,7 @@ def test_the_applicants_own_pages_stay_404_for_reviewers(client, org, who):
     o = with_files(org, application)
     owned = SimpleNamespace(plan=org.plan, application=application, photo=o.file, flow_file=o.proof)
     urls = own_access.application_urls(owned)
-    assert len(urls) == 6
+    assert len(urls) == 7
     login(client, getattr(org, who))
     for url in urls:
         assert client.get(url).status_code in (404, 405 if url.endswith("/submit/") else 404), (who, url)
