@@ -134,6 +134,7 @@ def test_a_pending_record_is_not_offered_for_picking(client, person, admin, make
     page = client.get(section_url(application, "papers")).content.decode()
     assert "审核中的论文" not in page
     assert "业绩库中没有可引用的审核通过的业绩，可在下方手工填写。" in page
+    assert 'value="add_row">保存并新增</button>' in page  # SPEC's label: the row is saved, an empty form follows
     response = pick(client, application, "papers", [pending])
     assert "只能选择本人审核通过的业绩。" in page_messages(client.get(response.url))
 
