@@ -168,3 +168,14 @@ def passed_in_bulk(org, n: int, *, series="工程技术", level="副高", tag="P
     if rows and rows[0].pk is None:  # backends without RETURNING on bulk inserts
         return list(Application.objects.filter(applicant__in=people).values_list("pk", flat=True))
     return [a.pk for a in rows]
+
+
+def defence_template_fill(workbook, arrangements: dict) -> None:
+    """Write {application pk: [学科组, 答辩日期, 答辩时间, 答辩地点, 答辩序号, 备注]} (None: a blank cell) into the
+    rows of those applications in a downloaded 答辩安排 template (an openpyxl workbook)."""
+    sheet = workbook.worksheets[0]
+    for line in range(2, sheet.max_row + 1):
+        number = sheet.cell(row=line, column=1).value
+        if number and int(number) in arrangements:
+            for offset, value in enumerate(arrangements[int(number)]):
+                sheet.cell(row=line, column=6 + offset, value=value)

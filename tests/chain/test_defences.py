@@ -22,7 +22,7 @@ from review.models import FlowEntry
 from tests.applications.support import flat, login, pdf_text
 from tests.factories import CommitteeFactory, UnitFactory
 
-from .support import filed, staff, walk
+from .support import defence_template_fill, filed, staff, walk
 
 pytestmark = pytest.mark.django_db
 S = Application.Status
@@ -52,14 +52,9 @@ def filled(client, arrangements: dict, *, extra_rows=(), name="答辩安排.xlsx
     """The downloaded template with `arrangements` ({application pk: [学科组, 日期, 时间, 地点, 序号, 备注]}, None
     for a blank cell) written into the rows of those applications, and `extra_rows` (whole rows) appended."""
     workbook = load_workbook(io.BytesIO(client.get(reverse("chain:defences_template")).content))
-    sheet = workbook.worksheets[0]
-    for row in range(2, sheet.max_row + 1):
-        number = sheet.cell(row=row, column=1).value
-        if number and int(number) in arrangements:
-            for offset, value in enumerate(arrangements[int(number)]):
-                sheet.cell(row=row, column=6 + offset, value=value)
+    defence_template_fill(workbook, arrangements)
     for values in extra_rows:
-        sheet.append(values)
+        workbook.worksheets[0].append(values)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return SimpleUploadedFile(name, buffer.getvalue())

@@ -16,7 +16,7 @@ from accounts.models import Role
 from applications.models import Defence
 from orgs.models import PostQuota, Unit
 from tests.applications.support import flat, pdf_text, plan_for
-from tests.chain.support import filed, last_weekday_before, staff, walk
+from tests.chain.support import defence_template_fill, filed, last_weekday_before, staff, walk
 from tests.e2e.conftest import SCREENSHOTS
 from tests.factories import PASSWORD, UnitFactory, bureau_staff, unit_admin
 
@@ -42,14 +42,8 @@ def org(e2e_data, tmp_media):
 
 
 def fill(path, rows: dict) -> None:
-    """Write {application pk: [学科组, 答辩日期, 答辩时间, 答辩地点, 答辩序号]} into the downloaded template."""
     workbook = load_workbook(path)
-    sheet = workbook.worksheets[0]
-    for line in range(2, sheet.max_row + 1):
-        number = sheet.cell(row=line, column=1).value
-        if number and int(number) in rows:
-            for offset, value in enumerate(rows[int(number)]):
-                sheet.cell(row=line, column=6 + offset, value=value)
+    defence_template_fill(workbook, rows)
     workbook.save(path)
 
 
