@@ -15,22 +15,31 @@ _REFRESH_EVERY = timedelta(seconds=60)  # the idle clock's precision; a write on
 
 class IdleTimeoutMiddleware:
     """Log out a session idle for longer than SESSION_IDLE_TIMEOUT (30 minutes). The session's last request is
-    kept in its row (accounts.sessions: `last_seen`, `touch`), updated at most once a minute."""
+    kept in its row (accounts.sessions: `last_seen`, `touch`), updated at most once a minute.
+
+    accounts:session_state is passive: it is timed out like any request, but answers itself (signed out) instead
+    of being sent to the login page, and it does not restart the idle clock, so a page that asks whether its
+    reader has signed in again never keeps a session alive."""
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.timeout = settings.SESSION_IDLE_TIMEOUT
+        self._passive = None
 
     def __call__(self, request):
         if request.user.is_authenticated:
+            if self._passive is None:
+                self._passive = reverse("accounts:session_state")
+            passive = request.path == self._passive
             session, now = request.session, timezone.now()
             last = session.last_seen
             if last is not None and now - last > self.timeout:
                 user = request.user
                 logout(request)
                 audit(event="idle_timeout", user=user, ip=client_ip(request))
-                return redirect(f"{reverse('accounts:login')}?timeout=1")
-            if last is None or now - last >= _REFRESH_EVERY:
+                if not passive:
+                    return redirect(f"{reverse('accounts:login')}?timeout=1")
+            elif not passive and (last is None or now - last >= _REFRESH_EVERY):
                 session.touch(now)
         return self.get_response(request)
 

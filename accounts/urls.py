@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("keepalive/", views.keepalive, name="keepalive"),
+    path("session-state/", views.session_state, name="session_state"),
     path("register/", views.register, name="register"),
     path("sms/send/", views.sms_send, name="sms_send"),
     path("password/forgot/", views.password_forgot, name="password_forgot"),

@@ -1,9 +1,12 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.http import client_ip
@@ -27,6 +30,22 @@ def keepalive(request):
     """Nothing but a signed-in request: the page a person is typing into sends it while they are active, so that
     the idle timeout (IdleTimeoutMiddleware, which runs first) counts their typing as activity."""
     response = HttpResponse(status=204)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def session_state(request):
+    """For a page that has told its reader she was signed out: whether this browser is signed in now (again, in
+    another tab), as which account, with the CSRF token of that sign-in and the idle seconds left, so that the
+    page can send what is still typed into it. Passive (IdleTimeoutMiddleware): asking restarts no idle clock."""
+    if not request.user.is_authenticated:
+        data = {"signed_in": False}
+    else:
+        last = request.session.last_seen or timezone.now()
+        left = settings.SESSION_IDLE_TIMEOUT - (timezone.now() - last)
+        data = {"signed_in": True, "account": request.user.pk, "csrf": get_token(request),
+                "idle_left": max(0, int(left.total_seconds()))}
+    response = JsonResponse(data)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -69,7 +69,7 @@ PUBLIC_FOR_ANONYMOUS = {"anonymous": 200, **dict.fromkeys(ROLES[1:], 200)}
 
 PUBLIC = {
     "core:captcha", "core:sms_outbox", "accounts:login", "accounts:logout", "accounts:register",
-    "accounts:sms_send", "accounts:password_forgot", "orgs:unit_search", "orgs:regions", "orgs:unit_register",
+    "accounts:sms_send", "accounts:password_forgot", "accounts:session_state", "orgs:unit_search", "orgs:regions", "orgs:unit_register",
     "healthz",
 }
 OWN_AUTH_NAMESPACES = {"admin", "api"}  # Django admin and the token-authenticated JSON API
@@ -84,6 +84,7 @@ ACCESS = {
     "accounts:sms_send": ("/accounts/sms/send/", dict.fromkeys(ROLES, 405)),
     "accounts:password_forgot": ("/accounts/password/forgot/", PUBLIC_FOR_ANONYMOUS),
     "accounts:password_change": ("/accounts/password/change/", LOGGED_IN_OK),
+    "accounts:session_state": ("/accounts/session-state/", ALL_OK),  # {"signed_in": false} for no one signed in
     "accounts:staff_registrations": (
         STAFF_URL, {"anonymous": LOGIN, "applicant": 403, "unit_admin": 200, "bureau_staff": 403,
                     "system_admin": 403},

@@ -3,6 +3,7 @@
 import datetime
 import importlib
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
+from django.test import Client
 
 from accounts.models import AuthEvent, Session
 from tests.factories import PASSWORD, PersonFactory
@@ -196,3 +198,37 @@ def test_keepalive_does_not_revive_an_idle_session(session, clock, client):
     assert (response.status_code, response.url) == (302, "/accounts/login/?timeout=1")
     client.logout()
     assert client.get("/accounts/keepalive/").status_code == 302  # and no one signed out gets a 204
+
+
+# A page that has told its reader she was signed out asks accounts:session_state whether she has signed in again
+# (in another tab): it must answer without restarting the idle clock, and after a new sign-in give the CSRF token
+# that the page's forms need to be sent.
+
+
+def test_session_state_answers_without_restarting_the_idle_clock(session, clock, person):
+    key = session.cookies[settings.SESSION_COOKIE_NAME].value
+    clock.shift(datetime.timedelta(minutes=20))
+    state = session.get("/accounts/session-state/")
+    assert state.status_code == 200 and state["Cache-Control"] == "no-store"
+    body = state.json()
+    assert (body["signed_in"], body["account"], body["idle_left"]) == (True, person.pk, 600)
+    assert Session.objects.get(pk=key).last_seen == START  # asked, not active
+    clock.shift(datetime.timedelta(minutes=10, seconds=1))  # 30 minutes and a second after the page
+    assert session.get("/accounts/session-state/").json() == {"signed_in": False}  # timed out, answered here
+    assert AuthEvent.objects.filter(event="idle_timeout", user=person).exists()
+    assert session.get("/").status_code == 302
+
+
+def test_session_state_after_a_new_sign_in_gives_the_token_the_old_page_needs(session, clock, person):
+    page = session.get("/accounts/password/change/").content.decode()
+    old_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    clock.shift(datetime.timedelta(minutes=31))
+    assert session.get("/accounts/session-state/").json() == {"signed_in": False}
+    assert log_in(session, person.id_number, PASSWORD).status_code == 302  # 重新登录 in another tab
+    state = session.get("/accounts/session-state/").json()
+    assert state["signed_in"] and state["account"] == person.pk and state["idle_left"] == 1800
+    checked = Client(enforce_csrf_checks=True)
+    checked.cookies = session.cookies
+    # The old page's token was rotated away by the sign-in; the one session_state gives is accepted.
+    assert checked.post("/accounts/password/change/", {"csrfmiddlewaretoken": old_token}).status_code == 403
+    assert checked.post("/accounts/password/change/", {"csrfmiddlewaretoken": state["csrf"]}).status_code == 200

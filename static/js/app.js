@@ -41,9 +41,13 @@ document.addEventListener("htmx:load", (e) => chineseFileInputs(e.detail.elt));
 // The idle timeout (accounts.middleware): the server signs out a session that has made no request for
 // data-idle-seconds. Typing into a long form makes no request, so while the person is active the page says so
 // to the server (at most once a minute); when they are away, a warning comes a few minutes before the timeout,
-// with 继续使用, and at the timeout a notice that they have been signed out, leaving the page's text to copy.
+// with 继续使用, and at the timeout a notice that they have been signed out, leaving the page's text where it is.
 // The tabs of one browser share one session: each notes its last request in localStorage, and all go by the
 // latest, so that a tab left open is not warned while the person works in another.
+// Signed out, the page keeps its forms from being sent (the server would only answer with the login page, and
+// the text would be lost) and asks accounts:session_state, which restarts no idle clock, whenever the person
+// comes back to it: once the same account has signed in again in another tab, the page takes that sign-in's CSRF
+// token and its forms can be saved as they stand.
 function idleWatch() {
   const body = document.body;
   const seconds = parseInt(body.dataset.idleSeconds || "0", 10);
@@ -65,15 +69,17 @@ function idleWatch() {
   let lastActivity = 0;
   let notice = null;
   let signedOut = false;
-  const show = (text, withButton) => {
+  // withButton: 继续使用 (true), 重新登录 (false) or nothing ("none"); tone: the alert's colour.
+  const show = (text, withButton, tone = "warning") => {
     if (!notice) {
       notice = document.createElement("div");
-      notice.className = "alert alert-warning shadow zc-idle d-flex align-items-center gap-2";
       notice.setAttribute("role", "alertdialog");
       notice.dataset.testid = "idle-notice";
       body.append(notice);
     }
+    notice.className = `alert alert-${tone} shadow zc-idle d-flex align-items-center gap-2`;
     notice.replaceChildren(Object.assign(document.createElement("span"), { textContent: text }));
+    if (withButton === "none") return;
     if (withButton) {
       const button = Object.assign(document.createElement("button"), {
         type: "button", className: "btn btn-sm btn-primary text-nowrap", textContent: "继续使用" });
@@ -86,10 +92,43 @@ function idleWatch() {
     }
   };
   const hide = () => { if (notice) { notice.remove(); notice = null; } };
+  const SIGNED_OUT = "您已长时间未操作，为保护个人信息已自动退出。请点“重新登录”在新窗口中登录，再回到本页保存，页面上填写的内容不会丢失。";
   const signOut = () => {
     signedOut = true;
-    show("您已长时间未操作，为保护个人信息已自动退出。页面上未保存的内容请先复制留存，再重新登录。", false);
+    show(SIGNED_OUT, false);
   };
+  const resume = (state) => {
+    document.querySelectorAll('input[name="csrfmiddlewaretoken"]').forEach((input) => { input.value = state.csrf; });
+    body.setAttribute("hx-headers", JSON.stringify({ "X-CSRFToken": state.csrf }));
+    signedOut = false;
+    mark(Date.now() - Math.max(0, limit - state.idle_left * 1000));  // the server's idle clock, not a new one
+    if (state.idle_left * 1000 > limit - 120000) {  // a new sign-in
+      show("已重新登录，可以继续填写并保存。", "none", "success");
+      setTimeout(() => { if (!signedOut) hide(); }, 8000);
+    } else hide();  // the old session, not quite over by the server's clock: the next tick warns as usual
+  };
+  let checking = false;
+  const recheck = async () => {
+    if (!signedOut || checking) return;
+    checking = true;
+    try {
+      const response = await fetch(body.dataset.sessionUrl, { credentials: "same-origin", cache: "no-store" });
+      const state = await response.json();
+      if (state.signed_in && String(state.account) === body.dataset.account) resume(state);
+      else if (state.signed_in) show("本浏览器现已登录其他账号，本页内容不能保存到该账号。请退出该账号，以原账号重新登录后再回到本页。", false);
+    } catch (error) { /* offline for a moment: the next look tries again */ } finally { checking = false; }
+  };
+  window.addEventListener("focus", recheck);
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") recheck(); });
+  document.addEventListener("submit", (event) => {
+    if (!signedOut || event.target.matches("[data-idle-exempt]")) return;
+    event.preventDefault();  // sent now it would be lost: say so again, next to where she looks
+    event.stopPropagation();  // nor may htmx send it, or the unsaved-input guard think it sent
+    show(SIGNED_OUT, false);
+    notice.classList.add("zc-idle-again");
+    setTimeout(() => notice && notice.classList.remove("zc-idle-again"), 600);
+    recheck();
+  }, true);
   const ping = async () => {
     mark(Date.now());
     try {
@@ -101,7 +140,7 @@ function idleWatch() {
     document.addEventListener(type, () => { lastActivity = Date.now(); }, { capture: true, passive: true }));
   document.addEventListener("htmx:afterRequest", () => mark(Date.now()));  // a drawer or a tab loaded
   setInterval(() => {
-    if (signedOut) return;
+    if (signedOut) { recheck(); return; }
     const now = Date.now();
     if (lastActivity > lastServer && now - lastServer >= 60000) { hide(); ping(); return; }
     const idle = now - latest();
