@@ -1,14 +1,12 @@
 """The review chain's pages: one task list and one review page for every node (unit, competent department, HR
 bureau, committee office), driven by chain.NODES; the unit's 评审计划 list with 委托."""
 
-from urllib.parse import quote
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -236,7 +234,6 @@ def defences(request):
     return render(request, "applications/chain/defences.html", {
         "page": page, "status": tab, "q": q, "tabs": [(key, label, counts[key]) for key, label, _q in defence_import.TABS],
         "first_index": (page.number - 1) * PAGE_SIZE + 1, "outcome": outcome, "file_error": file_error,
-        "columns": defence_import.COLUMNS,
     })
 
 
@@ -244,10 +241,8 @@ def defences(request):
 def defences_template(request):
     """The 答辩安排 template, listing the office's applications in 评审中."""
     _committee_office(request)
-    response = HttpResponse(defence_import.template(request.user),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('答辩安排.xlsx')}"
-    return response
+    return responses.download(defence_import.template(request.user),
+                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "答辩安排.xlsx")
 
 
 # ---------------------------------------------------------------- 评审计划 and 委托 (unit admins)

@@ -17,6 +17,7 @@ from review.services import flow_for
 
 from . import responses, selectors, services
 from .forms import CommitteeForm, PlanForm, StartForm
+from .defences import notice_pdf
 from .display import rows_view
 from .models import ApplicationFile, Defence, Plan
 from .precheck import precheck
@@ -335,18 +336,11 @@ def print_file(request, pk, kind):
 @login_required
 def defence_notice(request, pk):
     """答辩通知单 of the applicant's own application, once the committee office has arranged the defence."""
-    from django.http import HttpResponse
-    from urllib.parse import quote
-
-    from .defences import notice_pdf
-
     application = selectors.own_application_get(request.user, pk)
     if not Defence.objects.filter(application=application).exists():
         messages.error(request, "评委会尚未安排您的答辩，安排后才能打印答辩通知单。")
         return redirect("applications:detail", pk=pk)
-    response = HttpResponse(notice_pdf(application), content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('答辩通知单.pdf')}"
-    return response
+    return responses.download(notice_pdf(application), "application/pdf", "答辩通知单.pdf")
 
 
 # ---------------------------------------------------------------- HR bureau: committees and plans
