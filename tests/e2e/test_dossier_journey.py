@@ -18,6 +18,16 @@ def _diploma(tmp_path):
     return path
 
 
+def fill_bachelor(page):
+    """The required fields of her 教育经历 form: a nursing bachelor's."""
+    page.get_by_label("毕业院校").fill("福建医科大学")
+    page.get_by_label("入学日期").fill("2008-09-01")
+    page.get_by_label("毕业日期").fill("2012-07-01")
+    page.get_by_label("所学专业").fill("护理学")
+    page.get_by_label("教育类型").select_option("全日制教育")
+    page.get_by_label("获得学历").select_option("大学本科")
+
+
 def test_nurse_adds_education_submits_it_and_sees_the_flow(page, log_in, shot, tmp_path):
     hospital = UnitFactory(name="福州市第一医院")
     nurse = PersonFactory(name="陈静", unit=hospital)
@@ -30,12 +40,7 @@ def test_nurse_adds_education_submits_it_and_sees_the_flow(page, log_in, shot, t
 
     page.locator("[data-kind='education']").click()
     page.get_by_role("link", name="新增", exact=True).click()
-    page.get_by_label("毕业院校").fill("福建医科大学")
-    page.get_by_label("入学日期").fill("2008-09-01")
-    page.get_by_label("毕业日期").fill("2012-07-01")
-    page.get_by_label("所学专业").fill("护理学")
-    page.get_by_label("教育类型").select_option("全日制教育")
-    page.get_by_label("获得学历").select_option("大学本科")
+    fill_bachelor(page)
     # 学位获得日期 appears only once a degree is chosen.
     assert page.get_by_label("学位获得日期").is_hidden()
     page.get_by_label("获得学位").select_option("学士")

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Session
 from dossier.models import Record
-from tests.e2e.test_dossier_journey import _diploma
+from tests.e2e.test_dossier_journey import _diploma, fill_bachelor
 from tests.factories import PASSWORD, PersonFactory, UnitFactory
 
 KEEPALIVE = "/accounts/keepalive/"
@@ -73,12 +73,7 @@ def test_signed_out_she_signs_in_again_in_another_tab_and_saves_what_she_typed(p
     log_in(nurse.username, PASSWORD)
     page.clock.install()
     page.goto("/dossier/k/education/new/")
-    page.get_by_label("毕业院校").fill("福建医科大学")
-    page.get_by_label("入学日期").fill("2008-09-01")
-    page.get_by_label("毕业日期").fill("2012-07-01")
-    page.get_by_label("所学专业").fill("护理学")
-    page.get_by_label("教育类型").select_option("全日制教育")
-    page.get_by_label("获得学历").select_option("大学本科")
+    fill_bachelor(page)
     page.locator("#id_evidence").set_input_files(str(_diploma(tmp_path)))
 
     # She walks away; the server's own clock runs out too (its last request is moved 31 minutes back).
