@@ -13,7 +13,8 @@ def record_is_cited(record) -> bool:
 def own_applications(user):
     from .models import Application
 
-    return Application.objects.filter(applicant=user).select_related("plan", "plan__committee").order_by("-created_at")
+    return (Application.objects.filter(applicant=user).select_related("plan", "plan__committee", "defence")
+            .order_by("-created_at"))
 
 
 def own_application_get(user, pk: int):

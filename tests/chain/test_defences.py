@@ -123,6 +123,8 @@ def test_an_import_arranges_logs_texts_and_the_applicant_sees_and_prints_it(org,
     assert f"{DAY:%Y-%m-%d} 09:30，省人社厅三楼第一会议室，内科学组第3号" in review
 
     login(client, application.applicant)
+    home = client.get(reverse("applications:home")).content.decode()
+    assert f"答辩：{DAY:%Y-%m-%d} 09:30" in home
     detail = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
     assert "答辩安排" in detail and "省人社厅三楼第一会议室" in detail and "第3号" in detail
     assert "意见：学科组：内科学组；答辩时间：" in detail  # the flow step
@@ -140,6 +142,7 @@ def test_an_import_arranges_logs_texts_and_the_applicant_sees_and_prints_it(org,
 def test_before_an_arrangement_the_applicant_is_told_it_will_come(org, client):
     application = accepted(org, "林芳")
     login(client, application.applicant)
+    assert 'data-testid="defence-when"' not in client.get(reverse("applications:home")).content.decode()
     detail = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
     assert "答辩安排由评委会统一导入，安排后将在此显示并以短信通知您。" in detail
     response = client.get(reverse("applications:defence_notice", args=[application.pk]), follow=True)

@@ -95,7 +95,9 @@ def test_the_committee_office_imports_arrangements_and_the_applicant_prints_the_
 
     log_in(org.first.applicant.username, PASSWORD)
     page.locator("aside").get_by_role("link", name="职称申报", exact=True).click()
-    page.locator("tr", has_text=org.plan.name).get_by_role("link", name="查看").click()
+    mine = page.locator("tr", has_text=org.plan.name)
+    expect(mine.get_by_test_id("defence-when")).to_have_text(f"答辩：{DAY:%Y-%m-%d} 09:30")
+    mine.get_by_role("link", name="查看").click()
     card = page.get_by_test_id("defence")
     expect(card).to_contain_text("省人社厅三楼第一会议室")
     expect(card).to_contain_text("第1号")
