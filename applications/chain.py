@@ -288,6 +288,53 @@ def recommendation_problems(application: Application, rec: Recommendation | None
 LEVEL_QUOTA = {"正高": "senior", "副高": "associate", "中级": "intermediate", "初级": "junior"}
 
 
+@dataclass(frozen=True)
+class Tally:
+    """The committee meeting's secret ballot on one application, as the office counted it (FORMS-AND-RULES §5):
+    a valid vote needs at least COMMITTEE_QUORUM_SHARE of the members present, and the application passes when
+    the 同意 votes reach the plan's share of those present ("以上" includes the bound: 6 of 9 is two thirds)."""
+
+    members: int  # 应到
+    attending: int  # 实到
+    agree: int
+    disagree: int
+    abstain: int = 0
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(field, Chinese message) for counts that cannot stand, empty when the vote is valid."""
+        if self.attending > self.members:
+            return [("attending", "实到人数不能多于应到人数。")]
+        num, den = _share(settings.COMMITTEE_QUORUM_SHARE)
+        if self.attending * den < self.members * num:
+            return [("attending", f"实到{self.attending}人，不足应到人数的{_share_label(num, den)}，表决无效。")]
+        counted = self.agree + self.disagree + self.abstain
+        if counted != self.attending:
+            return [("agree", f"同意、不同意、弃权票数之和（{counted}）应等于实到人数（{self.attending}）。")]
+        return []
+
+    def passes(self, share: str) -> bool:
+        num, den = _share(share)
+        return self.agree * den >= self.attending * num
+
+    def text(self) -> str:
+        return (f"应到{self.members}人，实到{self.attending}人；同意{self.agree}票，不同意{self.disagree}票，"
+                f"弃权{self.abstain}票")
+
+
+def quorum_label() -> str:
+    """The quorum as the result form states it: 三分之二."""
+    return _share_label(*_share(settings.COMMITTEE_QUORUM_SHARE))
+
+
+def _share(text: str) -> tuple[int, int]:
+    num, _, den = text.partition("/")
+    return int(num), int(den)
+
+
+def _share_label(num: int, den: int) -> str:
+    return {(2, 3): "三分之二", (1, 2): "二分之一", (3, 4): "四分之三"}.get((num, den), f"{num}/{den}")
+
+
 # ---------------------------------------------------------------- writes
 
 
@@ -447,13 +494,23 @@ def committee_accept(*, actor, pk: int, accepted_on: datetime.date, opinion: str
     return application
 
 
-def committee_result(*, actor, pk: int, passed: bool, opinion: str = "") -> Application:
-    """The committee office records the committee's result (expert review and voting come later)."""
+def committee_result(*, actor, pk: int, passed: bool | None = None, opinion: str = "",
+                     tally: Tally | None = None) -> Application:
+    """The committee office records the committee's result: from the meeting's `tally` (the result follows from
+    the counts and the plan's pass share; the counts go into the flow), or `passed` as decided elsewhere."""
     node = NODES["committee"]
     with transaction.atomic():
         application = node_application_get(actor, node, pk, lock=True)
         if application.status != S.ACCEPTED:
             raise ChainError("只有评审中的申报才能录入评审结果。")
+        if tally is not None:
+            problems = tally.problems()
+            if problems:
+                raise ChainError(problems[0][1])
+            passed = tally.passes(application.plan.pass_share)
+            opinion = "；".join(filter(None, [f"表决情况：{tally.text()}", opinion.strip()]))
+        if passed is None:
+            raise ChainError("请录入表决情况。")
         from_status = application.status
         application.record_pass() if passed else application.record_fail()
         application.result_at = timezone.now()

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from dossier.catalogue import EvidenceSpec
 
-from .chain import Recommendation, recommendation_problems
+from .chain import Recommendation, Tally, recommendation_problems
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PROOF = EvidenceSpec(types=("jpg", "jpeg", "png", "pdf"), max_mb=10, max_count=3, required=True, key="proof",
@@ -117,11 +117,35 @@ class AcceptForm(forms.Form):
         return value
 
 
+def _count(label: str, **kwargs) -> forms.IntegerField:
+    return forms.IntegerField(label=label, min_value=0, max_value=999, widget=forms.NumberInput(attrs={"min": 0}),
+                              error_messages={"required": f"请填写{label}。", "invalid": f"{label}应为整数。",
+                                              "min_value": f"{label}不能为负数。", "max_value": f"{label}不能超过999。"},
+                              **kwargs)
+
+
 class ResultForm(forms.Form):
-    result = forms.ChoiceField(label="评审结果", widget=forms.RadioSelect, choices=[("pass", "通过"), ("fail", "不通过")],
-                               error_messages={"required": "请选择评审结果。", "invalid_choice": "请选择评审结果。"})
+    """评审结果 from the meeting's secret ballot as counted: the result follows from the counts (chain.Tally)."""
+
+    members = _count("应到人数")
+    attending = _count("实到人数")
+    agree = _count("同意票")
+    disagree = _count("不同意票")
+    abstain = _count("弃权票", initial=0)
     opinion = forms.CharField(label="说明", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
-                              help_text="如表决情况：应到、实到、同意票数")
+                              help_text="选填，如专家评议意见摘要")
+
+    def clean(self):
+        cleaned = super().clean()
+        counts = {name: cleaned.get(name) for name in ("members", "attending", "agree", "disagree", "abstain")}
+        if None not in counts.values():
+            if counts["members"] == 0:
+                self.add_error("members", "应到人数应大于0。")
+            else:
+                self.tally = Tally(**counts)
+                for field, message in self.tally.problems():
+                    self.add_error(field, message)
+        return cleaned
 
 
 class DelegateForm(forms.Form):

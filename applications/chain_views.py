@@ -116,7 +116,7 @@ def review(request, node_key, pk):
         "can_accept": at_node and node.key == "committee",
         "can_record": node.key == "committee" and application.status == Application.Status.ACCEPTED,
         "can_confirm": node.key == "bureau" and application.status == Application.Status.PASSED,
-        "settings_publicity_days": settings.PUBLICITY_MIN_WORKING_DAYS,
+        "settings_publicity_days": settings.PUBLICITY_MIN_WORKING_DAYS, "quorum_label": chain.quorum_label(),
         "quota_line": _quota_line(application) if decision_form.asks_vacancy else "",
         "precheck": precheck_problems, "recommendation": application.recommendation,
         "defence": Defence.objects.filter(application=application).first(),
@@ -166,9 +166,10 @@ def _act(request, node, application, action, decision_form, accept_form, result_
     if action == "result":
         if not result_form.is_valid():
             return ""
-        passed = result_form.cleaned_data["result"] == "pass"
-        chain.committee_result(actor=user, pk=pk, passed=passed, opinion=result_form.cleaned_data["opinion"])
-        return f"已录入评审结果：{'通过' if passed else '不通过'}。"
+        tally = result_form.tally
+        recorded = chain.committee_result(actor=user, pk=pk, tally=tally, opinion=result_form.cleaned_data["opinion"])
+        passed = recorded.status == Application.Status.PASSED
+        return f"已录入评审结果：{'通过' if passed else '不通过'}（同意{tally.agree}票，实到{tally.attending}人）。"
     if action == "confirm":
         confirmed = chain.confirm(actor=user, pk=pk)
         return f"已确认，证书编号：{confirmed.certificate_no}。"

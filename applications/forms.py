@@ -55,6 +55,8 @@ class PlanForm(forms.ModelForm):
     grades_text = forms.CharField(label="合格的考核等次", required=False, initial="优秀,合格")
     health_text = forms.CharField(label="卫生系列须有的业绩类型", required=False, initial="health_topic",
                                   help_text="业绩类型代码，逗号分隔")
+    pass_share = forms.ChoiceField(label="表决通过比例", choices=Plan.PASS_SHARES, required=False, initial="2/3",
+                                   help_text="评审会议表决时，同意票达到该比例即为通过")
 
     class Meta:
         model = Plan
@@ -96,6 +98,7 @@ class PlanForm(forms.ModelForm):
         for key in ("levels", "series", "specialties", "forms", "appraisal_grades", "health_requires", "chain",
                     "min_years"):
             setattr(plan, key, self.cleaned_data[key])
+        plan.pass_share = self.cleaned_data.get("pass_share") or "2/3"
         if commit:
             plan.save()
         return plan

@@ -29,6 +29,8 @@ class Plan(models.Model):
 
     CHAIN_NODES = [("unit", "用人单位"), ("department", "主管部门"), ("bureau", "人社部门"), ("committee", "评委会")]
     FORMS = ["常规申报", "破格申报", "转系列"]
+    # The share of the attending experts whose 同意 passes an application ("以上" includes the bound).
+    PASS_SHARES = [("2/3", "出席专家的三分之二以上"), ("1/2", "出席专家的二分之一以上"), ("3/4", "出席专家的四分之三以上")]
 
     year = models.PositiveSmallIntegerField("年度")
     name = models.CharField("计划名称", max_length=100)
@@ -49,6 +51,7 @@ class Plan(models.Model):
     appraisal_grades = models.JSONField("合格的考核等次", default=list)
     health_requires = models.JSONField("卫生系列须有的业绩", default=list, blank=True,
                                        help_text="dossier kinds of which the applicant needs an approved record")
+    pass_share = models.CharField("表决通过比例", max_length=5, choices=PASS_SHARES, default="2/3")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,6 +4,7 @@ Defaults are safe for production: DEBUG is off, a SECRET_KEY must be given, cook
 and `make test` set DEBUG=1 for local work. See README.md › Configuration for every variable.
 """
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -59,6 +60,11 @@ CE_IMPORT_TOKEN = env("CE_IMPORT_TOKEN", default="")
 PUBLICITY_MIN_WORKING_DAYS = env.int("PUBLICITY_MIN_WORKING_DAYS", default=5)
 PUBLIC_HOLIDAYS = [date.fromisoformat(d) for d in env.list("PUBLIC_HOLIDAYS", default=[])]
 EXTRA_WORKDAYS = [date.fromisoformat(d) for d in env.list("EXTRA_WORKDAYS", default=[])]
+# A committee meeting's vote is valid when at least this share of its members attend ("num/den"); the share of
+# the attending experts that passes an application is the plan's (Plan.pass_share).
+COMMITTEE_QUORUM_SHARE = env("COMMITTEE_QUORUM_SHARE", default="2/3")
+if not re.fullmatch(r"[1-9]\d*/[1-9]\d*", COMMITTEE_QUORUM_SHARE):
+    raise ImproperlyConfigured("COMMITTEE_QUORUM_SHARE must read like 2/3.")
 # Certificate numbers: a str.format pattern naming year, region (the committee's HR bureau's division code),
 # series (CERTIFICATE_SERIES_CODES, e.g. 卫生技术=WS) and level (正高 1, 副高 2, 中级 3, 初级 4); {seq} counts
 # within the prefix the other fields make.

@@ -176,6 +176,9 @@ def test_bureau_staff_create_a_committee_and_a_plan(bureau_client):
     plan = Plan.objects.get()
     assert plan.levels == ["副高", "正高"] and plan.series == ["经济"] and plan.min_years == {"副高": 5, "正高": 5}
     assert plan.chain == ["unit", "department", "bureau", "committee"] and plan.forms == ["常规申报", "破格申报"]
+    assert plan.pass_share == "2/3"  # not chosen: two thirds of the attending experts
+    client.post(reverse("applications:plans"), plan_post(committee, name="四分之三计划", pass_share="3/4"))
+    assert Plan.objects.get(name="四分之三计划").pass_share == "3/4"
     page = client.get(reverse("applications:plans")).content.decode()
     assert plan.name in page and "unit → department → bureau → committee" in page
 

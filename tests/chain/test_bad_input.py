@@ -4,6 +4,7 @@ reversed publicity, a public institution silent about the vacancy, 否 without i
 without an opinion, a committee acceptance dated in the future, a renamed executable as 公示证明."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -164,7 +165,34 @@ def test_the_committee_acceptance_date_is_checked(org, accepted_on, message):
         chain.committee_accept(actor=org.committee, pk=application.pk, accepted_on=TODAY + datetime.timedelta(days=1))
 
 
-def test_the_committee_result_needs_a_choice(org):
+def tally(members="9", attending="9", agree="6", disagree="3", abstain="0", opinion=""):
+    return {"action": "result", "r-members": members, "r-attending": attending, "r-agree": agree,
+            "r-disagree": disagree, "r-abstain": abstain, "r-opinion": opinion}
+
+
+@pytest.mark.parametrize("data, message", [
+    (tally(members=""), "请填写应到人数。"),
+    (tally(agree="八"), "同意票应为整数。"),
+    (tally(disagree="-1"), "不同意票不能为负数。"),
+    (tally(members="0", attending="0", agree="0", disagree="0"), "应到人数应大于0。"),
+    (tally(members="9", attending="10"), "实到人数不能多于应到人数。"),
+    (tally(members="25", attending="16", agree="12", disagree="4"), "实到16人，不足应到人数的三分之二，表决无效。"),
+    (tally(agree="6", disagree="2"), "同意、不同意、弃权票数之和（8）应等于实到人数（9）。"),
+])
+def test_the_committee_result_needs_a_valid_tally(org, data, message):
     application = walk(org, filed(org), to="accepted")
     login(org.client, org.committee)
-    refused(org, application, "committee", {"action": "result", "r-result": "maybe"}, "请选择评审结果。")
+    refused(org, application, "committee", data, message)
+
+
+@pytest.mark.parametrize("counts, message", [
+    ((9, 10, 6, 4, 0), "实到人数不能多于应到人数。"),
+    ((25, 16, 12, 4, 0), "实到16人，不足应到人数的三分之二，表决无效。"),
+    ((9, 9, 6, 2, 0), "同意、不同意、弃权票数之和（8）应等于实到人数（9）。"),
+])
+def test_the_service_refuses_a_tally_that_cannot_stand(org, counts, message):
+    application = walk(org, filed(org), to="accepted")
+    before = state(application)
+    with pytest.raises(chain.ChainError, match=re.escape(message)):
+        chain.committee_result(actor=org.committee, pk=application.pk, tally=chain.Tally(*counts))
+    assert state(application) == before

@@ -130,7 +130,8 @@ def test_the_committee_office_only_accepts_returns_and_records_results(org):
         chain.confirm(actor=org.bureau, pk=application.pk)
     client = login(org.client, org.committee)
     response = client.post(reverse("chain:review", args=["committee", application.pk]),
-                           {"action": "result", "r-result": "pass"})
+                           {"action": "result", "r-members": "9", "r-attending": "9", "r-agree": "9",
+                            "r-disagree": "0", "r-abstain": "0"})
     assert response.status_code == 200 and "只有评审中的申报才能录入评审结果。" in response.content.decode()
     assert state(application) == before
 

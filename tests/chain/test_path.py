@@ -56,7 +56,8 @@ def test_the_full_path_to_a_certificate_number(world):
     post(client, "committee", a, {"action": "accept", "a-accepted_on": today.isoformat()})
     a.refresh_from_db()
     assert a.status == "accepted" and a.committee_accepted_at == today
-    post(client, "committee", a, {"action": "result", "r-result": "pass"})
+    post(client, "committee", a, {"action": "result", "r-members": "9", "r-attending": "9", "r-agree": "6",
+                                  "r-disagree": "2", "r-abstain": "1"})
     a.refresh_from_db()
     assert a.status == "passed"
 

@@ -43,7 +43,7 @@ ARGUMENTS = {
     "chain:print": lambda o, node: {"node_key": node, "pk": o.application.pk, "kind": "brief.pdf"},
 }
 POSTS = [{"action": "claim"}, {"action": "decide", "d-decision": "return", "d-opinion": "越权退回"},
-         {"action": "accept", "a-accepted_on": "2020-01-01"}, {"action": "result", "r-result": "pass"},
+         {"action": "accept", "a-accepted_on": "2020-01-01"}, {"action": "result", "r-members": "9", "r-attending": "9", "r-agree": "9", "r-disagree": "0"},
          {"action": "confirm"}]
 
 

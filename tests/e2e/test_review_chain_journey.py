@@ -217,11 +217,19 @@ def test_from_the_unit_clerk_to_a_certificate_number(page, shot, screen_shot, lo
     open_row(page, name, "录入结果")
     expect(page.get_by_test_id("accepted-at")).to_have_text(today.isoformat())
     actions = page.get_by_test_id("actions")
-    actions.get_by_label("通过", exact=True).check()
-    actions.get_by_label("说明").fill("应到9人，实到9人，同意8票。")
+    expect(actions.get_by_test_id("pass-rule")).to_contain_text("同意票达到出席专家的三分之二以上即为通过")
+    for label, count in (("应到人数", "9"), ("实到人数", "9"), ("同意票", "8"), ("不同意票", "0"), ("弃权票", "0")):
+        actions.get_by_label(label, exact=True).fill(count)
+    actions.get_by_label("说明").fill("专家组一致认为其业绩突出。")
     shot("10-committee-records-the-result")
     actions.get_by_test_id("record-result").click()
-    expect(page.get_by_role("alert").filter(has_text="已录入评审结果：通过。")).to_be_visible()
+    # 8 + 0 + 0 is not the 9 present: refused by the field, nothing recorded, the counts kept.
+    expect(actions.get_by_text("同意、不同意、弃权票数之和（8）应等于实到人数（9）。")).to_be_visible()
+    expect(actions.get_by_label("同意票", exact=True)).to_have_value("8")
+    shot("10b-committee-counts-refused")
+    actions.get_by_label("弃权票", exact=True).fill("1")
+    actions.get_by_test_id("record-result").click()
+    expect(page.get_by_role("alert").filter(has_text="已录入评审结果：通过（同意8票，实到9人）。")).to_be_visible()
     log_out(page)
 
     # The HR bureau confirms: 待确认 › 确认, accepting the dialog; the number appears.
