@@ -152,6 +152,7 @@ class _Person:
     is_authenticated = True
     is_anonymous = False
     name = Slot("user_name")
+    pk = Slot("user_pk")
 
 
 class _Request:
@@ -164,14 +165,15 @@ def render_page(request, template_name: str, context: dict, *, shape: tuple, slo
     that decides markup) with stand-ins, then filled with this request's values.
 
     `slots` maps a context key to (its stand-in, {slot name: this request's value}): e.g. a page's tab counts
-    as Slots inside the tab list. What base.html takes from the request (the user's name, the CSRF token, the
-    menu of the user's roles, the path) is covered here; a request with messages to show renders `context`
+    as Slots inside the tab list. What base.html takes from the request (the user's name and id, the CSRF token,
+    the menu of the user's roles, the path) is covered here; a request with messages to show renders `context`
     the usual way. Tests compare the two renderings of each page that uses this."""
     storage = getattr(request, "_messages", None)
     if storage is not None and len(storage):  # len() loads the messages without marking them shown
         return render(request, template_name, context)
     nav = navigation(request)
-    values = {"user_name": request.user.name, "csrf_token": csrf_token(request), "full_path": request.get_full_path()}
+    values = {"user_name": request.user.name, "user_pk": request.user.pk, "csrf_token": csrf_token(request),
+              "full_path": request.get_full_path()}
     standins = {"user": _Person(), "csrf_token": Slot("csrf_token"), "request": _Request(), "messages": (), **nav}
     for key, (standin, own) in slots.items():
         standins[key] = standin
