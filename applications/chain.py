@@ -300,16 +300,16 @@ class Tally:
     disagree: int
     abstain: int = 0
 
-    def problems(self) -> list[tuple[str, str]]:
-        """(field, Chinese message) for counts that cannot stand, empty when the vote is valid."""
+    def problems(self) -> list[str]:
+        """Why the counts cannot stand (Chinese), empty when the vote is valid."""
         if self.attending > self.members:
-            return [("attending", "实到人数不能多于应到人数。")]
+            return ["实到人数不能多于应到人数。"]
         num, den = _share(settings.COMMITTEE_QUORUM_SHARE)
         if self.attending * den < self.members * num:
-            return [("attending", f"实到{self.attending}人，不足应到人数的{_share_label(num, den)}，表决无效。")]
+            return [f"实到{self.attending}人，不足应到人数的{_share_label(num, den)}，表决无效。"]
         counted = self.agree + self.disagree + self.abstain
         if counted != self.attending:
-            return [("agree", f"同意、不同意、弃权票数之和（{counted}）应等于实到人数（{self.attending}）。")]
+            return [f"同意、不同意、弃权票数之和（{counted}）应等于实到人数（{self.attending}）。"]
         return []
 
     def passes(self, share: str) -> bool:
@@ -506,7 +506,7 @@ def committee_result(*, actor, pk: int, passed: bool | None = None, opinion: str
         if tally is not None:
             problems = tally.problems()
             if problems:
-                raise ChainError(problems[0][1])
+                raise ChainError(problems[0])
             passed = tally.passes(application.plan.pass_share)
             opinion = "；".join(filter(None, [f"表决情况：{tally.text()}", opinion.strip()]))
         if passed is None:

@@ -143,8 +143,8 @@ class ResultForm(forms.Form):
                 self.add_error("members", "应到人数应大于0。")
             else:
                 self.tally = Tally(**counts)
-                for field, message in self.tally.problems():
-                    self.add_error(field, message)
+                for message in self.tally.problems():  # about the counts together: shown below them
+                    self.add_error(None, message)
         return cleaned
 
 

@@ -224,7 +224,7 @@ def test_from_the_unit_clerk_to_a_certificate_number(page, shot, screen_shot, lo
     shot("10-committee-records-the-result")
     actions.get_by_test_id("record-result").click()
     # 8 + 0 + 0 is not the 9 present: refused by the field, nothing recorded, the counts kept.
-    expect(actions.get_by_text("同意、不同意、弃权票数之和（8）应等于实到人数（9）。")).to_be_visible()
+    expect(actions.get_by_test_id("tally-error")).to_have_text("同意、不同意、弃权票数之和（8）应等于实到人数（9）。")
     expect(actions.get_by_label("同意票", exact=True)).to_have_value("8")
     shot("10b-committee-counts-refused")
     actions.get_by_label("弃权票", exact=True).fill("1")
