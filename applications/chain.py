@@ -28,7 +28,7 @@ from orgs.models import Unit
 from review.models import FlowEntry
 from review.services import flow_write
 
-from .models import Application, CertificateSequence, Delegation
+from .models import Application, CertificateSequence, Delegation, Plan
 
 SUBJECT = "application"
 S = Application.Status
@@ -306,7 +306,7 @@ class Tally:
             return ["实到人数不能多于应到人数。"]
         num, den = _share(settings.COMMITTEE_QUORUM_SHARE)
         if self.attending * den < self.members * num:
-            return [f"实到{self.attending}人，不足应到人数的{_share_label(num, den)}，表决无效。"]
+            return [f"实到{self.attending}人，不足应到人数的{quorum_label()}，表决无效。"]
         counted = self.agree + self.disagree + self.abstain
         if counted != self.attending:
             return [f"同意、不同意、弃权票数之和（{counted}）应等于实到人数（{self.attending}）。"]
@@ -323,16 +323,12 @@ class Tally:
 
 def quorum_label() -> str:
     """The quorum as the result form states it: 三分之二."""
-    return _share_label(*_share(settings.COMMITTEE_QUORUM_SHARE))
+    return Plan.SHARE_NAMES.get(settings.COMMITTEE_QUORUM_SHARE, settings.COMMITTEE_QUORUM_SHARE)
 
 
 def _share(text: str) -> tuple[int, int]:
     num, _, den = text.partition("/")
     return int(num), int(den)
-
-
-def _share_label(num: int, den: int) -> str:
-    return {(2, 3): "三分之二", (1, 2): "二分之一", (3, 4): "四分之三"}.get((num, den), f"{num}/{den}")
 
 
 # ---------------------------------------------------------------- writes

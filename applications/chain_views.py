@@ -202,16 +202,11 @@ def print_file(request, node_key, pk, kind):
 # ---------------------------------------------------------------- 答辩安排 (the committee office)
 
 
-def _committee_office(request) -> None:
-    if chain.NODES["committee"].scope(request.user) is None:
-        raise Http404
-
-
 @login_required
 def defences(request):
     """答辩安排: the office's applications in 评审中 with their arrangements (tabs 未安排 / 已安排 / 全部), the
     template to download and the import. A refused file lists every row's problem; nothing is written."""
-    _committee_office(request)
+    _node_or_404(request, "committee")  # the committee office alone
     outcome, file_error = None, ""
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -241,7 +236,7 @@ def defences(request):
 @login_required
 def defences_template(request):
     """The 答辩安排 template, listing the office's applications in 评审中."""
-    _committee_office(request)
+    _node_or_404(request, "committee")  # the committee office alone
     return responses.download(defence_import.template(request.user),
                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "答辩安排.xlsx")
 

@@ -221,12 +221,11 @@ def defences_import(*, actor, upload) -> Outcome:
             stored = getattr(application, "defence", None)
             if pk in wanted or stored is None:
                 continue
-            slot = (stored.group, timezone.localtime(stored.starts_at).date(), stored.seq)
-            for line, values in wanted.values():
-                if (values["group"], timezone.localtime(values["starts_at"]).date(), values["seq"]) == slot:
-                    outcome.errors.append({"line": line, "column": "学科组、答辩日期、答辩序号",
-                                           "message": f"与已安排的{application.applicant.name}（申报编号{pk}）的学科组、"
-                                                      f"答辩日期和答辩序号相同。"})
+            line = taken.get((stored.group, timezone.localtime(stored.starts_at).date(), stored.seq))
+            if line is not None:
+                outcome.errors.append({"line": line, "column": "学科组、答辩日期、答辩序号",
+                                       "message": f"与已安排的{application.applicant.name}（申报编号{pk}）的学科组、"
+                                                  f"答辩日期和答辩序号相同。"})
         if outcome.errors:
             outcome.errors.sort(key=lambda e: e["line"])
             return outcome

@@ -29,8 +29,10 @@ class Plan(models.Model):
 
     CHAIN_NODES = [("unit", "用人单位"), ("department", "主管部门"), ("bureau", "人社部门"), ("committee", "评委会")]
     FORMS = ["常规申报", "破格申报", "转系列"]
-    # The share of the attending experts whose 同意 passes an application ("以上" includes the bound).
-    PASS_SHARES = [("2/3", "出席专家的三分之二以上"), ("1/2", "出席专家的二分之一以上"), ("3/4", "出席专家的四分之三以上")]
+    # Shares as the rules name them; the share of the attending experts whose 同意 passes an application ("以上"
+    # includes the bound).
+    SHARE_NAMES = {"2/3": "三分之二", "1/2": "二分之一", "3/4": "四分之三"}
+    PASS_SHARES = [(share, f"出席专家的{name}以上") for share, name in SHARE_NAMES.items()]
 
     year = models.PositiveSmallIntegerField("年度")
     name = models.CharField("计划名称", max_length=100)

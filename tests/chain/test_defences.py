@@ -48,10 +48,15 @@ def template_rows(client) -> list[list]:
     return CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
 
 
+def downloaded(client):
+    """The 答辩安排 template as the office downloads it, opened for writing."""
+    return load_workbook(io.BytesIO(client.get(reverse("chain:defences_template")).content))
+
+
 def filled(client, arrangements: dict, *, extra_rows=(), name="答辩安排.xlsx") -> SimpleUploadedFile:
     """The downloaded template with `arrangements` ({application pk: [学科组, 日期, 时间, 地点, 序号, 备注]}, None
     for a blank cell) written into the rows of those applications, and `extra_rows` (whole rows) appended."""
-    workbook = load_workbook(io.BytesIO(client.get(reverse("chain:defences_template")).content))
+    workbook = downloaded(client)
     defence_template_fill(workbook, arrangements)
     for values in extra_rows:
         workbook.worksheets[0].append(values)
@@ -249,7 +254,7 @@ def test_a_template_with_nothing_filled_in_and_no_file_are_explained(org, client
 def test_a_renamed_column_is_refused(org, client):
     application = accepted(org, "林芳")
     login(client, org.committee)
-    workbook = load_workbook(io.BytesIO(client.get(reverse("chain:defences_template")).content))
+    workbook = downloaded(client)
     sheet = workbook.worksheets[0]
     sheet.cell(row=1, column=9, value="地点")
     sheet.cell(row=2, column=6, value="内科学组")
