@@ -97,6 +97,7 @@ def test_the_committee_office_imports_arrangements_and_the_applicant_prints_the_
     page.locator("aside").get_by_role("link", name="职称申报", exact=True).click()
     mine = page.locator("tr", has_text=org.plan.name)
     expect(mine.get_by_test_id("defence-when")).to_have_text(f"答辩：{DAY:%Y-%m-%d} 09:30")
+    shot("04a-applicant-list")
     mine.get_by_role("link", name="查看").click()
     card = page.get_by_test_id("defence")
     expect(card).to_contain_text("省人社厅三楼第一会议室")
