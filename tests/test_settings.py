@@ -1,7 +1,9 @@
-"""Production settings: Argon2, the captcha switch refused outside DEBUG, and the 30-minute idle timeout."""
+"""Production settings: Argon2, the captcha switch refused outside DEBUG, an SMS gateway required, the 30-minute
+idle timeout, the API docs off and the demo refused outside DEBUG."""
 
 import datetime
 import importlib
+import io
 import os
 import re
 import subprocess
@@ -11,9 +13,10 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.test import Client
 
-from accounts.models import AuthEvent, Session
+from accounts.models import AuthEvent, Session, User
 from tests.factories import PASSWORD, PersonFactory
 from tests.helpers import log_in
 
@@ -36,16 +39,21 @@ def test_argon2_is_installed_and_hashes():
     assert Argon2PasswordHasher().verify("Passw0rd2026", encoded)
 
 
-def load_settings(**env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "CAPTCHA_DISABLED", "SECRET_KEY"}}
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "a-production-secret-key-for-this-test",
+              "SMS_BACKEND": "provincial.gateway.SmsBackend"}  # a gateway's class: only its name is read here
+
+
+def load_settings(*, code="import zhicheng.settings", **env):
+    clean = {k: v for k, v in os.environ.items()
+             if k not in {"DEBUG", "CAPTCHA_DISABLED", "SECRET_KEY", "SMS_BACKEND"}}
     return subprocess.run(
-        [sys.executable, "-c", "import zhicheng.settings"],
+        [sys.executable, "-c", code],
         env={**clean, **env}, cwd=BASE_DIR, capture_output=True, text=True, timeout=60,
     )
 
 
 def test_captcha_cannot_be_disabled_in_production():
-    result = load_settings(DEBUG="0", SECRET_KEY="a-production-secret-key-for-this-test", CAPTCHA_DISABLED="1")
+    result = load_settings(**PRODUCTION, CAPTCHA_DISABLED="1")
 
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
@@ -53,8 +61,60 @@ def test_captcha_cannot_be_disabled_in_production():
 
 
 def test_production_settings_load_with_the_captcha_on():
-    result = load_settings(DEBUG="0", SECRET_KEY="a-production-secret-key-for-this-test", CAPTCHA_DISABLED="0")
+    result = load_settings(**PRODUCTION, CAPTCHA_DISABLED="0")
 
+    assert result.returncode == 0, result.stderr
+
+
+# The outbox SMS backend keeps codes in the database in clear and delivers nothing: production must name a gateway.
+
+
+@pytest.mark.parametrize("backend", [None, "", "accounts.sms.OutboxBackend"], ids=["unset", "empty", "outbox"])
+def test_production_refuses_to_start_without_an_sms_gateway(backend):
+    env = {k: v for k, v in PRODUCTION.items() if k != "SMS_BACKEND"}
+    if backend is not None:
+        env["SMS_BACKEND"] = backend
+
+    result = load_settings(**env)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SMS_BACKEND must name the SMS gateway's backend class when DEBUG is off" in result.stderr
+
+
+def test_production_takes_the_gateway_it_is_given():
+    result = load_settings(**PRODUCTION, code="import zhicheng.settings as s; print(s.SMS_BACKEND)")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "provincial.gateway.SmsBackend"
+
+
+def test_local_work_uses_the_outbox_unless_told_otherwise():
+    result = load_settings(DEBUG="1", code="import zhicheng.settings as s; print(s.SMS_BACKEND)")
+
+    assert result.stdout.strip() == "accounts.sms.OutboxBackend"
+
+
+def test_the_benchmarks_production_like_settings_load():
+    result = load_settings(code="import bench.settings as s; print(s.DEBUG, s.SMS_BACKEND)")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "accounts.sms.ConsoleRefusingBackend"]
+
+
+def test_the_deploy_check_passes_as_make_check_runs_it():
+    makefile = (BASE_DIR / "Makefile").read_text()
+    line = next(line for line in makefile.splitlines() if "check --deploy" in line)
+    env = dict(re.findall(r"(\w+)=(\S+)", line.split("$(UV)")[0]))
+    env["SECRET_KEY"] = "check-deploy-" + "k" * 50
+
+    clean = {k: v for k, v in os.environ.items() if k not in env}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env={**clean, **env}, cwd=BASE_DIR, capture_output=True, text=True, timeout=120,
+    )
+
+    assert env["DEBUG"] == "0" and env["SMS_BACKEND"]
     assert result.returncode == 0, result.stderr
 
 
@@ -232,3 +292,31 @@ def test_session_state_after_a_new_sign_in_gives_the_token_the_old_page_needs(se
     # The old page's token was rotated away by the sign-in; the one session_state gives is accepted.
     assert checked.post("/accounts/password/change/", {"csrfmiddlewaretoken": old_token}).status_code == 403
     assert checked.post("/accounts/password/change/", {"csrfmiddlewaretoken": state["csrf"]}).status_code == 200
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What exists for local work only: the demo's accounts and the API's interactive docs.
+
+
+def test_the_demo_refuses_to_load_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="seed_demo refuses to run when DEBUG is off"):
+        call_command("seed_demo", stdout=io.StringIO())
+
+    assert not User.objects.filter(username="admin").exists()
+
+
+def test_the_api_docs_and_schema_are_absent_in_production(client, settings):
+    settings.DEBUG = False
+
+    assert client.get("/api/docs").status_code == 404
+    assert client.get("/api/openapi.json").status_code == 404
+
+
+def test_the_api_docs_and_schema_are_served_for_local_work(client, settings):
+    settings.DEBUG = True
+
+    assert client.get("/api/docs").status_code == 200
+    schema = client.get("/api/openapi.json")
+    assert schema.status_code == 200 and "/api/ce/feed" in schema.json()["paths"]

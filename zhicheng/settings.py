@@ -175,8 +175,15 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_USERNAME_CALLABLE = "accounts.lockout.username_from_request"
 AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
 
-# SMS: pluggable delivery. "outbox" stores messages in the database for the demo and tests.
-SMS_BACKEND = env("SMS_BACKEND", default="accounts.sms.OutboxBackend")
+# SMS: pluggable delivery. The outbox stores messages in the database (in clear) and delivers nothing: it is for
+# the demo and the tests only, so production must name the province's gateway.
+SMS_OUTBOX = "accounts.sms.OutboxBackend"
+SMS_BACKEND = env("SMS_BACKEND", default=SMS_OUTBOX if DEBUG else "")
+if not DEBUG and SMS_BACKEND in ("", SMS_OUTBOX):
+    raise ImproperlyConfigured(
+        "SMS_BACKEND must name the SMS gateway's backend class when DEBUG is off (production): the outbox keeps "
+        "codes in the database in clear and delivers nothing."
+    )
 SMS_CODE_TTL = timedelta(minutes=3)
 SMS_CODE_MAX_TRIES = 5
 SMS_RESEND_INTERVAL = timedelta(seconds=60)
