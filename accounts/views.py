@@ -60,7 +60,10 @@ def login_view(request):
             # The change page itself says why (a second, flashed warning repeated it word for word).
             return redirect("accounts:password_change")
         return redirect(request.GET.get("next") if _safe_next(request) else "core:home")
-    return render(request, "accounts/login.html", {"form": form, "timed_out": request.GET.get("timeout")})
+    return render(request, "accounts/login.html", {
+        "form": form, "timed_out": request.GET.get("timeout"), "expired": request.GET.get("expired"),
+        "max_hours": settings.SESSION_COOKIE_AGE // 3600,
+    })
 
 
 def _safe_next(request) -> bool:

@@ -152,7 +152,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-# Sessions: 30 minutes idle (IdleTimeoutMiddleware), at most 12 hours in all.
+# Sessions: 30 minutes idle, and 12 hours from sign-in whatever the activity (both IdleTimeoutMiddleware).
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
 SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_AGE = 12 * 3600
