@@ -19,10 +19,10 @@ from .forms import (
     RegistrationForm,
     SmsSendForm,
 )
-from .models import User
+from .models import SmsCode, User
 from .selectors import auth_events_for, staff_registration_get_for, staff_registrations_for
 from .services import password_change, password_reset, person_register, registration_decide
-from .sms import SmsError, sms_code_send
+from .sms import SmsError, sms_code_send, sms_send_permit
 
 
 @login_required
@@ -99,23 +99,35 @@ def register(request):
     return render(request, "accounts/register.html", {"form": form})
 
 
+# The answer to 获取验证码 whether or not a code went out: a phone with an account gets none for registration.
+SMS_SENT = {
+    SmsCode.Purpose.REGISTER: "如该手机号未注册过账号，验证码已发送，3分钟内有效。",
+    SmsCode.Purpose.UNIT_REGISTER: "验证码已发送，3分钟内有效。",
+}
+
+
 @require_POST
 def sms_send(request):
-    """htmx: send a code for registration. Answers with a short status line; the code is never in it."""
-    form = SmsSendForm(request.POST)
+    """htmx: send a code for registration. Answers with a short status line; the code is never in it, nor whether
+    the phone has an account. The image captcha first (it is used up either way), then the limits every request
+    meets (sms_send_permit); only then is it decided whether a code goes out."""
+    form = SmsSendForm(request=request, data=request.POST)
     if not form.is_valid():
-        message, ok = "请先输入正确的11位手机号。", False
-    else:
-        phone = form.cleaned_data["phone"]
-        if form.cleaned_data["purpose"] == "register" and User.objects.filter(phone=phone).exists():
-            message, ok = "该手机号已绑定其他账号，一个手机号只能注册一个账号。", False
-        else:
-            try:
-                sms_code_send(phone=phone, purpose=form.cleaned_data["purpose"])
-                message, ok = "验证码已发送，3分钟内有效。", True
-            except SmsError as error:
-                message, ok = str(error), False
-    return render(request, "accounts/_sms_status.html", {"message": message, "ok": ok})
+        bad_phone = "phone" in form.errors or "purpose" in form.errors
+        message = "请先输入正确的11位手机号。" if bad_phone else form.errors["captcha"][0]
+        return render(request, "accounts/_sms_status.html", {"message": message, "ok": False})
+    phone, purpose = form.cleaned_data["phone"], form.cleaned_data["purpose"]
+    try:
+        sms_send_permit(ip=client_ip(request), phone=phone)
+    except SmsError as error:
+        return render(request, "accounts/_sms_status.html", {"message": str(error), "ok": False})
+    if purpose != SmsCode.Purpose.REGISTER or not User.objects.filter(phone=phone).exists():
+        try:
+            sms_code_send(phone=phone, purpose=purpose)
+        except SmsError:
+            # The database's own limits, behind the permit's: refused silently, as a phone with an account is.
+            pass
+    return render(request, "accounts/_sms_status.html", {"message": SMS_SENT[purpose], "ok": True})
 
 
 def password_forgot(request):

@@ -188,6 +188,10 @@ SMS_CODE_TTL = timedelta(minutes=3)
 SMS_CODE_MAX_TRIES = 5
 SMS_RESEND_INTERVAL = timedelta(seconds=60)
 SMS_DAILY_LIMIT = 10
+# Requests for a code, counted in the cache (CACHE_URL: shared by every process) whatever the phone: per client IP
+# and in all, per hour. No code is sent when the cache cannot count (accounts.sms.sms_send_permit).
+SMS_IP_HOURLY_LIMIT = env.int("SMS_IP_HOURLY_LIMIT", default=10)
+SMS_GLOBAL_HOURLY_LIMIT = env.int("SMS_GLOBAL_HOURLY_LIMIT", default=1000)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
