@@ -152,7 +152,9 @@ class PasswordChangeForm(forms.Form):
         return cleaned
 
 
-class PasswordResetForm(RequestFormMixin, forms.Form):
+class PasswordForgotForm(RequestFormMixin, forms.Form):
+    """找回密码, step 1: the account's ID number and bound phone, and the image captcha."""
+
     id_number = forms.CharField(label="身份证号", max_length=18, error_messages={"required": "请输入身份证号。"})
     phone = forms.CharField(label="绑定手机号", max_length=11, error_messages={"required": "请输入手机号。"})
 
@@ -161,6 +163,30 @@ class PasswordResetForm(RequestFormMixin, forms.Form):
 
     def clean_phone(self):
         return validate_phone(self.cleaned_data["phone"])
+
+
+class PasswordResetForm(forms.Form):
+    """找回密码, step 2: the code sent to the bound phone and the new password, twice. The password's similarity to
+    the account's own data is checked by the service once the code is right (password_reset): checked here it
+    would answer differently for an ID number and phone that belong together."""
+
+    sms_code = forms.CharField(label="短信验证码", max_length=6, error_messages={"required": "请输入短信验证码。"})
+    password1 = forms.CharField(
+        label="新密码", strip=False, widget=forms.PasswordInput, help_text="以字母开头，由字母和数字组成，8到20位",
+        error_messages={"required": "请输入新密码。"},
+    )
+    password2 = forms.CharField(
+        label="确认新密码", strip=False, widget=forms.PasswordInput, error_messages={"required": "请再次输入新密码。"}
+    )
+
+    def __init__(self, *args, id_number: str, phone: str, **kwargs):
+        self.id_number, self.phone = id_number, phone
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        _password_fields(self, user=User(username=self.id_number, phone=self.phone))
+        return cleaned
 
 
 class SmsSendForm(RequestFormMixin, forms.Form):

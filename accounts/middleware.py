@@ -66,7 +66,8 @@ class IdleTimeoutMiddleware:
 
 
 class ForcePasswordChangeMiddleware:
-    """After a reset (temporary password) or a built-in account's first login, only the change page is open."""
+    """Until an account given its password by someone else (a built-in unit's initial password) has changed it,
+    only the change page is open."""
 
     allowed_prefixes = ("/accounts/password/change/", "/accounts/logout/", "/static/", "/captcha")
 

@@ -25,12 +25,6 @@ def sms_code(phone: str) -> str:
     return match.group(1)
 
 
-def temporary_password(phone: str) -> str:
-    match = re.search(r"临时密码为([A-Za-z0-9]+)", last_sms(phone))
-    assert match, "no temporary password in the SMS"
-    return match.group(1)
-
-
 def wrong_code(code: str) -> str:
     return f"{(int(code) + 1) % 1_000_000:06d}"
 

@@ -138,7 +138,7 @@ class Command(BaseCommand):
         self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
         for label, username in rows:
             self.stdout.write(f"  {username:<20} {label}")
-        self.stdout.write("短信验证码与临时密码（演示环境不发真实短信）：http://127.0.0.1:8000/dev/sms/\n")
+        self.stdout.write("短信验证码与通知（演示环境不发真实短信）：http://127.0.0.1:8000/dev/sms/\n")
 
     def _news_and_quota(self, units):
         import datetime
