@@ -3,7 +3,10 @@
 import re
 from html.parser import HTMLParser
 
+from django.core.cache.backends.base import BaseCache
+
 from accounts.models import SmsMessage
+from core.captcha import captcha_enabled
 
 LOGIN_URL = "/accounts/login/"
 SMS_SEND_URL = "/accounts/sms/send/"
@@ -22,18 +25,20 @@ def sms_code(phone: str) -> str:
     return match.group(1)
 
 
-def temporary_password(phone: str) -> str:
-    match = re.search(r"临时密码为([A-Za-z0-9]+)", last_sms(phone))
-    assert match, "no temporary password in the SMS"
-    return match.group(1)
-
-
 def wrong_code(code: str) -> str:
     return f"{(int(code) + 1) % 1_000_000:06d}"
 
 
-def request_sms(client, phone: str, purpose: str = "register"):
-    return client.post(SMS_SEND_URL, {"phone": phone, "purpose": purpose})
+def captcha_answer(client) -> str:
+    """Show the image captcha to this client and read it as a person would (from the session, here)."""
+    client.get("/captcha.png")
+    return client.session["captcha_answer"]
+
+
+def request_sms(client, phone: str, purpose: str = "register", **extra):
+    """获取验证码 as the page sends it: the phone, the purpose and the answer to a captcha image just shown."""
+    captcha = captcha_answer(client) if captcha_enabled() else ""
+    return client.post(SMS_SEND_URL, {"phone": phone, "purpose": purpose, "captcha": captcha}, **extra)
 
 
 def log_in(client, username: str, password: str):
@@ -82,3 +87,15 @@ def assert_field_error(response, field: str, message: str) -> None:
     errors = response.context["form"].errors
     assert message in errors.get(field, []), f"{field}: {errors.get(field)!r}, all errors: {dict(errors)!r}"
     assert message in response.content.decode()
+
+
+class UnreachableCache(BaseCache):
+    """A cache whose server is down: every call fails, as a Redis client's would."""
+
+    def __init__(self, location=None, params=None):
+        super().__init__(params or {})
+
+    def _down(self, *args, **kwargs):
+        raise ConnectionError("cache server unreachable")
+
+    add = get = set = touch = delete = incr = clear = has_key = get_many = set_many = _down
