@@ -3,7 +3,9 @@
 A template has the header row, a drop-down for every choice field, date-formatted date columns, text-formatted
 columns where digits must survive (住院号, ID numbers) and an instructions sheet. Reading refuses what cannot be
 read faithfully — other formats, renamed or missing columns, numbers typed into text columns, oversized or
-zip-bomb files — before any row is validated.
+zip-bomb files, values outside the template's columns or row limit — before any row is validated, and the sheet
+is read in a child process of bounded memory (core.xlsx_guard). Every workbook handed out is written through
+`workbook_bytes`, which keeps values a spreadsheet would take for formulas as text.
 """
 
 import datetime
