@@ -27,6 +27,7 @@ from reportlab.platypus import (
     SimpleDocTemplate, Spacer, Table, TableStyle,
 )
 
+from core.excel import workbook_bytes
 from core.masking import mask_id_number
 from core.pdf import FONT, GRID, HEADER, break_lines, register_font, styles, text_width
 from dossier.display import format_value
@@ -390,9 +391,7 @@ def review_xlsx(application) -> bytes:
                 cell.font = Font(bold=True)
                 cell.alignment = Alignment(wrap_text=True)
         ws.column_dimensions["A"].width = 24
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 BUILDERS = {"brief_pdf": brief_pdf, "review_pdf": review_pdf, "review_xlsx": review_xlsx}

@@ -120,6 +120,7 @@ def main(argv) -> int:
         _validate(job, parsed)
         assert job.state == ImportJob.State.READY, job.errors[:3]
         phases["validate"] = time.perf_counter() - start - phases["read"]
+        ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.IMPORTING)  # as import_commit leaves it
         _commit(job.pk)  # 正式导入 as the background task runs it: the job as stored, its progress, its end
         assert ImportJob.objects.get(pk=job.pk).state == ImportJob.State.DONE
         phases["total"] = time.perf_counter() - start

@@ -3,7 +3,9 @@
 A template has the header row, a drop-down for every choice field, date-formatted date columns, text-formatted
 columns where digits must survive (住院号, ID numbers) and an instructions sheet. Reading refuses what cannot be
 read faithfully — other formats, renamed or missing columns, numbers typed into text columns, oversized or
-zip-bomb files — before any row is validated.
+zip-bomb files, values outside the template's columns or row limit — before any row is validated, and the sheet
+is read in a child process of bounded memory (core.xlsx_guard). Every workbook handed out is written through
+`workbook_bytes`, which keeps values a spreadsheet would take for formulas as text.
 """
 
 import datetime
@@ -16,9 +18,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from python_calamine import CalamineError, CalamineWorkbook
 
 from .bulk import collector_paused
+from .xlsx_guard import SheetRefused, column_letters, reading, sheet_extent
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
@@ -28,6 +30,33 @@ XLSX_MIMES = {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
               "application/octet-stream"}
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F2")
 REQUIRED_FONT = Font(bold=True, color="C00000")
+
+
+# A cell whose text starts with one of these is taken for a formula by Excel, WPS or LibreOffice when it is typed
+# (and "=" is stored as one by openpyxl): an applicant named =HYPERLINK("http://…?"&B2,"…") would become a live
+# link sending the cell next to it (the full ID number) to a stranger's server.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_as_text(cell) -> None:
+    """Keep a cell's value as the text it is when a spreadsheet could take it for a formula: stored as a string
+    (never a formula) and marked with Excel's quote prefix, so that editing the cell keeps it text too. The value
+    itself is unchanged (an import of the file reads back the same text)."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """The .xlsx bytes of a workbook the platform hands out. Every producer serialises through here, so that no
+    value it writes (names, units, titles, anything a person typed) reaches a reader as a formula."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                cell_as_text(cell)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 class ExcelError(Exception):
@@ -112,9 +141,7 @@ def template_bytes(columns: list[Column], *, title: str, notes: list[str] = (), 
         if column.help:
             hint += "；" + column.help
         guide.append([column.label, hint])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 @dataclass
@@ -148,6 +175,29 @@ def _check_container(upload) -> None:
         raise ExcelError("文件解压后过大，疑似异常文件，已拒绝。")
 
 
+_REFUSALS = {
+    "structure": "文件结构异常，无法安全读取，请使用本系统下载的模板重新填写后上传。",
+    "unreadable": "无法读取该Excel文件，请使用本系统下载的模板。",
+    "memory": "文件内容过多或结构异常，读取时超出了允许的内存或时间，已拒绝。请使用本系统下载的模板，分批导入。",
+}
+
+
+def _check_extent(upload, width: int, max_rows: int) -> None:
+    """Refuse, before loading, a file with a value right of the template's last column or below its row limit
+    (in any worksheet: the reader takes the first, and a hidden one is no safer)."""
+    try:
+        extent = sheet_extent(upload, width=width, rows=max_rows + 1)
+    except SheetRefused as error:
+        raise ExcelError(_REFUSALS[error.reason]) from None
+    if extent is None:
+        return
+    if extent.columns > width:
+        raise ExcelError(f"第{column_letters(extent.columns)}列有内容，超出了模板的{width}列（A–{column_letters(width)}列）。"
+                         "请删除模板以外的列和内容后再上传。")
+    raise ExcelError(f"第{extent.rows}行有内容，超出了一次最多导入的{max_rows}行数据。请删除多余的行、不要留空行，"
+                     "或分批导入。")
+
+
 def _cell_text(value) -> str:
     if value is None:
         return ""
@@ -157,17 +207,20 @@ def _cell_text(value) -> str:
 
 
 @collector_paused()
-def read_rows(upload, columns: list[Column]) -> list[ParsedRow]:
+def read_rows(upload, columns: list[Column], *, max_rows: int = MAX_ROWS) -> list[ParsedRow]:
     """Read the first sheet: check the header, convert cells, and return every data row with its cell-level
-    errors (numbers in text columns, unreadable dates). Field rules are the caller's (Django forms)."""
+    errors (numbers in text columns, unreadable dates). Field rules are the caller's (Django forms).
+
+    The sheet is read in a child process of bounded memory (core.xlsx_guard) while every worksheet's last row
+    and column holding a value are found: a file wider than the template or longer than `max_rows` data rows
+    is refused with its reason, whatever the child makes of it."""
     _check_container(upload)
-    try:
-        sheet = CalamineWorkbook.from_filelike(upload).get_sheet_by_index(0)
-        table = sheet.to_python(skip_empty_area=False)
-    except (CalamineError, Exception) as error:  # calamine raises several types for broken files
-        if isinstance(error, ExcelError):
-            raise
-        raise ExcelError("无法读取该Excel文件，请使用本系统下载的模板。") from None
+    with reading(upload) as child:  # reads while the extent is checked; ended if the check refuses the file
+        _check_extent(upload, len(columns), max_rows)
+        try:
+            table = child.table()
+        except SheetRefused as error:
+            raise ExcelError(_REFUSALS[error.reason]) from None
     if not table:
         raise ExcelError("文件是空的。")
     header = [_cell_text(v) for v in table[0]]
@@ -194,8 +247,8 @@ def read_rows(upload, columns: list[Column]) -> list[ParsedRow]:
                 break
         else:
             continue
-        if len(rows) >= MAX_ROWS:
-            raise ExcelError(f"一次最多导入{MAX_ROWS}行，请分批导入。")
+        if len(rows) >= max_rows:
+            raise ExcelError(f"一次最多导入{max_rows}行，请分批导入。")
         rows.append(ParsedRow(line=offset, values={}))
         kept.append(cells)
     if not rows:

@@ -4,14 +4,22 @@ Every row is validated by the same generated Django form as the page; the previe
 error with its row, column and message; 正式导入 is allowed only when every row passes, and commits all rows in
 one transaction. Files above INLINE_ROWS rows are validated and imported by a background task (django-tasks);
 the job row keeps the progress, so a page reload loses nothing.
+
+The uploaded file (patient data) is kept only while a background validation needs it: deleted as soon as the
+rows are validated, or when the job ends otherwise. A job whose worker died (no progress written for
+STALE_AFTER) is marked 导入失败 when it is next looked at, or by `manage.py expire_import_jobs`; an interrupted
+正式导入 can be run again, and writes its records and the job's end in one transaction, so a run that was
+killed, or that was overtaken by a retry (each run has its own `attempt`), leaves nothing behind.
 """
 
 import contextlib
+import datetime
 import logging
 import time
 
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, connections, transaction
+from django.utils import timezone
 from django_tasks import task
 
 from core.bulk import collector_paused
@@ -23,6 +31,7 @@ from .models import ImportJob, Record
 from .services import import_batches
 
 INLINE_ROWS = 300
+STALE_AFTER = datetime.timedelta(minutes=10)  # a running job that wrote no progress for this long has no worker
 PREVIEW_ROWS = 500
 PROGRESS_EVERY = 250  # rows between looks at the clock
 PROGRESS_SECONDS = 0.25  # at most one progress write per this many seconds
@@ -68,37 +77,95 @@ def import_start(*, actor, kind: KindSpec, upload, record: Record | None = None,
         job.message = str(error)
         job.save()
         return job
-    upload.seek(0)
-    job.file.save("upload.xlsx", ContentFile(upload.read()), save=False)
     job.total = len(parsed)
-    job.save()
     if len(parsed) <= INLINE_ROWS:
+        job.save()
         _validate(job, parsed)
-    else:
-        transaction.on_commit(lambda: validate_import.enqueue(job.pk))
+        return job
+    upload.seek(0)  # kept for the worker until it has validated the rows
+    job.file.save("upload.xlsx", ContentFile(upload.read()), save=False)
+    job.save()
+    transaction.on_commit(lambda: validate_import.enqueue(job.pk, job.attempt))
     return job
 
 
+RUNNING = (ImportJob.State.VALIDATING, ImportJob.State.IMPORTING)
+_INTERRUPTED = {
+    ImportJob.State.VALIDATING: "校验中断（处理进程意外终止），未写入任何数据。请重新上传文件。",
+    ImportJob.State.IMPORTING: "导入中断（处理进程意外终止），未写入任何数据。请点击“重新导入”再试。",
+}
+
+
+def _run(job_id: int, attempt: int | None):
+    """The job's row while it is still this run's (same attempt, still running), else None: a run overtaken by
+    an expiry or a retry does nothing."""
+    job = ImportJob.objects.select_related("owner", "record").filter(pk=job_id, state__in=RUNNING).first()
+    if job is None or (attempt is not None and job.attempt != attempt):
+        return None
+    return job
+
+
+def _upload_drop(job_id: int) -> None:
+    """Delete the stored upload once it is no longer needed (after the commit of what ended its need)."""
+
+    def drop():
+        job = ImportJob.objects.filter(pk=job_id).exclude(file="").first()
+        if job is not None:
+            job.file.delete(save=False)
+            ImportJob.objects.filter(pk=job_id).update(file="")
+
+    transaction.on_commit(drop)
+
+
+def import_jobs_expire(*, job_id: int | None = None) -> int:
+    """Mark running jobs without progress for STALE_AFTER (their worker was killed) as 导入失败, delete their
+    uploads, and count them. Called with the owner's job by its page, and for all by expire_import_jobs. A
+    run still alive after all finds its attempt overtaken and writes nothing."""
+    stale = ImportJob.objects.filter(state__in=RUNNING, updated_at__lt=timezone.now() - STALE_AFTER)
+    if job_id is not None:
+        stale = stale.filter(pk=job_id)
+    expired = 0
+    for pk in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().filter(
+                pk=pk, state__in=RUNNING, updated_at__lt=timezone.now() - STALE_AFTER).first()
+            if job is None:  # it moved on meanwhile
+                continue
+            job.message = _INTERRUPTED[job.state]
+            job.state, job.attempt = ImportJob.State.FAILED, job.attempt + 1
+            job.save(update_fields=["state", "attempt", "message", "updated_at"])
+            _upload_drop(job.pk)
+        logger.warning("import %s: no progress for %s, marked failed", pk, STALE_AFTER)
+        expired += 1
+    return expired
+
+
 @task()
-def validate_import(job_id: int) -> None:
-    with _failure_recorded(job_id):
-        _validate_stored(job_id)
+def validate_import(job_id: int, attempt: int | None = None) -> None:
+    with _failure_recorded(job_id, attempt):
+        _validate_stored(job_id, attempt)
 
 
 @contextlib.contextmanager
-def _failure_recorded(job_id: int):
+def _failure_recorded(job_id: int, attempt: int | None):
     """An unexpected error in a background import ends the job as 导入失败 (the page stops waiting), then
     propagates so the worker records it with its traceback."""
     try:
         yield
     except Exception:
-        ImportJob.objects.filter(pk=job_id).update(
-            state=ImportJob.State.FAILED, message="处理失败，未写入任何数据。请重新上传；如仍失败请联系管理员。")
+        failed = ImportJob.objects.filter(pk=job_id, state__in=RUNNING)
+        if attempt is not None:
+            failed = failed.filter(attempt=attempt)
+        if failed.update(state=ImportJob.State.FAILED, updated_at=timezone.now(),
+                         message="处理失败，未写入任何数据。请重新上传；如仍失败请联系管理员。"):
+            _upload_drop(job_id)
         raise
 
 
-def _validate_stored(job_id: int) -> None:
-    job = ImportJob.objects.get(pk=job_id)
+def _validate_stored(job_id: int, attempt: int | None) -> None:
+    job = _run(job_id, attempt)
+    if job is None:
+        return
     kind, child = _target(job)
     # A copy under the uploaded name: FieldFile.open() returns the field file itself, so renaming it would point
     # the job at a file that does not exist (and save that name).
@@ -107,7 +174,9 @@ def _validate_stored(job_id: int) -> None:
     try:
         parsed = read_rows(upload, import_columns(kind, child))
     except ExcelError as error:
-        ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.INVALID, message=str(error))
+        if ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.VALIDATING, attempt=job.attempt).update(
+                state=ImportJob.State.INVALID, message=str(error), updated_at=timezone.now()):
+            _upload_drop(job.pk)
         return
     _validate(job, parsed)
 
@@ -154,8 +223,8 @@ def _validate(job: ImportJob, parsed) -> None:
                 for message in messages:
                     errors.append({"line": row.line, "column": labels.get(key, ""), "message": message})
             rows.append(None)
-        if index % PROGRESS_EVERY == 0 and time.monotonic() >= next_write:
-            ImportJob.objects.filter(pk=job.pk).update(processed=index)
+        if index % PROGRESS_EVERY == 0 and time.monotonic() >= next_write:  # also the worker's heartbeat
+            ImportJob.objects.filter(pk=job.pk).update(processed=index, updated_at=timezone.now())
             next_write = time.monotonic() + PROGRESS_SECONDS
     job.errors = errors
     # READY: the validated rows, committed by 正式导入 (a record import: as import_batches writes them, and the
@@ -170,30 +239,35 @@ def _validate(job: ImportJob, parsed) -> None:
     job.processed = len(parsed)
     job.state = ImportJob.State.INVALID if errors else ImportJob.State.READY
     job.message = f"共{len(parsed)}行，{len({e['line'] for e in errors})}行有错误。" if errors else f"共{len(parsed)}行，全部允许导入。"
-    job.save()
+    # Only while this run still owns the job (not expired or retried meanwhile); the upload is no longer needed.
+    ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.VALIDATING, attempt=job.attempt).update(
+        errors=job.errors, rows=job.rows, batches=job.batches, processed=job.processed, state=job.state,
+        message=job.message, updated_at=timezone.now())
+    _upload_drop(job.pk)
 
 
 def import_commit(*, actor, job: ImportJob) -> ImportJob:
-    """正式导入: only a READY job of the actor's own; small jobs now, large ones in the background."""
+    """正式导入: a READY job of the actor's own, or again one whose import failed or was interrupted (its
+    validated rows are kept until it is done); small jobs now, large ones in the background."""
+    import_jobs_expire(job_id=job.pk)
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk, owner=actor)
-        if job.state != ImportJob.State.READY:
+        if not (job.state == ImportJob.State.READY or job.retryable):
             raise ExcelError("只有全部行都允许导入时才能正式导入。")
-        job.state = ImportJob.State.IMPORTING
-        job.processed = 0
-        job.save(update_fields=["state", "processed", "updated_at"])
+        job.state, job.attempt, job.processed, job.message = ImportJob.State.IMPORTING, job.attempt + 1, 0, ""
+        job.save(update_fields=["state", "attempt", "processed", "message", "updated_at"])
     if job.total <= INLINE_ROWS:
-        _commit(job.pk)
+        _commit(job.pk, job.attempt)
     else:
-        transaction.on_commit(lambda: commit_import.enqueue(job.pk))
+        transaction.on_commit(lambda: commit_import.enqueue(job.pk, job.attempt))
     job.refresh_from_db()
     return job
 
 
 @task()
-def commit_import(job_id: int) -> None:
-    with _failure_recorded(job_id):
-        _commit(job_id)
+def commit_import(job_id: int, attempt: int | None = None) -> None:
+    with _failure_recorded(job_id, attempt):
+        _commit(job_id, attempt)
 
 
 @contextlib.contextmanager
@@ -212,7 +286,7 @@ def _progress_outside(job_id: int):
         return
     side = connections.create_connection(connection.alias)
     table = connection.ops.quote_name(ImportJob._meta.db_table)
-    sql = f"UPDATE {table} SET processed = %s WHERE id = %s"
+    sql = f"UPDATE {table} SET processed = %s, updated_at = now() WHERE id = %s"  # progress and heartbeat
 
     def progress(n: int) -> None:
         try:
@@ -229,24 +303,33 @@ def _progress_outside(job_id: int):
         side.close()
 
 
-def _commit(job_id: int) -> None:
+class _Overtaken(Exception):
+    """The job was expired or retried while this run imported: its writes are rolled back."""
+
+
+def _commit(job_id: int, attempt: int | None = None) -> None:
     from .items import ItemError, items_import
     from .services import RecordError, records_import, records_import_rows
 
-    job = ImportJob.objects.select_related("owner", "record").get(pk=job_id)
-    kind, child = _target(job)
-    try:
-        if child is not None:
-            items_import(actor=job.owner, record=job.record, child=child, rows=job.rows)
-        else:
-            with _progress_outside(job.pk) as progress:
-                if job.batches:
-                    records_import(owner=job.owner, kind=kind, batches=job.batches.split("\n"), progress=progress)
-                else:  # validated before jobs kept their batches
-                    records_import_rows(owner=job.owner, kind=kind, rows=job.rows, progress=progress)
-    except (ItemError, RecordError, ExcelError) as error:  # refused as a whole: nothing was written
-        ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED, message=str(error))
+    job = _run(job_id, attempt)
+    if job is None:
         return
-    ImportJob.objects.filter(pk=job.pk).update(
-        state=ImportJob.State.DONE, processed=job.total, rows=[], batches="", message=f"已导入{job.total}条。"
-    )
+    kind, child = _target(job)
+    mine = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.IMPORTING, attempt=job.attempt)
+    try:
+        # The progress connection is opened outside the transaction; the records and the job's end are written
+        # in it together, so a killed run leaves neither and its retry cannot write the records twice.
+        with _progress_outside(job.pk) as progress, transaction.atomic():
+            if child is not None:
+                items_import(actor=job.owner, record=job.record, child=child, rows=job.rows)
+            elif job.batches:
+                records_import(owner=job.owner, kind=kind, batches=job.batches.split("\n"), progress=progress)
+            else:  # validated before jobs kept their batches
+                records_import_rows(owner=job.owner, kind=kind, rows=job.rows, progress=progress)
+            if not mine.update(state=ImportJob.State.DONE, processed=job.total, rows=[], batches="",
+                               message=f"已导入{job.total}条。", updated_at=timezone.now()):
+                raise _Overtaken
+    except _Overtaken:
+        logger.warning("import %s: attempt %s overtaken, rolled back", job.pk, job.attempt)
+    except (ItemError, RecordError, ExcelError) as error:  # refused as a whole: nothing was written
+        mine.update(state=ImportJob.State.FAILED, message=str(error), updated_at=timezone.now())

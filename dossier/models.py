@@ -222,7 +222,7 @@ class ImportJob(models.Model):
     kind = models.CharField(max_length=40)
     record = models.ForeignKey(Record, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     child_key = models.CharField(max_length=30, blank=True)
-    file = models.FileField(upload_to="imports/%Y/%m/", max_length=200)
+    file = models.FileField(upload_to="imports/%Y/%m/", max_length=200, blank=True)  # only while a worker needs it
     file_name = models.CharField(max_length=200)
     state = models.CharField(max_length=12, choices=State.choices, default=State.VALIDATING)
     total = models.PositiveIntegerField(default=0)
@@ -232,8 +232,16 @@ class ImportJob(models.Model):
     # A record import ready for 正式导入: its rows as written, one JSON document per line (import_batches).
     batches = models.TextField(blank=True)
     message = models.CharField(max_length=300, blank=True)
+    # Which run owns the job: each 正式导入 and each expiry takes the next number, so a run overtaken by them
+    # (a worker thought dead) finds its number gone and writes nothing.
+    attempt = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True)  # also the running job's heartbeat (progress writes set it)
+
+    @property
+    def retryable(self) -> bool:
+        """导入失败 (or interrupted) with its validated rows still kept: 正式导入 may be run again."""
+        return self.state == self.State.FAILED and not self.errors and bool(self.batches or self.rows)
 
     @property
     def percent(self) -> int:

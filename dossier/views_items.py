@@ -166,8 +166,11 @@ def _own_job(user, job_pk) -> ImportJob:
 
 @login_required
 def import_job(request, job_pk):
-    """The preview: 允许导入 or each error by row and column; progress while a background task runs."""
+    """The preview: 允许导入 or each error by row and column; progress while a background task runs (a job whose
+    worker died is marked failed here, and can be imported again)."""
     job = _own_job(request.user, job_pk)
+    if job.state in imports.RUNNING and imports.import_jobs_expire(job_id=job.pk):
+        job = _own_job(request.user, job_pk)
     kind = catalogue().kind(job.kind)
     child = kind.child(job.child_key) if job.child_key else None
     specs = child.fields if child else kind.fields

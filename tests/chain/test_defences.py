@@ -20,6 +20,7 @@ from applications.models import Application, Defence
 from orgs.models import Unit
 from review.models import FlowEntry
 from tests.applications.support import flat, login, pdf_text
+from tests.crafted_xlsx import header, inline, row, worksheet, xlsx
 from tests.factories import CommitteeFactory, UnitFactory
 
 from .support import defence_template_fill, filed, staff, walk
@@ -240,6 +241,25 @@ def test_files_that_cannot_be_read_are_refused_by_the_field(org, client, name, c
     assert response.context["file_error"] and message in response.context["file_error"]
     assert 'id="defence-file-error"' in response.content.decode()
     assert not Defence.objects.exists()
+
+
+@pytest.mark.parametrize("ref, number, message", [
+    ("XFD1048576", 1048576, "第XFD列有内容，超出了模板的11列（A–K列）。请删除模板以外的列和内容后再上传。"),
+    ("K1000000", 1000000, "第1000000行有内容，超出了一次最多导入的20000行数据。请删除多余的行、不要留空行，或分批导入。"),
+])
+def test_a_few_kb_naming_a_far_cell_is_refused_by_the_field_and_nothing_is_read(org, client, ref, number, message):
+    """The template's header and one cell far away: refused before the sheet is loaded (the reader would build
+    a grid of GiBs), with the row or column named, and the page still answers."""
+    accepted(org, "林芳")
+    login(client, org.committee)
+    labels = template_rows(client)[0]
+    content = xlsx(worksheet(header(labels) + row(number, inline(ref, "内科学组"))))
+    assert len(content) < 5000
+    response = post(client, SimpleUploadedFile("答辩安排.xlsx", content))
+    assert response.status_code == 200
+    assert response.context["file_error"] == message
+    assert not Defence.objects.exists()
+    assert client.get(URL).status_code == 200
 
 
 def test_a_template_with_nothing_filled_in_and_no_file_are_explained(org, client):

@@ -14,6 +14,8 @@ from dossier import services
 from dossier.catalogue import catalogue
 from dossier.models import ImportJob, Record, RecordItem
 
+from tests.crafted_xlsx import header, inline, row, worksheet, xlsx
+
 from .support import (
     XLSX, as_cells, case_import_url, case_values, commit, fill, items_import_url, make_case, make_topic,
     png_bytes, rows_of, template_workbook, text, topic_case_values, upload, workbook_upload,
@@ -87,6 +89,20 @@ def header_only(client):
     return workbook_upload(template_workbook(client, CASE_TEMPLATE))
 
 
+def _far(client, ref: str, number: int):
+    """The template's header and one cell far away: a few KB that the reader would make a grid of GiBs."""
+    labels = [cell.value for cell in template_workbook(client, CASE_TEMPLATE).worksheets[0][1]]
+    return _file("病案.xlsx", xlsx(worksheet(header(labels) + row(number, inline(ref, "x")))))
+
+
+def cell_at_XFD1048576(client):
+    return _far(client, "XFD1048576", 1048576)
+
+
+def cell_at_H1000000(client):
+    return _far(client, "H1000000", 1000000)
+
+
 ONLY_XLSX = "只支持 .xlsx 格式的Excel文件，请在Excel中“另存为” .xlsx 后再上传。"
 NOT_XLSX = "文件内容不是有效的 .xlsx 文件。"
 FILE_PROBLEMS = [
@@ -100,6 +116,8 @@ FILE_PROBLEMS = [
     (oversized, "文件超过10MB，请分批导入。"),
     (empty_sheet, "文件是空的。"),
     (header_only, "模板中没有数据行。"),
+    (cell_at_XFD1048576, "第XFD列有内容，超出了模板的8列（A–H列）。请删除模板以外的列和内容后再上传。"),
+    (cell_at_H1000000, "第1000000行有内容，超出了一次最多导入的20000行数据。请删除多余的行、不要留空行，或分批导入。"),
 ]
 
 
