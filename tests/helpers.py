@@ -1,7 +1,10 @@
-"""Small helpers shared by the HTTP tests: reading the SMS outbox, parsing forms out of pages, logging in."""
+"""Small helpers shared by the HTTP tests: reading the SMS outbox, parsing forms out of pages, logging in, the
+routes of the URLconf."""
 
 import re
 from html.parser import HTMLParser
+
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import SmsMessage
 
@@ -82,3 +85,21 @@ def assert_field_error(response, field: str, message: str) -> None:
     errors = response.context["form"].errors
     assert message in errors.get(field, []), f"{field}: {errors.get(field)!r}, all errors: {dict(errors)!r}"
     assert message in response.content.decode()
+
+
+_SAMPLE_ARGUMENT = {"int": "1", "slug": "sample", "str": "sample", "path": "sample",
+                    "uuid": "00000000-0000-0000-0000-000000000001"}
+
+
+def url_routes(patterns=None, prefix="/", namespace=""):
+    """(name, sample path) of every route of the URLconf: `namespace:name`, or the path itself for an unnamed
+    route; path arguments get sample values."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        route = str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = ":".join(part for part in (namespace, entry.namespace) if part)
+            yield from url_routes(entry.url_patterns, prefix + route, inner)
+        elif isinstance(entry, URLPattern):
+            path = prefix + re.sub(r"<(?:(\w+):)?\w+>", lambda m: _SAMPLE_ARGUMENT[m.group(1) or "str"], route)
+            name = ":".join(part for part in (namespace, entry.name or path.strip("/")) if part)
+            yield name, path

@@ -5,7 +5,9 @@ import hmac
 from django.conf import settings
 from ninja import NinjaAPI, Schema
 from ninja.security import HttpBearer
+from pydantic import field_validator
 
+from core.validators import CONTROL_CHARACTERS_MESSAGE, has_control_characters
 from dossier.continuing_education import feed_ingest
 
 
@@ -22,7 +24,20 @@ class PlatformToken(HttpBearer):
 api = NinjaAPI(title="zhicheng API", version="1", urls_namespace="api")
 
 
-class HoursRow(Schema):
+class TextSchema(Schema):
+    """A request body whose strings carry no control character (core.validators): the request guard
+    (core.middleware) sees form parameters, not JSON, where an escape can carry a NUL (PostgreSQL refuses it in
+    text) or a lone surrogate (psycopg cannot encode it). Refused with a 422 naming the field."""
+
+    @field_validator("*")
+    @classmethod
+    def _no_control_characters(cls, value):
+        if isinstance(value, str) and has_control_characters(value):
+            raise ValueError(CONTROL_CHARACTERS_MESSAGE)
+        return value
+
+
+class HoursRow(TextSchema):
     id_number: str
     record_id: str
     year: int
@@ -35,7 +50,7 @@ class HoursRow(Schema):
     certificate_no: str | None = None
 
 
-class FeedIn(Schema):
+class FeedIn(TextSchema):
     records: list[HoursRow]
 
 
