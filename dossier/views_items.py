@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.excel import ExcelError
+from core.files import StorageError, storage_message
 
 from . import imports, items, selectors, services
 from .catalogue import catalogue
@@ -60,6 +61,8 @@ def items_page(request, pk, child_key):
                                attachment=attachment)
             except items.ItemError as error:
                 messages.error(request, str(error))
+            except StorageError as error:
+                attachment_errors.append(str(error))
             else:
                 messages.success(request, f"已添加一条{child.label}。")
                 return redirect("dossier:items", pk=record.pk, child_key=child.key)
@@ -87,6 +90,8 @@ def item_edit(request, pk, child_key, item_pk):
                                   attachment=attachment)
             except items.ItemError as error:
                 messages.error(request, str(error))
+            except StorageError as error:
+                attachment_errors.append(str(error))
             else:
                 messages.success(request, f"已保存{child.label}。")
                 return redirect("dossier:items", pk=record.pk, child_key=child.key)
@@ -153,7 +158,11 @@ def import_upload(request, kind_key, pk=None, child_key=""):
     if upload is None:
         messages.error(request, "请选择要导入的Excel文件。")
         return redirect(request.POST.get("next") or "dossier:home")
-    job = imports.import_start(actor=request.user, kind=kind, upload=upload, record=record, child=child)
+    try:
+        job = imports.import_start(actor=request.user, kind=kind, upload=upload, record=record, child=child)
+    except OSError as error:  # the storage refused the file; no job was saved
+        messages.error(request, storage_message(error))
+        return redirect(request.POST.get("next") or "dossier:home")
     return redirect("dossier:import_job", job_pk=job.pk)
 
 

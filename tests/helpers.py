@@ -3,6 +3,7 @@ routes of the URLconf."""
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -103,3 +104,8 @@ def url_routes(patterns=None, prefix="/", namespace=""):
             path = prefix + re.sub(r"<(?:(\w+):)?\w+>", lambda m: _SAMPLE_ARGUMENT[m.group(1) or "str"], route)
             name = ":".join(part for part in (namespace, entry.name or path.strip("/")) if part)
             yield name, path
+
+
+def files_under(root) -> list[Path]:
+    """Every file under `root` (a media or temporary folder), sorted; [] when it does not exist."""
+    return sorted(p for p in Path(root).rglob("*") if p.is_file())

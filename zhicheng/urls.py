@@ -17,3 +17,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health),
 ]
+
+handler404 = "core.views.page_not_found"
