@@ -148,6 +148,7 @@ def _form_page(request, kind, record=None):
     form = record_form(kind, unit_name=unit_name, data=request.POST or None, initial=initial)
     existing = list(record.evidence.filter(item=None)) if record else []
     slot_errors: dict[str, list[str]] = {}
+    storage_failed = False
     if request.method == "POST":
         form_valid = form.is_valid()
         data = form.record_data() if form_valid else {}
@@ -173,12 +174,13 @@ def _form_page(request, kind, record=None):
                 messages.error(request, str(error))
                 return redirect("dossier:list", kind_key=kind.key)
             except StorageError as error:  # nothing was saved: the page again, as typed, the message by the files
+                storage_failed = True
                 for slot in kind.slots:
                     if request.FILES.getlist(_slot_input(slot)):
                         slot_errors.setdefault(slot.key, []).append(str(error))
             else:
                 return _saved(request, kind, record)
-        if request.FILES:
+        if request.FILES and not storage_failed:
             for slot in kind.slots:
                 if request.FILES.getlist(_slot_input(slot)):
                     slot_errors.setdefault(slot.key, []).append("本次选择的文件未保存，请更正后重新选择。")
@@ -196,7 +198,7 @@ def _form_page(request, kind, record=None):
                     for c in kind.children]
     return render(request, "dossier/form.html", {
         "kind": kind, "form": form, "record": record, "slots": slots, "children": children,
-        "upload_errors": [e for errors in slot_errors.values() for e in errors],
+        "upload_errors": [e for errors in slot_errors.values() for e in errors], "storage_failed": storage_failed,
         "evidence": existing, "menu": _menu(counts, user, kind),
     })
 

@@ -53,6 +53,7 @@ def items_page(request, pk, child_key):
     record, kind, child = _own_record_and_child(request.user, pk, child_key)
     form = item_form(child, data=request.POST if request.method == "POST" else None)
     attachment_errors: list[str] = []
+    storage_failed = False
     if request.method == "POST":
         attachment = _checked_attachment(request, child, attachment_errors)
         if form.is_valid() and not attachment_errors:
@@ -63,13 +64,15 @@ def items_page(request, pk, child_key):
                 messages.error(request, str(error))
             except StorageError as error:
                 attachment_errors.append(str(error))
+                storage_failed = True
             else:
                 messages.success(request, f"已添加一条{child.label}。")
                 return redirect("dossier:items", pk=record.pk, child_key=child.key)
     rows = _rows(record, child)
     return render(request, "dossier/items.html", {
         "record": record, "kind": kind, "child": child, "rows": rows, "form": form,
-        "attachment_errors": attachment_errors, "problems": items.child_problems(record, child),
+        "attachment_errors": attachment_errors, "storage_failed": storage_failed,
+        "problems": items.child_problems(record, child),
         "adjusting": not record.editable,
     })
 
@@ -82,6 +85,7 @@ def item_edit(request, pk, child_key, item_pk):
         raise Http404
     form = item_form(child, data=request.POST if request.method == "POST" else None, initial=item.data)
     attachment_errors: list[str] = []
+    storage_failed = False
     if request.method == "POST":
         attachment = _checked_attachment(request, child, attachment_errors)
         if form.is_valid() and not attachment_errors:
@@ -92,12 +96,13 @@ def item_edit(request, pk, child_key, item_pk):
                 messages.error(request, str(error))
             except StorageError as error:
                 attachment_errors.append(str(error))
+                storage_failed = True
             else:
                 messages.success(request, f"已保存{child.label}。")
                 return redirect("dossier:items", pk=record.pk, child_key=child.key)
     return render(request, "dossier/item_edit.html", {
         "record": record, "kind": kind, "child": child, "item": item, "form": form,
-        "attachment_errors": attachment_errors, "files": list(item.evidence.all()),
+        "attachment_errors": attachment_errors, "storage_failed": storage_failed, "files": list(item.evidence.all()),
     })
 
 

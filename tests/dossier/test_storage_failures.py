@@ -46,7 +46,8 @@ def test_a_full_disk_while_a_new_record_is_saved_keeps_what_was_typed_and_stores
     assert response.status_code == 200
     html = response.content.decode()
     assert STORAGE_FULL in html
-    assert "本次选择的文件未保存，请更正后重新选择。" in html
+    assert "文件未能保存，本次没有保存任何内容。已填写的内容已保留，请稍后重新选择文件再保存。" in html
+    assert "请更正后重新选择" not in html
     assert input_value(html, kind.title) == post[kind.title]
     assert not Record.objects.exists() and not Evidence.objects.exists()
     assert files_under(settings.MEDIA_ROOT) == []
