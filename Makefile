@@ -61,7 +61,7 @@ bench:
 
 check: install-test
 	$(DEV_ENV) $(UV) run python manage.py check
-	DEBUG=0 SECRET_KEY=check-deploy-$$RANDOM$$RANDOM$$RANDOM$$RANDOM-not-a-real-key-0123456789abcdef ALLOWED_HOSTS=zhicheng.example.cn $(UV) run python manage.py check --deploy --fail-level WARNING
+	DEBUG=0 SECRET_KEY=check-deploy-$$RANDOM$$RANDOM$$RANDOM$$RANDOM-not-a-real-key-0123456789abcdef ALLOWED_HOSTS=zhicheng.example.cn SMS_BACKEND=accounts.sms.ConsoleRefusingBackend $(UV) run python manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf var db.sqlite3 .tools

@@ -60,17 +60,12 @@ class RegistrationForm(RequestFormMixin, forms.Form):
 
     def clean_id_number(self):
         parsed = parse_id_number(self.cleaned_data["id_number"])
-        if User.objects.filter(id_number=parsed.number).exists():
-            raise forms.ValidationError("该身份证号已注册，请直接登录或找回密码。")
         self.id_warning = parsed.warning
         self.parsed_id = parsed
         return parsed.number
 
     def clean_phone(self):
-        phone = validate_phone(self.cleaned_data["phone"])
-        if User.objects.filter(phone=phone).exists():
-            raise forms.ValidationError("该手机号已绑定其他账号，一个手机号只能注册一个账号。")
-        return phone
+        return validate_phone(self.cleaned_data["phone"])
 
     def clean(self):
         cleaned = super().clean()
@@ -85,7 +80,26 @@ class RegistrationForm(RequestFormMixin, forms.Form):
                 sms_code_check(phone=phone, purpose=SmsCode.Purpose.REGISTER, code=code, consume=False)
             except SmsError as error:
                 self.add_error("sms_code", str(error))
+            else:
+                self._refuse_a_taken_account(phone, code)
         return cleaned
+
+    def _refuse_a_taken_account(self, phone: str, code: str) -> None:
+        """Whether the ID number (or the phone) already has an account is said only here: after the captcha and
+        every other check passed, to whoever holds a live code sent to this phone (a phone with an account is
+        sent none). Saying it uses the code up, so every such answer costs a new captcha and a new SMS."""
+        taken = []
+        if User.objects.filter(id_number=self.cleaned_data["id_number"]).exists():
+            taken.append(("id_number", "该身份证号已注册，请直接登录或找回密码。"))
+        if User.objects.filter(phone=phone).exists():  # registered since its code was sent
+            taken.append(("phone", "该手机号已绑定其他账号，一个手机号只能注册一个账号。"))
+        if taken:
+            try:
+                sms_code_check(phone=phone, purpose=SmsCode.Purpose.REGISTER, code=code, consume=True)
+            except SmsError:
+                pass  # used up meanwhile by another request: spent all the same
+            for field, message in taken:
+                self.add_error(field, message)
 
 
 class LoginForm(RequestFormMixin, forms.Form):
@@ -138,7 +152,9 @@ class PasswordChangeForm(forms.Form):
         return cleaned
 
 
-class PasswordResetForm(RequestFormMixin, forms.Form):
+class PasswordForgotForm(RequestFormMixin, forms.Form):
+    """找回密码, step 1: the account's ID number and bound phone, and the image captcha."""
+
     id_number = forms.CharField(label="身份证号", max_length=18, error_messages={"required": "请输入身份证号。"})
     phone = forms.CharField(label="绑定手机号", max_length=11, error_messages={"required": "请输入手机号。"})
 
@@ -149,9 +165,40 @@ class PasswordResetForm(RequestFormMixin, forms.Form):
         return validate_phone(self.cleaned_data["phone"])
 
 
-class SmsSendForm(forms.Form):
+class PasswordResetForm(forms.Form):
+    """找回密码, step 2: the code sent to the bound phone and the new password, twice. The password's similarity to
+    the account's own data is checked by the service once the code is right (password_reset): checked here it
+    would answer differently for an ID number and phone that belong together."""
+
+    sms_code = forms.CharField(label="短信验证码", max_length=6, error_messages={"required": "请输入短信验证码。"})
+    password1 = forms.CharField(
+        label="新密码", strip=False, widget=forms.PasswordInput, help_text="以字母开头，由字母和数字组成，8到20位",
+        error_messages={"required": "请输入新密码。"},
+    )
+    password2 = forms.CharField(
+        label="确认新密码", strip=False, widget=forms.PasswordInput, error_messages={"required": "请再次输入新密码。"}
+    )
+
+    def __init__(self, *args, id_number: str, phone: str, **kwargs):
+        self.id_number, self.phone = id_number, phone
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        _password_fields(self, user=User(username=self.id_number, phone=self.phone))
+        return cleaned
+
+
+class SmsSendForm(RequestFormMixin, forms.Form):
+    """获取验证码 on the registration pages: the phone, the code's purpose and the page's image captcha."""
+
     phone = forms.CharField(max_length=11)
     purpose = forms.ChoiceField(choices=[(SmsCode.Purpose.REGISTER, ""), (SmsCode.Purpose.UNIT_REGISTER, "")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "captcha" in self.fields:
+            self.fields["captcha"].error_messages["required"] = "请先输入图形验证码。"
 
     def clean_phone(self):
         return validate_phone(self.cleaned_data["phone"])

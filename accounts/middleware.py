@@ -12,10 +12,21 @@ from .audit import audit
 
 _REFRESH_EVERY = timedelta(seconds=60)  # the idle clock's precision; a write on every request would cost more
 
+# The session's sign-in time (seconds since the epoch), written by every sign-in (accounts.signals): a session
+# ends SESSION_COOKIE_AGE after it whatever the activity. Kept in the session's own data, so any engine keeps it.
+SIGNED_IN_AT = "signed_in_at"
+
+
+def session_signed_in(session, now) -> None:
+    """Start the session's absolute lifetime at `now` (a sign-in)."""
+    session[SIGNED_IN_AT] = int(now.timestamp())
+
 
 class IdleTimeoutMiddleware:
-    """Log out a session idle for longer than SESSION_IDLE_TIMEOUT (30 minutes). The session's last request is
-    kept in its row (accounts.sessions: `last_seen`, `touch`), updated at most once a minute.
+    """Log out a session 12 hours (SESSION_COOKIE_AGE) after its sign-in whatever the activity, and a session idle
+    for longer than SESSION_IDLE_TIMEOUT (30 minutes). The sign-in time is in the session's data (SIGNED_IN_AT; a
+    signed-in session without one is ended); the last request is kept in the session's row (accounts.sessions:
+    `last_seen`, `touch`), updated at most once a minute.
 
     accounts:session_state is passive: it is timed out like any request, but answers itself (signed out) instead
     of being sent to the login page, and it does not restart the idle clock, so a page that asks whether its
@@ -24,6 +35,7 @@ class IdleTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.timeout = settings.SESSION_IDLE_TIMEOUT
+        self.max_age = settings.SESSION_COOKIE_AGE
         self._passive = None
 
     def __call__(self, request):
@@ -32,20 +44,30 @@ class IdleTimeoutMiddleware:
                 self._passive = reverse("accounts:session_state")
             passive = request.path == self._passive
             session, now = request.session, timezone.now()
+            signed_in = session.get(SIGNED_IN_AT)
             last = session.last_seen
-            if last is not None and now - last > self.timeout:
-                user = request.user
-                logout(request)
-                audit(event="idle_timeout", user=user, ip=client_ip(request))
+            if not isinstance(signed_in, int) or now.timestamp() - signed_in > self.max_age:
+                self._sign_out(request, why="session_age")
+                if not passive:
+                    return redirect(f"{reverse('accounts:login')}?expired=1")
+            elif last is not None and now - last > self.timeout:
+                self._sign_out(request, why="")
                 if not passive:
                     return redirect(f"{reverse('accounts:login')}?timeout=1")
             elif not passive and (last is None or now - last >= _REFRESH_EVERY):
                 session.touch(now)
         return self.get_response(request)
 
+    @staticmethod
+    def _sign_out(request, *, why: str) -> None:
+        user = request.user
+        logout(request)
+        audit(event="idle_timeout", user=user, ip=client_ip(request), obj=why)
+
 
 class ForcePasswordChangeMiddleware:
-    """After a reset (temporary password) or a built-in account's first login, only the change page is open."""
+    """Until an account given its password by someone else (a built-in unit's initial password) has changed it,
+    only the change page is open."""
 
     allowed_prefixes = ("/accounts/password/change/", "/accounts/logout/", "/static/", "/captcha")
 

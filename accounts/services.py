@@ -13,7 +13,7 @@ from orgs.services import unit_create
 from .audit import audit
 from .models import Role, SmsCode, User
 from .roles import role_grant
-from .sms import _backend, sms_code_check
+from .sms import SmsError, sms_code_check, sms_code_send
 
 
 @transaction.atomic
@@ -122,33 +122,51 @@ def password_change(*, user: User, new_password: str, ip=None) -> None:
     audit(event="password_change", user=user, ip=ip)
 
 
-@transaction.atomic
-def password_reset(*, user: User, ip=None) -> None:
-    """Anonymous: whoever names an account's ID number and bound phone has a temporary password sent to that
-    phone; it must be changed at the next login. Limited like SMS codes (60 s apart, 10 a day)."""
-    from django.conf import settings
+# One answer for every refusal of a reset code: an unknown pair, a wrong, spent, expired or overtried code.
+RESET_CODE_REFUSED = "短信验证码不正确或已失效，请核对后重新输入，或重新获取验证码。"
 
-    from .models import AuthEvent
-    from .sms import SmsError
 
-    now = timezone.now()
-    recent = list(
-        AuthEvent.objects.filter(user=user, event="password_reset", at__gte=now - timezone.timedelta(days=1))
-        .values_list("at", flat=True)
-    )
-    if recent and now - max(recent) < settings.SMS_RESEND_INTERVAL:
-        raise SmsError("操作过于频繁，请稍后再试。")
-    if len(recent) >= settings.SMS_DAILY_LIMIT:
-        raise SmsError("今日找回密码次数已达上限，请明天再试。")
-    password = _temporary_password()
-    user.set_password(password)
-    user.must_change_password = True
-    user.save(update_fields=["password", "must_change_password"])
-    audit(event="password_reset", user=user, ip=ip)
-    phone = user.phone
-    transaction.on_commit(
-        lambda: _backend().send(phone, f"【职称申报】您的临时密码为{password}，请登录后立即修改。")
-    )
+def _reset_account(*, id_number: str, phone: str) -> User | None:
+    return User.objects.filter(id_number=id_number, phone=phone, is_active=True).first()
+
+
+def password_reset_code_send(*, id_number: str, phone: str) -> None:
+    """Anonymous (找回密码, step 1, after the captcha and sms_send_permit): send a code to `phone` if it is the bound
+    phone of the active account with this ID number; otherwise send nothing. Nothing else changes: the password
+    stays valid and no session ends. Says nothing either way: a code refused by the database's limits is not
+    sent, silently, as for a pair that does not match."""
+    if _reset_account(id_number=id_number, phone=phone) is None:
+        return
+    try:
+        sms_code_send(phone=phone, purpose=SmsCode.Purpose.RESET_PASSWORD)
+    except SmsError:
+        pass
+
+
+def password_reset(*, id_number: str, phone: str, code: str, new_password: str, ip=None) -> User:
+    """Anonymous (找回密码, step 2): with the code sent to the account's bound phone, the person sets her new
+    password; her other sessions end with the old password. Raises SmsError (RESET_CODE_REFUSED, whatever the
+    reason, so that it does not tell whether the pair matched) or ValidationError (the new password, judged
+    against the account only once the code is right). The code's limits apply: 3 minutes, 5 wrong tries."""
+    user = _reset_account(id_number=id_number, phone=phone)
+    if user is None:
+        raise SmsError(RESET_CODE_REFUSED)
+    try:
+        # Outside any transaction, so that a wrong try is counted (sms_code_check).
+        sms_code_check(phone=phone, purpose=SmsCode.Purpose.RESET_PASSWORD, code=code, consume=False)
+    except SmsError:
+        raise SmsError(RESET_CODE_REFUSED) from None
+    validate_password(new_password, user)
+    try:
+        with transaction.atomic():
+            sms_code_check(phone=phone, purpose=SmsCode.Purpose.RESET_PASSWORD, code=code, consume=True)
+            user.set_password(new_password)
+            user.must_change_password = False
+            user.save(update_fields=["password", "must_change_password"])
+            audit(event="password_reset", user=user, ip=ip)
+    except SmsError:  # used by a request that came in between
+        raise SmsError(RESET_CODE_REFUSED) from None
+    return user
 
 
 def profile_update(*, user: User, fields: dict) -> User:

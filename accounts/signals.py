@@ -1,16 +1,20 @@
-"""Framework hooks only: Django's auth signals feed the audit log."""
+"""Framework hooks only: Django's auth signals feed the audit log, and a sign-in starts the session's 12 hours."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.utils import timezone
 
 from core.http import client_ip
 
 from .audit import audit
 from .lockout import username_from_request
+from .middleware import session_signed_in
 
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
+    if request is not None:  # login() always has one; a signal sent by hand may not
+        session_signed_in(request.session, timezone.now())
     audit(event="login", user=user, ip=client_ip(request) if request else None)
 
 

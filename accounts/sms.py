@@ -3,19 +3,27 @@
 Codes are 6 digits from `secrets`, valid 3 minutes, single use, bound to phone and purpose, at most 5 wrong
 tries; a phone gets at most one code per 60 s and 10 a day. Only an HMAC of the code is stored, and the code
 appears in no response and no log: the delivery backend is the only place that sees it.
+
+A request for a code is first counted by sms_send_permit (after the image captcha: the caller's form checks it),
+whatever the phone, so that its refusals say nothing about whether the phone has an account.
 """
 
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import SmsCode, SmsMessage
+
+
+logger = logging.getLogger(__name__)
 
 
 class SmsError(Exception):
@@ -58,8 +66,49 @@ _PURPOSE_TEXT = {
 }
 
 
+_HOUR = 3600
+_DAY = 24 * _HOUR
+
+
+def _count(key: str, window: int) -> int:
+    """Add one to a counter that lives `window` seconds from its first count; return the new value."""
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between the two calls: this request starts a new window
+        cache.set(key, 1, timeout=window)
+        return 1
+
+
+def sms_send_permit(*, ip: str, phone: str) -> None:
+    """Count a request for a code to `phone` from `ip`, or raise SmsError when a limit is reached: per client IP
+    and in all (SMS_IP_HOURLY_LIMIT, SMS_GLOBAL_HOURLY_LIMIT an hour), per phone (one a minute, SMS_DAILY_LIMIT a
+    day). Anonymous callers (registration, forgot password) call it, after the image captcha and before deciding
+    whether to send anything: it counts every request whatever the phone, so that a refusal never depends on
+    whether the phone (or an ID number with it) has an account. sms_code_send keeps its own limits in the database
+    behind these. If the cache fails, nothing may be sent (fail closed)."""
+    now = timezone.now().timestamp()
+    try:
+        if _count(f"sms-permit:ip:{ip}", _HOUR) > settings.SMS_IP_HOURLY_LIMIT:
+            raise SmsError("当前网络获取验证码过于频繁，请稍后再试。")
+        if _count("sms-permit:all", _HOUR) > settings.SMS_GLOBAL_HOURLY_LIMIT:
+            raise SmsError("短信发送繁忙，请稍后再试。")
+        interval = int(settings.SMS_RESEND_INTERVAL.total_seconds())
+        if not cache.add(f"sms-permit:last:{phone}", now, timeout=interval):
+            last = cache.get(f"sms-permit:last:{phone}", now)
+            raise SmsError(f"验证码发送过于频繁，请{max(1, int(interval - (now - last)) + 1)}秒后再试。")
+        if _count(f"sms-permit:day:{phone}", _DAY) > settings.SMS_DAILY_LIMIT:
+            raise SmsError("该手机号今日获取验证码次数已达上限，请明天再试。")
+    except SmsError:
+        raise
+    except Exception:  # the cache server is down or refuses: no counting, no sending
+        logger.exception("SMS limits could not be counted; no code is sent")
+        raise SmsError("短信服务暂时不可用，请稍后再试。") from None
+
+
 def sms_code_send(*, phone: str, purpose: str) -> Sent:
-    """Create and deliver a code. Anyone may call (anonymous registration); the limits are the guard."""
+    """Create and deliver a code. Anyone may call (anonymous registration) once sms_send_permit has let the
+    request through; the limits kept here, in the database, are the last guard."""
     now = timezone.now()
     with transaction.atomic():
         recent = SmsCode.objects.select_for_update().filter(

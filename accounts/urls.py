@@ -12,6 +12,7 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("sms/send/", views.sms_send, name="sms_send"),
     path("password/forgot/", views.password_forgot, name="password_forgot"),
+    path("password/reset/", views.password_reset_view, name="password_reset"),
     path("password/change/", views.password_change_view, name="password_change"),
     path("staff/", views.staff_registrations, name="staff_registrations"),
     path("staff/<int:pk>/", views.staff_registration_detail, name="staff_registration_detail"),

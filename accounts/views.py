@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -14,15 +15,22 @@ from core.http import client_ip
 from .forms import (
     LoginForm,
     PasswordChangeForm,
+    PasswordForgotForm,
     PasswordResetForm,
     RegistrationDecisionForm,
     RegistrationForm,
     SmsSendForm,
 )
-from .models import User
+from .models import SmsCode, User
 from .selectors import auth_events_for, staff_registration_get_for, staff_registrations_for
-from .services import password_change, password_reset, person_register, registration_decide
-from .sms import SmsError, sms_code_send
+from .services import (
+    password_change,
+    password_reset,
+    password_reset_code_send,
+    person_register,
+    registration_decide,
+)
+from .sms import SmsError, sms_code_send, sms_send_permit
 
 
 @login_required
@@ -60,7 +68,10 @@ def login_view(request):
             # The change page itself says why (a second, flashed warning repeated it word for word).
             return redirect("accounts:password_change")
         return redirect(request.GET.get("next") if _safe_next(request) else "core:home")
-    return render(request, "accounts/login.html", {"form": form, "timed_out": request.GET.get("timeout")})
+    return render(request, "accounts/login.html", {
+        "form": form, "timed_out": request.GET.get("timeout"), "expired": request.GET.get("expired"),
+        "max_hours": settings.SESSION_COOKIE_AGE // 3600,
+    })
 
 
 def _safe_next(request) -> bool:
@@ -96,42 +107,79 @@ def register(request):
     return render(request, "accounts/register.html", {"form": form})
 
 
+# The answer to 获取验证码 whether or not a code went out: a phone with an account gets none for registration.
+SMS_SENT = {
+    SmsCode.Purpose.REGISTER: "如该手机号未注册过账号，验证码已发送，3分钟内有效。",
+    SmsCode.Purpose.UNIT_REGISTER: "验证码已发送，3分钟内有效。",
+}
+
+
 @require_POST
 def sms_send(request):
-    """htmx: send a code for registration. Answers with a short status line; the code is never in it."""
-    form = SmsSendForm(request.POST)
+    """htmx: send a code for registration. Answers with a short status line; the code is never in it, nor whether
+    the phone has an account. The image captcha first (it is used up either way), then the limits every request
+    meets (sms_send_permit); only then is it decided whether a code goes out."""
+    form = SmsSendForm(request=request, data=request.POST)
     if not form.is_valid():
-        message, ok = "请先输入正确的11位手机号。", False
-    else:
-        phone = form.cleaned_data["phone"]
-        if form.cleaned_data["purpose"] == "register" and User.objects.filter(phone=phone).exists():
-            message, ok = "该手机号已绑定其他账号，一个手机号只能注册一个账号。", False
-        else:
-            try:
-                sms_code_send(phone=phone, purpose=form.cleaned_data["purpose"])
-                message, ok = "验证码已发送，3分钟内有效。", True
-            except SmsError as error:
-                message, ok = str(error), False
-    return render(request, "accounts/_sms_status.html", {"message": message, "ok": ok})
+        bad_phone = "phone" in form.errors or "purpose" in form.errors
+        message = "请先输入正确的11位手机号。" if bad_phone else form.errors["captcha"][0]
+        return render(request, "accounts/_sms_status.html", {"message": message, "ok": False})
+    phone, purpose = form.cleaned_data["phone"], form.cleaned_data["purpose"]
+    try:
+        sms_send_permit(ip=client_ip(request), phone=phone)
+    except SmsError as error:
+        return render(request, "accounts/_sms_status.html", {"message": str(error), "ok": False})
+    if purpose != SmsCode.Purpose.REGISTER or not User.objects.filter(phone=phone).exists():
+        try:
+            sms_code_send(phone=phone, purpose=purpose)
+        except SmsError:
+            # The database's own limits, behind the permit's: refused silently, as a phone with an account is.
+            pass
+    return render(request, "accounts/_sms_status.html", {"message": SMS_SENT[purpose], "ok": True})
+
+
+_RESET = "password_reset"  # the session's pending 找回密码: the ID number and phone of step 1
 
 
 def password_forgot(request):
-    form = PasswordResetForm(request=request, data=request.POST or None)
+    """找回密码, step 1: ID number, bound phone, captcha. A code goes to the phone if the pair is an account's;
+    the answer is the same either way, and nothing changes until the code comes back in step 2."""
+    form = PasswordForgotForm(request=request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = User.objects.filter(
-            id_number=form.cleaned_data["id_number"], phone=form.cleaned_data["phone"], is_active=True
-        ).first()
-        if user is not None:
-            try:
-                password_reset(user=user, ip=client_ip(request))
-            except SmsError:
-                # Too soon or too often: nothing is sent. Saying so would answer differently for a matching
-                # pair than for any other, and tell a stranger that this ID number and phone belong together.
-                pass
-        # The same answer whether or not the pair matched an account.
-        messages.info(request, "如身份证号与绑定手机号匹配，临时密码已通过短信发送，请用临时密码登录后修改密码。")
-        return redirect("accounts:login")
+        id_number, phone = form.cleaned_data["id_number"], form.cleaned_data["phone"]
+        try:
+            sms_send_permit(ip=client_ip(request), phone=phone)
+        except SmsError as error:
+            form.add_error(None, str(error))
+        else:
+            password_reset_code_send(id_number=id_number, phone=phone)
+            request.session[_RESET] = {"id_number": id_number, "phone": phone}
+            messages.info(request, "如身份证号与绑定手机号匹配，短信验证码已发送至该手机，3分钟内有效。")
+            return redirect("accounts:password_reset")
     return render(request, "accounts/password_forgot.html", {"form": form})
+
+
+def password_reset_view(request):
+    """找回密码, step 2: the code sent to the bound phone and the new password. Only a right code changes anything."""
+    pending = request.session.get(_RESET)
+    if not pending:
+        return redirect("accounts:password_forgot")
+    form = PasswordResetForm(data=request.POST or None, **pending)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_reset(
+                **pending, code=form.cleaned_data["sms_code"], new_password=form.cleaned_data["password1"],
+                ip=client_ip(request),
+            )
+        except SmsError as error:
+            form.add_error("sms_code", str(error))
+        except ValidationError as error:
+            form.add_error("password1", error)
+        else:
+            del request.session[_RESET]
+            messages.success(request, "密码已重置，请使用新密码登录。")
+            return redirect("accounts:login")
+    return render(request, "accounts/password_reset.html", {"form": form, "phone": pending["phone"]})
 
 
 @login_required

@@ -4,8 +4,9 @@ A plan names its nodes (Plan.chain) in the fixed order unit → department → b
 out, and the department node is skipped for a unit that has no competent department. Each node is declared once
 in NODES: the role that staffs it, the scope of that role (which applications are in its reach), and the tabs
 of its task list. Every read here takes the acting user and returns only what is at (or has been at) a node of
-theirs and in their scope; every write locks the application row, checks node, status and scope again, moves the
-state through the model's declared transitions and writes the flow entry in the same transaction.
+theirs and in their scope; every write locks the application row, checks node, status and scope again, refuses
+the applicant's own application (回避, review.recusal: a clerk of any node may have filed one), moves the state
+through the model's declared transitions and writes the flow entry in the same transaction.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from accounts.models import Role
 from accounts.roles import admin_unit_ids, roles_of
 from orgs.models import Unit
 from review.models import FlowEntry
+from review.recusal import is_own, others_holding, recusal_note
 from review.services import flow_write
 
 from .models import Application, CertificateSequence, Delegation, Plan
@@ -83,6 +85,36 @@ def _committee_scope(user) -> Q | None:
     return Q(plan__committee__bureau_id__in=bodies) if bodies else None
 
 
+# ---------------------------------------------------------------- who holds a node for an application
+# The scopes above read the other way round: the role assignments whose scope takes in one application (a filter
+# over RoleAssignment). The review page names these people when the reader may not decide (回避).
+
+NOBODY = Q(pk__in=[])
+
+
+def _unit_holders(application: Application) -> Q:
+    delegation = Delegation.objects.filter(unit_id=application.unit_id, plan_id=application.plan_id).first()
+    unit_id = delegation.delegate_id if delegation else application.unit_id
+    return Q(role=Role.UNIT_ADMIN, unit_id=unit_id) if unit_id else NOBODY
+
+
+def _department_holders(application: Application) -> Q:
+    department_id = application.unit.department_id if application.unit else None
+    return Q(role=Role.DEPARTMENT_REVIEWER, unit_id=department_id) if department_id else NOBODY
+
+
+def _bureau_holders(application: Application) -> Q:
+    code = application.unit.region_id if application.unit else None
+    if not code:
+        return NOBODY
+    covering = [c for c in {code, code[:4] + "00", code[:2] + "0000"} if code.startswith(region_prefix(c))]
+    return Q(role=Role.BUREAU_STAFF, region_id__in=covering)
+
+
+def _committee_holders(application: Application) -> Q:
+    return Q(role=Role.COMMITTEE_STAFF, unit_id=application.plan.committee.bureau_id)
+
+
 # ---------------------------------------------------------------- the nodes, declared once
 
 
@@ -91,6 +123,7 @@ class Tab:
     key: str
     label: str
     q: Callable  # (user, node key) -> Q, within the node's visible set
+    todo: bool = False  # a queue of work for the reader: their own applications are left out (回避)
 
 
 def _at(node):
@@ -98,8 +131,8 @@ def _at(node):
 
 
 REVIEW_TABS = (
-    Tab("pending", "待审核", lambda user, node: _at(node) & Q(claimed_by=user)),
-    Tab("unclaimed", "待领取", lambda user, node: _at(node) & Q(claimed_by__isnull=True)),
+    Tab("pending", "待审核", lambda user, node: _at(node) & Q(claimed_by=user), todo=True),
+    Tab("unclaimed", "待领取", lambda user, node: _at(node) & Q(claimed_by__isnull=True), todo=True),
     Tab("done", "已审核", lambda user, node: ~_at(node) & ~Q(status=S.RETURNED)),
     Tab("returned", "被退回", lambda user, node: Q(status=S.RETURNED)),
     Tab("all", "全部", lambda user, node: Q()),
@@ -112,9 +145,12 @@ class Node:
     label: str
     role: str
     scope: Callable  # (user) -> Q | None; None: the user does not staff this node
+    holders: Callable  # (application) -> Q over RoleAssignment: who staffs this node for that application
+    others: str  # how a recusal note names the node's other staff (review.recusal)
     tabs: tuple[Tab, ...]
     list_title: str
     claims: bool = True  # clerks claim (领取) an application before deciding it
+    verb: str = "审核"
 
     @property
     def reached_field(self) -> str:
@@ -130,18 +166,21 @@ class Node:
 
 
 NODES: dict[str, Node] = {
-    "unit": Node("unit", "用人单位", Role.UNIT_ADMIN, _unit_scope, REVIEW_TABS, "职称申报审核"),
-    "department": Node("department", "主管部门", Role.DEPARTMENT_REVIEWER, _department_scope, REVIEW_TABS,
-                       "主管部门审核"),
-    "bureau": Node("bureau", "人社部门", Role.BUREAU_STAFF, _bureau_scope, REVIEW_TABS[:2] + (
-        Tab("confirm", "待确认", lambda user, node: Q(status=S.PASSED)),) + REVIEW_TABS[2:], "职称资格审查"),
-    "committee": Node("committee", "评委会", Role.COMMITTEE_STAFF, _committee_scope, (
-        Tab("incoming", "待接收", lambda user, node: _at(node)),
+    "unit": Node("unit", "用人单位", Role.UNIT_ADMIN, _unit_scope, _unit_holders, "本单位其他管理员", REVIEW_TABS,
+                 "职称申报审核"),
+    "department": Node("department", "主管部门", Role.DEPARTMENT_REVIEWER, _department_scope, _department_holders,
+                       "本主管部门其他审核人员", REVIEW_TABS, "主管部门审核"),
+    "bureau": Node("bureau", "人社部门", Role.BUREAU_STAFF, _bureau_scope, _bureau_holders, "人社部门其他工作人员",
+                   REVIEW_TABS[:2] + (Tab("confirm", "待确认", lambda user, node: Q(status=S.PASSED), todo=True),)
+                   + REVIEW_TABS[2:], "职称资格审查"),
+    "committee": Node("committee", "评委会", Role.COMMITTEE_STAFF, _committee_scope, _committee_holders,
+                      "评委会办公室其他工作人员", (
+        Tab("incoming", "待接收", lambda user, node: _at(node), todo=True),
         Tab("reviewing", "评审中", lambda user, node: Q(status=S.ACCEPTED)),
         Tab("decided", "已出结果", lambda user, node: Q(status__in=[S.PASSED, S.FAILED, S.CONFIRMED])),
         Tab("returned", "被退回", lambda user, node: Q(status=S.RETURNED)),
         Tab("all", "全部", lambda user, node: Q()),
-    ), "评委会接收", claims=False),
+    ), "评委会接收", claims=False, verb="办理"),
 }
 
 
@@ -179,18 +218,25 @@ def node_applications(user, node: Node) -> QuerySet:
     return Application.objects.filter(scope & node.visible())
 
 
+def _tab_q(user, node: Node, tab: Tab) -> Q:
+    """A tab's filter. A queue of work leaves out the reader's own applications: they may not decide them (回避),
+    and the node's other staff see them there."""
+    q = tab.q(user, node.key)
+    return q & ~Q(applicant_id=user.pk) if tab.todo else q
+
+
 def node_tab_counts(user, node: Node) -> dict[str, int]:
     """Each tab's count, in one query."""
     if node.scope(user) is None:
         return {tab.key: 0 for tab in node.tabs}
     return node_applications(user, node).aggregate(
-        **{tab.key: Count("pk", filter=tab.q(user, node.key)) for tab in node.tabs})
+        **{tab.key: Count("pk", filter=_tab_q(user, node, tab)) for tab in node.tabs})
 
 
 def node_list(user, node: Node, tab: str, q: str = "") -> QuerySet:
     """A tab of the node's task list, oldest filing first, with what its columns show (constant queries)."""
     chosen = next((t for t in node.tabs if t.key == tab), node.tabs[0])
-    rows = node_applications(user, node).filter(chosen.q(user, node.key))
+    rows = node_applications(user, node).filter(_tab_q(user, node, chosen))
     if q:
         rows = rows.filter(Q(applicant__name__contains=q) | Q(applicant__id_number=q.upper()))
     return rows.select_related("applicant", "plan", "plan__committee", "unit", "claimed_by").order_by(
@@ -216,8 +262,9 @@ def node_application_get(user, node: Node, pk, *, lock: bool = False) -> Applica
 
 
 def next_for(user, node: Node, *, exclude: int) -> Application | None:
-    """The next application waiting for this user at the node (their claimed ones, then unclaimed)."""
-    rows = node_applications(user, node).filter(_at(node.key)).exclude(pk=exclude)
+    """The next application waiting for this user at the node (their claimed ones, then unclaimed), never their
+    own."""
+    rows = node_applications(user, node).filter(_at(node.key)).exclude(pk=exclude).exclude(applicant_id=user.pk)
     if node.claims:
         rows = rows.filter(Q(claimed_by=user) | Q(claimed_by__isnull=True))
     return rows.order_by(F("claimed_by").asc(nulls_last=True), "submitted_at", "pk").first()
@@ -225,6 +272,15 @@ def next_for(user, node: Node, *, exclude: int) -> Application | None:
 
 def staffed_nodes(user) -> list[Node]:
     return [node for node in NODES.values() if node.scope(user) is not None]
+
+
+def node_recusal_note(user, node: Node, application: Application) -> str:
+    """Why `user` may not act on their own application at `node`, naming the node's other staff for it (or ""
+    when it is not theirs). Shown by the refusal and by the review page instead of the node's actions."""
+    if not is_own(user, application.applicant_id):
+        return ""
+    return recusal_note(subject="职称申报", verb=node.verb, label=node.others,
+                        others=others_holding(node.holders(application), besides=user))
 
 
 # ---------------------------------------------------------------- working days and publicity
@@ -338,6 +394,16 @@ def _role_label(node: Node) -> str:
     return Role(node.role).label
 
 
+def _locked_for(actor, node: Node, pk) -> Application:
+    """The application visible at `node`, row-locked for `actor` to act on; refused when it is their own (回避:
+    at every node, whatever else they hold), with who else may act."""
+    application = node_application_get(actor, node, pk, lock=True)
+    note = node_recusal_note(actor, node, application)
+    if note:
+        raise ChainError(note)
+    return application
+
+
 def _check_claim(actor, application: Application, node: Node) -> None:
     if node.claims and application.claimed_by_id not in (None, actor.pk):
         raise ChainError(f"该申报已由{application.claimed_by.name}领取，不能由您审核。")
@@ -366,7 +432,7 @@ def chain_enter(application: Application) -> None:
 def claim(*, actor, node: Node, pk: int) -> Application:
     """领取: a clerk takes an unclaimed application at their node."""
     with transaction.atomic():
-        application = node_application_get(actor, node, pk, lock=True)
+        application = _locked_for(actor, node, pk)
         if application.status != S.SUBMITTED or application.node != node.key:
             raise ChainError("该申报不在本节点，不能领取。")
         _check_claim(actor, application, node)
@@ -400,7 +466,7 @@ def decide(*, actor, node: Node, pk: int, decision: str, opinion: str = "", file
     if decision not in allowed:
         raise ChainError("请选择审核结果。")
     with transaction.atomic():
-        application = node_application_get(actor, node, pk, lock=True)
+        application = _locked_for(actor, node, pk)
         if application.status != S.SUBMITTED or application.node != node.key:
             raise ChainError("该申报不在本节点，不能审核。")
         _check_claim(actor, application, node)
@@ -472,7 +538,7 @@ def committee_accept(*, actor, pk: int, accepted_on: datetime.date, opinion: str
     """评委会接收: the committee office accepts an application at its node, with the date (shown on section 1)."""
     node = NODES["committee"]
     with transaction.atomic():
-        application = node_application_get(actor, node, pk, lock=True)
+        application = _locked_for(actor, node, pk)
         if application.status != S.SUBMITTED or application.node != node.key:
             raise ChainError("该申报不在评委会接收环节。")
         if accepted_on > timezone.localdate():
@@ -496,7 +562,7 @@ def committee_result(*, actor, pk: int, passed: bool | None = None, opinion: str
     the counts and the plan's pass share; the counts go into the flow), or `passed` as decided elsewhere."""
     node = NODES["committee"]
     with transaction.atomic():
-        application = node_application_get(actor, node, pk, lock=True)
+        application = _locked_for(actor, node, pk)
         if application.status != S.ACCEPTED:
             raise ChainError("只有评审中的申报才能录入评审结果。")
         if tally is not None:
@@ -521,7 +587,7 @@ def confirm(*, actor, pk: int, opinion: str = "") -> Application:
     """The HR bureau confirms a passed result; the certificate number is issued in the same transaction."""
     node = NODES["bureau"]
     with transaction.atomic():
-        application = node_application_get(actor, node, pk, lock=True)
+        application = _locked_for(actor, node, pk)
         if application.status != S.PASSED:
             raise ChainError("只有评审通过的申报才能确认。")
         from_status = application.status
@@ -609,7 +675,8 @@ def _task_items(user, limit):
 
     node = NODES["unit"]
     rows = node_applications(user, node).filter(_at(node.key)).filter(
-        Q(claimed_by=user) | Q(claimed_by__isnull=True)).select_related("applicant", "plan", "claimed_by")
+        Q(claimed_by=user) | Q(claimed_by__isnull=True)).exclude(applicant_id=user.pk).select_related(
+        "applicant", "plan", "claimed_by")
     return [
         TaskItem(source="application", category="职称申报" + ("" if a.claimed_by_id else " · 待领取"),
                  title=f"{a.plan.name}（{a.level}）", person=a.applicant.name, submitted_at=a.submitted_at,

@@ -17,6 +17,7 @@ from core.excel import ExcelError
 from core.files import StorageError
 from dossier.evidence import check_uploads
 from orgs.models import PostQuota, Unit
+from review.recusal import is_own
 from review.services import flow_for
 
 from . import chain, defences as defence_import, responses
@@ -44,6 +45,8 @@ def node_list(request, node_key):
         tab = node.tabs[0].key
     q = request.GET.get("q", "").strip()[:50]
     page = Paginator(chain.node_list(request.user, node, tab, q), PAGE_SIZE).get_page(request.GET.get("page"))
+    for application in page:
+        application.own = is_own(request.user, application.applicant_id)  # shown, but only to look at (回避)
     return render(request, "applications/chain/list.html", {
         "node": node, "page": page, "status": tab, "q": q,
         "tabs": [(t.key, t.label, counts[t.key]) for t in node.tabs],
@@ -103,7 +106,11 @@ def review(request, node_key, pk):
                 return redirect(reverse("chain:list", args=[node.key]))
         if not error and (decision_form.errors or accept_form.errors or result_form.errors or file_errors):
             error = "请按提示修改后再提交。"
-    at_node = application.status == Application.Status.SUBMITTED and application.node == node.key
+    # 回避: on their own application the reader is offered no action, and told who else may act.
+    recusal = chain.node_recusal_note(request.user, node, application)
+    if error == recusal:
+        error = ""  # a refused POST: the note below says it
+    at_node = application.status == Application.Status.SUBMITTED and application.node == node.key and not recusal
     claimed_by_other = node.claims and application.claimed_by_id not in (None, request.user.pk)
     flow = flow_for(subject_type="application", subject_id=application.pk)
     precheck_problems = None
@@ -120,8 +127,9 @@ def review(request, node_key, pk):
         "can_claim": at_node and node.claims and application.claimed_by_id is None,
         "claimed_by_other": at_node and claimed_by_other,
         "can_accept": at_node and node.key == "committee",
-        "can_record": node.key == "committee" and application.status == Application.Status.ACCEPTED,
-        "can_confirm": node.key == "bureau" and application.status == Application.Status.PASSED,
+        "can_record": node.key == "committee" and application.status == Application.Status.ACCEPTED and not recusal,
+        "can_confirm": node.key == "bureau" and application.status == Application.Status.PASSED and not recusal,
+        "recusal": recusal,
         "settings_publicity_days": settings.PUBLICITY_MIN_WORKING_DAYS, "quorum_label": chain.quorum_label(),
         "quota_line": _quota_line(application) if decision_form.asks_vacancy else "",
         "precheck": precheck_problems, "recommendation": application.recommendation,

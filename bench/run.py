@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from accounts.middleware import SIGNED_IN_AT
 from accounts.models import Role, RoleAssignment, Session, User
 from accounts.sessions import SessionStore
 from dossier.models import Record, RecordCounter, Status
@@ -159,7 +160,7 @@ def _signed_in(rng: random.Random, pairs) -> list[list[str]]:
     for user, path in pairs:
         key = store._get_new_session_key()
         data = {"_auth_user_id": str(user.pk), "_auth_user_backend": backend,
-                "_auth_user_hash": user.get_session_auth_hash()}
+                "_auth_user_hash": user.get_session_auth_hash(), SIGNED_IN_AT: int(now.timestamp())}
         # seen within the last minute, so that the idle clock's updates (one per person and minute) happen at
         # their steady rate from the first request on
         seen = now - timedelta(seconds=rng.uniform(0, 60))

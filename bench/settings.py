@@ -19,6 +19,7 @@ os.environ.update({
     "CSRF_COOKIE_SECURE": "0",
     "SECURE_HSTS_SECONDS": "0",
     "CAPTCHA_DISABLED": "0",
+    "SMS_BACKEND": "accounts.sms.ConsoleRefusingBackend",  # the benchmark sends no SMS; one sent would fail
     "LOG_LEVEL": "WARNING",
 })
 

@@ -19,7 +19,9 @@ def is_unit_admin_of_record(user, record):
 # present) is dossier.services.submission_problems' job, so that the person reads why in Chinese instead of a
 # bare refusal.
 may_submit_rule = is_owner
-may_review_rule = is_unit_admin_of_record
+# 回避: an admin who is also staff of the unit never reviews her own record. The services refuse first, with the
+# Chinese reason and who else may decide (review.recusal); the transitions refuse as well, whatever the caller.
+may_review_rule = is_unit_admin_of_record & ~is_owner
 
 
 def may_submit(instance, user) -> bool:
@@ -32,4 +34,4 @@ def may_review(instance, user) -> bool:
 
 rules.add_perm("dossier.view_record", is_owner | is_unit_admin_of_record)
 rules.add_perm("dossier.edit_record", is_owner)
-rules.add_perm("dossier.review_record", is_unit_admin_of_record)
+rules.add_perm("dossier.review_record", may_review_rule)

@@ -6,7 +6,7 @@ import json
 import orjson
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
@@ -14,18 +14,34 @@ from accounts.models import Role
 from core.bulk import collector_paused
 from core.files import FileStore
 from review.models import FlowEntry
+from review.recusal import is_own, others_holding, recusal_note
 from review.services import flow_write
 
 from .catalogue import KindSpec, catalogue
 from .citations import record_is_cited
 from .evidence import CheckedFile
 from .models import Evidence, Record, RecordCounter, Source, Status, Withdrawal
+from .rules import is_unit_admin_of_record
 
 SUBJECT = "record"
 
 
 class RecordError(Exception):
     """A refused action the user can understand; the message is Chinese and shown as is."""
+
+
+def record_recusal_note(*, actor, record: Record, subject: str = "业绩", verb: str = "审核") -> str:
+    """Why `actor` may not decide on their own record (or its withdrawal), naming who else of the record's unit
+    may: its other admins and its unit account. Shown by the refusal and by the review pages."""
+    others = others_holding(Q(role=Role.UNIT_ADMIN, unit_id=record.unit_id), besides=actor)
+    return recusal_note(subject=subject, verb=verb, label="本单位其他管理员", others=others)
+
+
+def _refuse_own(actor, record: Record, *, subject: str = "业绩", verb: str = "审核") -> None:
+    """回避 (review.recusal): an admin of the record's unit never decides on a record of her own; she reads why
+    and who else may. (An owner who administers nothing is refused as any outsider is: PermissionDenied.)"""
+    if is_own(actor, record.owner_id) and is_unit_admin_of_record(actor, record):
+        raise RecordError(record_recusal_note(actor=actor, record=record, subject=subject, verb=verb))
 
 
 def _role_label(actor, record) -> str:
@@ -169,7 +185,8 @@ def record_submit(*, actor, record: Record) -> Record:
 
 def record_decide(*, actor, record: Record, decision: str, opinion: str = "") -> Record:
     """A unit admin of the record's unit decides: approve (opinion optional), return (opinion required),
-    terminate."""
+    terminate. Never on a record of their own (a unit admin is often staff of her unit too)."""
+    _refuse_own(actor, record)
     opinion = (opinion or "").strip()
     names = {"approve": ("approve", FlowEntry.Action.APPROVE), "return": ("return_", FlowEntry.Action.RETURN),
              "terminate": ("terminate", FlowEntry.Action.TERMINATE)}
@@ -213,7 +230,9 @@ def withdrawal_request(*, actor, record: Record, reason: str = "") -> Withdrawal
 
 
 def withdrawal_decide(*, actor, withdrawal: Withdrawal, grant: bool, opinion: str = "") -> Withdrawal:
-    """A unit admin of the record's unit grants (record back to 编辑中) or refuses (reason required)."""
+    """A unit admin of the record's unit grants (record back to 编辑中) or refuses (reason required); never on a
+    withdrawal of their own record."""
+    _refuse_own(actor, withdrawal.record, subject="业绩撤回申请", verb="处理")
     opinion = (opinion or "").strip()
     if not grant and not opinion:
         raise RecordError("不同意撤回时必须填写理由。")

@@ -148,17 +148,20 @@ def unit_record_get(user, pk: int) -> Record:
 
 
 def next_pending(user, *, kind: str, exclude: int | None = None) -> Record | None:
-    """The oldest pending record of `kind` in the user's units: what a clerk works on next."""
-    qs = Record.objects.filter(unit_id__in=admin_unit_ids(user), kind=kind, status=Status.PENDING)
+    """The oldest pending record of `kind` in the user's units that is not their own: what a clerk works on
+    next."""
+    qs = Record.objects.filter(unit_id__in=admin_unit_ids(user), kind=kind, status=Status.PENDING).exclude(
+        owner_id=user.pk)
     if exclude:
         qs = qs.exclude(pk=exclude)
     return qs.order_by("submitted_at", "pk").only("pk").first()
 
 
 def pending_records(user, *, limit: int = 50) -> QuerySet[Record]:
-    """Pending records of every kind in the user's units, oldest first (the task centre)."""
+    """Pending records of every kind in the user's units, oldest first (the task centre). Their own are not
+    their task (回避): the unit's other admins see them."""
     return (
-        Record.objects.filter(unit_id__in=admin_unit_ids(user), status=Status.PENDING)
+        Record.objects.filter(unit_id__in=admin_unit_ids(user), status=Status.PENDING).exclude(owner_id=user.pk)
         .select_related("owner").order_by("submitted_at", "pk")[:limit]
     )
 

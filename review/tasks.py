@@ -62,7 +62,7 @@ def _withdrawal_items(user, limit):
     return [
         TaskItem(source="withdrawal", category="撤回申请", title=w.record.title, person=w.record.owner.name,
                  submitted_at=w.requested_at, url=reverse("review:withdrawals") + f"#w{w.pk}")
-        for w in unit_withdrawals(user, state=Withdrawal.State.PENDING)[:limit]
+        for w in unit_withdrawals(user, state=Withdrawal.State.PENDING).exclude(record__owner_id=user.pk)[:limit]
     ]
 
 

@@ -22,6 +22,7 @@ from orgs.models import Announcement
 
 from . import selectors
 from .menu import menu_html
+from .recusal import is_own
 from .services import flow_for
 from .tasks import tasks_for
 
@@ -93,7 +94,8 @@ def records(request, kind_key):
     # Keyset pages have no number of their own: the links carry it (p) so that 序号 continues across pages.
     number = request.GET.get("p", "")
     number = int(number) if number.isascii() and number.isdigit() and int(number) > 0 and page.has_prev else 1
-    rows = _review_rows(kind, page.rows, child_counts, start=(number - 1) * catalogue().page_size + 1)
+    rows = _review_rows(kind, page.rows, child_counts, start=(number - 1) * catalogue().page_size + 1,
+                        reader=request.user)
     base = {"status": status, "q": q}
     hrefs = {
         "prev_href": _page_href(base, before=page.prev_cursor, p=number - 1) if page.has_prev else "",
@@ -119,13 +121,15 @@ def _page_href(base: dict, **cursor) -> str:
     return "?" + urlencode({key: value for key, value in {**base, **cursor}.items() if value != ""})
 
 
-def _review_rows(kind, records, child_counts, *, start: int) -> SafeString:
-    """The queue's rows, each filled into the skeleton of its type and status (core.skeleton)."""
+def _review_rows(kind, records, child_counts, *, start: int, reader) -> SafeString:
+    """The queue's rows, each filled into the skeleton of its type, its status and whether it is the reader's own
+    (shown, but only to look at: 回避) (core.skeleton)."""
     skeletons = Skeletons(ROW_TEMPLATE)
     rows = []
     for number, record in enumerate(records, start):
-        parts = skeletons.get((id(kind), record.status), lambda: {
-            "kind": kind, "status": record.status, "status_label": record.get_status_display(),
+        own = bool(is_own(reader, record.owner_id))
+        parts = skeletons.get((id(kind), record.status, own), lambda: {
+            "kind": kind, "status": record.status, "status_label": record.get_status_display(), "own": own,
             "pk": Slot("pk"), "title": Slot("title"), "number": Slot("number"), "owner": Slot("owner"),
             **row_slots(kind),
         })
@@ -142,6 +146,9 @@ def record_review(request, pk):
     record = selectors.unit_record_get(request.user, pk)
     kind = catalogue().kind(record.kind)
     error = ""
+    # 回避: on her own record an admin is offered no decision, and told who else of the unit may decide.
+    recusal = record_services.record_recusal_note(actor=request.user, record=record) \
+        if is_own(request.user, record.owner_id) and record.status == Status.PENDING else ""
     if request.method == "POST":
         decision = request.POST.get("decision", "")
         try:
@@ -159,8 +166,10 @@ def record_review(request, pk):
                 return redirect("review:record", pk=following.pk)
             messages.success(request, f"已{label}“{record.title}”。{kind.label}没有待审核的业绩了。")
             return redirect("review:records", kind_key=kind.key)
+    if error == recusal:
+        error = ""  # a refused POST: the note says it
     return render(request, "review/record_review.html", {
-        "kind": kind, "record": record, "details": detail_rows(kind, record),
+        "kind": kind, "record": record, "details": detail_rows(kind, record), "recusal": recusal,
         "evidence": list(record.evidence.filter(item=None)), "child_tables": child_tables(kind, record),
         "flow": flow_for(subject_type="record", subject_id=record.pk),
         "error": error, "opinion": request.POST.get("opinion", "") if error else "",
@@ -176,7 +185,7 @@ def records_batch(request):
     # ASCII digits only ("²".isdigit() is true but int() refuses it); a repeated id is decided once.
     ids = list(dict.fromkeys(int(i) for i in request.POST.getlist("ids") if i.isascii() and i.isdigit()))
     opinion = request.POST.get("opinion", "")
-    done, skipped = 0, []
+    done, skipped, own, recusal = 0, [], [], ""
     for pk in ids:
         try:
             record = selectors.unit_record_get(request.user, pk)
@@ -185,11 +194,20 @@ def records_batch(request):
         except Http404:
             skipped.append(f"#{pk}（无权审核）")
         except (record_services.RecordError, PermissionDenied) as exc:
-            skipped.append(f"“{record.title}”（{str(exc) or '无权审核'}）")
+            if is_own(request.user, record.owner_id):  # refused by the service (回避): said once, below
+                own.append(f"“{record.title}”")
+                recusal = str(exc)
+            else:
+                skipped.append(f"“{record.title}”（{str(exc) or '无权审核'}）")
     if not ids:
         messages.error(request, "请先勾选要审核的业绩。")
-    elif skipped:
-        messages.warning(request, f"已通过 {done} 条；跳过 {len(skipped)} 条：" + "；".join(skipped[:10]))
+    elif skipped or own:
+        parts = [f"已通过 {done} 条"]
+        if skipped:
+            parts.append(f"跳过 {len(skipped)} 条：" + "；".join(skipped[:10]))
+        if own:
+            parts.append(f"未审核本人的业绩 {len(own)} 条（{'、'.join(own[:10])}）：{recusal}")
+        messages.warning(request, "；".join(parts))
     else:
         messages.success(request, f"已批量通过 {done} 条业绩。")
     # Back to the page the batch was sent from, never to another site (an open redirect otherwise).
@@ -208,6 +226,11 @@ def withdrawals(request):
     qs = selectors.unit_withdrawals(request.user, state=state if state != "all" else "")
     page = Paginator(qs, 10).get_page(request.GET.get("page"))
     kinds = {k.key: k.label for k in catalogue().kinds()}
+    for withdrawal in page:
+        # 回避: her own pending request is shown without the buttons, with who else may decide it.
+        own = is_own(request.user, withdrawal.record.owner_id) and withdrawal.state == Withdrawal.State.PENDING
+        withdrawal.recusal = record_services.record_recusal_note(
+            actor=request.user, record=withdrawal.record, subject="业绩撤回申请", verb="处理") if own else ""
     return render(request, "review/withdrawals.html", {
         "page": page, "state": state, "states": Withdrawal.State.choices, "kinds": kinds,
     })

@@ -63,6 +63,14 @@ def unit_admin(unit, **kwargs) -> User:
     return person
 
 
+def unit_account(unit) -> User:
+    """The unit's own login (单位账号, named as the unit), which administers it as the demo's unit accounts do."""
+    account = User.objects.create_user(unit.credit_code, "Unit2026pass", kind=User.Kind.UNIT, name=unit.name,
+                                       unit=unit, registration=User.Registration.APPROVED)
+    RoleAssignment.objects.create(user=account, role=Role.UNIT_ADMIN, unit=unit)
+    return account
+
+
 def bureau_staff(region_code="350000", **kwargs) -> User:
     person = PersonFactory(**kwargs)
     RoleAssignment.objects.create(user=person, role=Role.BUREAU_STAFF, region=Region.objects.get(code=region_code))

@@ -1,10 +1,9 @@
 """Backends that fail as real ones do when a disk fills up or a service goes down, for tests that configure them
-through settings (FILE_UPLOAD_HANDLERS, STORAGES, CACHES) as a deployment would."""
+through settings (FILE_UPLOAD_HANDLERS, STORAGES) as a deployment would."""
 
 import errno
 import os
 
-from django.core.cache.backends.base import BaseCache
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 
@@ -48,14 +47,3 @@ class DownStorage(FileSystemStorage):
     def listdir(self, path):
         raise OSError(errno.EIO, "Input/output error")
 
-
-class DownCache(BaseCache):
-    """A cache server that refuses connections (Redis down)."""
-
-    def __init__(self, location, params):
-        super().__init__(params)
-
-    def add(self, *args, **kwargs):
-        raise ConnectionError("cache server refused the connection")
-
-    get = set = delete = touch = clear = add

@@ -67,7 +67,8 @@ PUBLIC_FOR_ANONYMOUS = {"anonymous": 200, **dict.fromkeys(ROLES[1:], 200)}
 
 PUBLIC = {
     "core:captcha", "core:sms_outbox", "accounts:login", "accounts:logout", "accounts:register",
-    "accounts:sms_send", "accounts:password_forgot", "accounts:session_state", "orgs:unit_search", "orgs:regions", "orgs:unit_register",
+    "accounts:sms_send", "accounts:password_forgot", "accounts:password_reset", "accounts:session_state",
+    "orgs:unit_search", "orgs:regions", "orgs:unit_register",
     "healthz", "readyz",
 }
 OWN_AUTH_NAMESPACES = {"admin", "api"}  # Django admin and the token-authenticated JSON API

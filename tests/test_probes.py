@@ -42,7 +42,7 @@ def test_readyz_is_ok_when_everything_answers(client, media):
 
 
 def test_readyz_names_a_cache_that_is_down(client, settings, media):
-    settings.CACHES = {"default": {"BACKEND": "tests.failing_backends.DownCache"}}
+    settings.CACHES = {"default": {"BACKEND": "tests.helpers.UnreachableCache"}}
 
     response = client.get("/readyz")
 

@@ -10,7 +10,7 @@ from accounts.models import AuthEvent, SmsCode, User
 from core.demo_ids import make_id_number
 from orgs.models import Unit
 from tests.factories import PersonFactory, UnitFactory, id_number_ending_in_x
-from tests.helpers import assert_field_error, form_inputs, request_sms, sms_code, wrong_code
+from tests.helpers import assert_field_error, captcha_answer, form_inputs, request_sms, sms_code, wrong_code
 
 REGISTER_URL = "/accounts/register/"
 PHONE = "13812345678"
@@ -191,11 +191,51 @@ def test_registered_id_number_is_found_whatever_the_case_of_x(register):
     assert_refused_keeping_input(response, data, "id_number", "该身份证号已注册，请直接登录或找回密码。")
 
 
-def test_one_phone_registers_one_account(register):
+def test_one_phone_registers_one_account(register, client):
+    """A phone with an account is sent no registration code (the SMS answer does not say so), so the form has no
+    code to accept."""
     PersonFactory(phone=PHONE)
+    assert "data-sms-ok" in request_sms(client, PHONE).content.decode()
     response, data = register(sms_code="123456")
 
+    assert_refused_keeping_input(response, data, "sms_code", "请先获取短信验证码。")
+    assert User.objects.filter(phone=PHONE).count() == 1
+
+
+def test_a_phone_registered_after_its_code_was_sent_is_refused_by_the_phone(register, client):
+    request_sms(client, PHONE)
+    PersonFactory(phone=PHONE)
+
+    response, data = register(sms_code=sms_code(PHONE))
+
     assert_refused_keeping_input(response, data, "phone", "该手机号已绑定其他账号，一个手机号只能注册一个账号。")
+    assert User.objects.filter(phone=PHONE).count() == 1
+
+
+# Whether an ID number is registered is said only to whoever passed the captcha and holds a live code sent to an
+# unregistered phone, and saying it uses the code up.
+
+
+def test_a_registered_id_number_is_not_revealed_by_a_wrong_sms_code(register, client):
+    PersonFactory(id_number=ID_NUMBER, username=ID_NUMBER)
+    request_sms(client, PHONE)
+
+    response, data = register(sms_code=wrong_code(sms_code(PHONE)))
+
+    assert "该身份证号已注册" not in response.content.decode()
+    assert response.context["form"].errors["sms_code"] == ["短信验证码不正确，还可尝试4次。"]
+    assert "id_number" not in response.context["form"].errors
+
+
+def test_saying_an_id_number_is_registered_uses_the_code_up(register):
+    PersonFactory(id_number=ID_NUMBER, username=ID_NUMBER)
+    response, data = register()
+    assert_field_error(response, "id_number", "该身份证号已注册，请直接登录或找回密码。")
+
+    response, _ = register(sms_code=data["sms_code"])
+
+    assert_refused_keeping_input(response, data, "sms_code", "请先获取短信验证码。")
+    assert "该身份证号已注册" not in response.content.decode()
 
 
 def test_wrong_sms_code_is_refused(register, client):
@@ -269,18 +309,22 @@ def test_other_errors_do_not_spend_an_sms_try(register, client):
 
 
 class TestCaptcha:
+    """The page's image captcha is answered twice: by 获取验证码 (which uses it up: the page shows a new image) and
+    by 注册."""
+
     @pytest.fixture
     def captcha_on(self, settings):
         settings.CAPTCHA_DISABLED = False
 
     def post(self, client, form_data, captcha):
         request_sms(client, form_data["phone"])
-        return client.post(REGISTER_URL, {**form_data, "sms_code": sms_code(form_data["phone"]), "captcha": captcha})
+        client.get("/captcha.png")  # the new image
+        return client.post(REGISTER_URL, {**form_data, "sms_code": sms_code(form_data["phone"]),
+                                          "captcha": captcha(client) if callable(captcha) else captcha})
 
     def test_wrong_captcha_is_refused_by_its_field(self, client, form_data, captcha_on):
-        client.get("/captcha.png")
-        answer = client.session["captcha_answer"]
-        wrong = "".join("A" if c != "A" else "B" for c in answer)
+        def wrong(client):
+            return "".join("A" if c != "A" else "B" for c in client.session["captcha_answer"])
 
         response = self.post(client, form_data, wrong)
 
@@ -289,8 +333,6 @@ class TestCaptcha:
         assert not User.objects.filter(id_number=ID_NUMBER).exists()
 
     def test_missing_captcha_is_refused(self, client, form_data, captcha_on):
-        client.get("/captcha.png")
-
         response = self.post(client, form_data, "")
 
         assert_field_error(response, "captcha", "请输入图形验证码。")
@@ -300,21 +342,52 @@ class TestCaptcha:
         assert image["Content-Type"] == "image/png"
         assert image.content.startswith(b"\x89PNG")
 
-        response = self.post(client, form_data, client.session["captcha_answer"].lower())
+        response = self.post(client, form_data, lambda client: client.session["captcha_answer"].lower())
 
         assert response.status_code == 302
         assert User.objects.filter(id_number=ID_NUMBER).exists()
 
     def test_captcha_answer_is_single_use(self, client, form_data, captcha_on):
-        client.get("/captcha.png")
-        answer = client.session["captcha_answer"]
-        self.post(client, {**form_data, "agreement": ""}, answer)
+        request_sms(client, form_data["phone"])
+        answer = captcha_answer(client)
+        client.post(REGISTER_URL, {**form_data, "agreement": "", "sms_code": sms_code(PHONE), "captcha": answer})
 
-        response = self.post(client, form_data, answer)
+        response = client.post(REGISTER_URL, {**form_data, "sms_code": sms_code(PHONE), "captcha": answer})
+
+        assert_field_error(response, "captcha", "图形验证码不正确，请看清图片后重新输入。")
+
+    def test_the_captcha_answered_for_the_sms_does_not_also_register(self, client, form_data, captcha_on):
+        answer = captcha_answer(client)
+        client.post("/accounts/sms/send/", {"phone": PHONE, "purpose": "register", "captcha": answer})
+
+        response = client.post(REGISTER_URL, {**form_data, "sms_code": sms_code(PHONE), "captcha": answer})
 
         assert_field_error(response, "captcha", "图形验证码不正确，请看清图片后重新输入。")
 
     def test_captcha_without_an_image_shown_is_refused(self, client, form_data, captcha_on):
-        response = self.post(client, form_data, "ABCD")
+        request_sms(client, PHONE)  # the one image shown was answered, and used up, by 获取验证码
+        assert "captcha_answer" not in client.session
+
+        response = client.post(REGISTER_URL, {**form_data, "sms_code": sms_code(PHONE), "captcha": "ABCD"})
 
         assert_field_error(response, "captcha", "图形验证码不正确，请看清图片后重新输入。")
+
+    def test_a_wrong_captcha_does_not_reveal_a_registered_id_number(self, client, form_data, captcha_on):
+        PersonFactory(id_number=ID_NUMBER, username=ID_NUMBER)
+        request_sms(client, PHONE)
+        wrong = "".join("A" if c != "A" else "B" for c in captcha_answer(client))
+
+        response = client.post(REGISTER_URL, {**form_data, "sms_code": sms_code(PHONE), "captcha": wrong})
+
+        assert_field_error(response, "captcha", "图形验证码不正确，请看清图片后重新输入。")
+        assert "该身份证号已注册" not in response.content.decode()
+        assert set(response.context["form"].errors) == {"captcha"}
+
+    def test_a_wrong_captcha_reveals_nothing_even_before_an_sms(self, client, form_data, captcha_on):
+        PersonFactory(id_number=ID_NUMBER, username=ID_NUMBER, phone=PHONE)
+
+        response = client.post(REGISTER_URL, {**form_data, "sms_code": "123456", "captcha": "ZZZZ"})
+
+        body = response.content.decode()
+        assert "该身份证号已注册" not in body and "该手机号已绑定" not in body
+        assert set(response.context["form"].errors) == {"captcha"}

@@ -1,7 +1,9 @@
-"""Production settings: Argon2, the captcha switch refused outside DEBUG, and the 30-minute idle timeout."""
+"""Production settings: Argon2, the captcha switch refused outside DEBUG, an SMS gateway required, the 30-minute
+idle timeout and the 12-hour session, the API docs off and the demo refused outside DEBUG."""
 
 import datetime
 import importlib
+import io
 import os
 import re
 import subprocess
@@ -11,9 +13,10 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.test import Client
 
-from accounts.models import AuthEvent, Session
+from accounts.models import AuthEvent, Session, User
 from tests.factories import PASSWORD, PersonFactory
 from tests.helpers import log_in
 
@@ -36,16 +39,21 @@ def test_argon2_is_installed_and_hashes():
     assert Argon2PasswordHasher().verify("Passw0rd2026", encoded)
 
 
-def load_settings(**env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "CAPTCHA_DISABLED", "SECRET_KEY"}}
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "a-production-secret-key-for-this-test",
+              "SMS_BACKEND": "provincial.gateway.SmsBackend"}  # a gateway's class: only its name is read here
+
+
+def load_settings(*, code="import zhicheng.settings", **env):
+    clean = {k: v for k, v in os.environ.items()
+             if k not in {"DEBUG", "CAPTCHA_DISABLED", "SECRET_KEY", "SMS_BACKEND"}}
     return subprocess.run(
-        [sys.executable, "-c", "import zhicheng.settings"],
+        [sys.executable, "-c", code],
         env={**clean, **env}, cwd=BASE_DIR, capture_output=True, text=True, timeout=60,
     )
 
 
 def test_captcha_cannot_be_disabled_in_production():
-    result = load_settings(DEBUG="0", SECRET_KEY="a-production-secret-key-for-this-test", CAPTCHA_DISABLED="1")
+    result = load_settings(**PRODUCTION, CAPTCHA_DISABLED="1")
 
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
@@ -53,8 +61,60 @@ def test_captcha_cannot_be_disabled_in_production():
 
 
 def test_production_settings_load_with_the_captcha_on():
-    result = load_settings(DEBUG="0", SECRET_KEY="a-production-secret-key-for-this-test", CAPTCHA_DISABLED="0")
+    result = load_settings(**PRODUCTION, CAPTCHA_DISABLED="0")
 
+    assert result.returncode == 0, result.stderr
+
+
+# The outbox SMS backend keeps codes in the database in clear and delivers nothing: production must name a gateway.
+
+
+@pytest.mark.parametrize("backend", [None, "", "accounts.sms.OutboxBackend"], ids=["unset", "empty", "outbox"])
+def test_production_refuses_to_start_without_an_sms_gateway(backend):
+    env = {k: v for k, v in PRODUCTION.items() if k != "SMS_BACKEND"}
+    if backend is not None:
+        env["SMS_BACKEND"] = backend
+
+    result = load_settings(**env)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SMS_BACKEND must name the SMS gateway's backend class when DEBUG is off" in result.stderr
+
+
+def test_production_takes_the_gateway_it_is_given():
+    result = load_settings(**PRODUCTION, code="import zhicheng.settings as s; print(s.SMS_BACKEND)")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "provincial.gateway.SmsBackend"
+
+
+def test_local_work_uses_the_outbox_unless_told_otherwise():
+    result = load_settings(DEBUG="1", code="import zhicheng.settings as s; print(s.SMS_BACKEND)")
+
+    assert result.stdout.strip() == "accounts.sms.OutboxBackend"
+
+
+def test_the_benchmarks_production_like_settings_load():
+    result = load_settings(code="import bench.settings as s; print(s.DEBUG, s.SMS_BACKEND)")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "accounts.sms.ConsoleRefusingBackend"]
+
+
+def test_the_deploy_check_passes_as_make_check_runs_it():
+    makefile = (BASE_DIR / "Makefile").read_text()
+    line = next(line for line in makefile.splitlines() if "check --deploy" in line)
+    env = dict(re.findall(r"(\w+)=(\S+)", line.split("$(UV)")[0]))
+    env["SECRET_KEY"] = "check-deploy-" + "k" * 50
+
+    clean = {k: v for k, v in os.environ.items() if k not in env}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env={**clean, **env}, cwd=BASE_DIR, capture_output=True, text=True, timeout=120,
+    )
+
+    assert env["DEBUG"] == "0" and env["SMS_BACKEND"]
     assert result.returncode == 0, result.stderr
 
 
@@ -164,10 +224,60 @@ def test_a_session_without_a_last_request_starts_its_idle_clock(session, clock):
     assert Session.objects.get(pk=key).last_seen == START + datetime.timedelta(minutes=45)
 
 
-def test_a_session_in_use_outlives_its_age_as_its_expiry_moves_on(session, clock):
-    for _ in range(13 * 3):  # a request every 20 minutes for 13 hours, past SESSION_COOKIE_AGE (12 hours)
+# 12 hours from sign-in (SESSION_COOKIE_AGE) end a session whatever the activity.
+
+
+def test_a_session_in_use_ends_12_hours_after_sign_in(session, clock, person):
+    assert settings.SESSION_COOKIE_AGE == 12 * 3600
+    for _ in range(12 * 3):  # a request every 20 minutes for 12 hours
         clock.shift(datetime.timedelta(minutes=20))
         assert session.get("/").status_code == 200
+    clock.shift(datetime.timedelta(seconds=1))
+
+    response = session.get("/")
+
+    assert (response.status_code, response.url) == (302, "/accounts/login/?expired=1")
+    assert "_auth_user_id" not in session.session
+    assert AuthEvent.objects.filter(event="idle_timeout", user=person, object="session_age").exists()
+    assert "本次登录已满12小时" in session.get(response.url).content.decode()
+
+
+def test_typing_does_not_keep_a_session_past_12_hours(session, clock):
+    for _ in range(12 * 3):
+        clock.shift(datetime.timedelta(minutes=20))
+        assert session.get("/accounts/keepalive/").status_code == 204
+    clock.shift(datetime.timedelta(seconds=1))
+
+    assert session.get("/accounts/keepalive/").url == "/accounts/login/?expired=1"
+
+
+def test_a_passive_question_after_12_hours_is_answered_signed_out(session, clock):
+    for _ in range(12 * 3):
+        clock.shift(datetime.timedelta(minutes=20))
+        session.get("/")
+    clock.shift(datetime.timedelta(minutes=1))
+
+    assert session.get("/accounts/session-state/").json() == {"signed_in": False}
+
+
+def test_signing_in_again_starts_another_12_hours(session, clock, person):
+    for _ in range(11 * 3):
+        clock.shift(datetime.timedelta(minutes=20))
+        session.get("/")
+    session.post("/accounts/logout/")
+    assert log_in(session, person.id_number, PASSWORD).status_code == 302
+    for _ in range(11 * 3):  # 22 hours after the first sign-in, 11 after the second
+        clock.shift(datetime.timedelta(minutes=20))
+        assert session.get("/").status_code == 200
+
+
+def test_a_signed_in_session_without_its_sign_in_time_is_ended(session, clock):
+    """A session signed in before the sign-in time was kept (or made without a sign-in) has no 12 hours to run."""
+    stored = session.session
+    del stored["signed_in_at"]
+    stored.save()
+
+    assert session.get("/").url == "/accounts/login/?expired=1"
 
 
 # The page's side of the idle timeout (static/js/app.js): it knows the timeout, and while the person types it
@@ -232,3 +342,31 @@ def test_session_state_after_a_new_sign_in_gives_the_token_the_old_page_needs(se
     # The old page's token was rotated away by the sign-in; the one session_state gives is accepted.
     assert checked.post("/accounts/password/change/", {"csrfmiddlewaretoken": old_token}).status_code == 403
     assert checked.post("/accounts/password/change/", {"csrfmiddlewaretoken": state["csrf"]}).status_code == 200
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What exists for local work only: the demo's accounts and the API's interactive docs.
+
+
+def test_the_demo_refuses_to_load_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="seed_demo refuses to run when DEBUG is off"):
+        call_command("seed_demo", stdout=io.StringIO())
+
+    assert not User.objects.filter(username="admin").exists()
+
+
+def test_the_api_docs_and_schema_are_absent_in_production(client, settings):
+    settings.DEBUG = False
+
+    assert client.get("/api/docs").status_code == 404
+    assert client.get("/api/openapi.json").status_code == 404
+
+
+def test_the_api_docs_and_schema_are_served_for_local_work(client, settings):
+    settings.DEBUG = True
+
+    assert client.get("/api/docs").status_code == 200
+    schema = client.get("/api/openapi.json")
+    assert schema.status_code == 200 and "/api/ce/feed" in schema.json()["paths"]

@@ -10,7 +10,7 @@ import time_machine
 from accounts.models import SmsCode, SmsMessage, User
 from accounts.sms import SmsError, sms_code_check, sms_code_send
 from tests.factories import PersonFactory, UnitFactory
-from tests.helpers import request_sms, sms_code, wrong_code
+from tests.helpers import captcha_answer, request_sms, sms_code, wrong_code
 
 pytestmark = pytest.mark.django_db
 
@@ -153,12 +153,15 @@ def test_only_the_latest_code_counts(clock):
     check(latest)
 
 
+SENT = "如该手机号未注册过账号，验证码已发送，3分钟内有效。"
+
+
 class TestSendView:
     def test_send_answers_with_a_status_line(self, client):
         response = request_sms(client, PHONE)
 
         assert response.status_code == 200
-        assert "验证码已发送，3分钟内有效。" in response.content.decode()
+        assert SENT in response.content.decode()
         assert SmsMessage.objects.filter(phone=PHONE).count() == 1
 
     def test_code_never_appears_in_a_response(self, client, clock):
@@ -193,9 +196,10 @@ class TestSendView:
 
         assert SmsMessage.objects.filter(phone=PHONE).count() == 2
 
-    def test_eleventh_send_in_a_day_is_refused(self, client, clock):
+    def test_eleventh_send_in_a_day_is_refused(self, client, clock, settings):
+        settings.SMS_IP_HOURLY_LIMIT = 100  # the phone's own limit, not its network's
         for _ in range(10):
-            assert "验证码已发送" in request_sms(client, PHONE).content.decode()
+            assert SENT in request_sms(client, PHONE).content.decode()
             clock.shift(datetime.timedelta(seconds=61))
 
         response = request_sms(client, PHONE)
@@ -203,18 +207,19 @@ class TestSendView:
         assert "该手机号今日获取验证码次数已达上限，请明天再试。" in response.content.decode()
         assert SmsMessage.objects.filter(phone=PHONE).count() == 10
 
-    def test_daily_limit_frees_up_after_24_hours(self, client, clock):
+    def test_daily_limit_frees_up_after_24_hours(self, client, clock, settings):
+        settings.SMS_IP_HOURLY_LIMIT = 100
         for _ in range(10):
             request_sms(client, PHONE)
             clock.shift(datetime.timedelta(seconds=61))
         clock.shift(datetime.timedelta(days=1))
 
-        assert "验证码已发送" in request_sms(client, PHONE).content.decode()
+        assert SENT in request_sms(client, PHONE).content.decode()
 
     def test_limits_are_per_phone(self, client):
         request_sms(client, PHONE)
 
-        assert "验证码已发送" in request_sms(client, "13912345678").content.decode()
+        assert SENT in request_sms(client, "13912345678").content.decode()
 
     def test_invalid_phone_is_refused(self, client):
         response = request_sms(client, "12345")
@@ -228,14 +233,168 @@ class TestSendView:
         assert "请先输入正确的11位手机号。" in response.content.decode()
         assert not SmsMessage.objects.exists()
 
-    def test_no_registration_code_for_a_phone_already_registered(self, client, regions):
-        PersonFactory(phone=PHONE)
-
-        response = request_sms(client, PHONE)
-
-        assert "该手机号已绑定其他账号，一个手机号只能注册一个账号。" in response.content.decode()
-        assert not SmsMessage.objects.exists()
-
     def test_send_needs_post(self, client):
         assert client.get("/accounts/sms/send/", {"phone": PHONE, "purpose": "register"}).status_code == 405
         assert not SmsMessage.objects.exists()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 获取验证码 tells nobody whether a phone has an account: a phone with one gets no code, and the same answer.
+
+
+def _status(response) -> str:
+    return response.content.decode()
+
+
+def test_a_registered_phone_gets_no_code_and_the_same_answer_as_any_other(client, regions):
+    PersonFactory(phone=PHONE)
+
+    registered = request_sms(client, PHONE)
+    unregistered = request_sms(client, "13912345678")
+
+    assert _status(registered) == _status(unregistered)
+    assert SENT in _status(registered) and "已绑定" not in _status(registered)
+    assert not SmsMessage.objects.filter(phone=PHONE).exists()
+    assert SmsMessage.objects.filter(phone="13912345678").count() == 1
+
+
+def test_a_registered_phone_is_refused_as_often_as_any_other(client, regions, clock):
+    """The limits count requests, not codes sent: a second request within the minute is refused alike."""
+    PersonFactory(phone=PHONE)
+    request_sms(client, PHONE)
+    request_sms(client, "13912345678")
+    clock.shift(datetime.timedelta(seconds=30))
+
+    registered = request_sms(client, PHONE)
+    unregistered = request_sms(client, "13912345678")
+
+    assert _status(registered) == _status(unregistered)
+    assert "验证码发送过于频繁，请31秒后再试。" in _status(registered)
+
+
+def test_the_databases_limits_behind_the_permit_answer_as_a_sent_code_would(client, clock):
+    """Codes the cache did not count (a cleared cache, another process's memory): the database refuses the
+    eleventh of the day silently, as it answers for a phone with an account."""
+    for _ in range(10):
+        sms_code_send(phone=PHONE, purpose=REGISTER)
+        clock.shift(datetime.timedelta(seconds=61))
+
+    response = request_sms(client, PHONE)
+
+    assert SENT in _status(response)
+    assert SmsMessage.objects.filter(phone=PHONE).count() == 10
+
+
+def test_a_unit_registration_code_is_sent_to_any_phone(client, regions):
+    PersonFactory(phone=PHONE)  # a unit's contact may also have a personal account
+
+    response = request_sms(client, PHONE, purpose="unit_register")
+
+    assert "验证码已发送，3分钟内有效。" in _status(response)
+    assert SmsMessage.objects.filter(phone=PHONE).count() == 1
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The image captcha comes before any SMS is sent.
+
+
+@pytest.fixture
+def captcha_on(settings):
+    settings.CAPTCHA_DISABLED = False
+
+
+def test_no_code_is_sent_without_the_image_captcha(client, captcha_on):
+    client.get("/captcha.png")
+
+    response = client.post("/accounts/sms/send/", {"phone": PHONE, "purpose": "register"})
+
+    assert "请先输入图形验证码。" in _status(response)
+    assert "data-sms-ok" not in _status(response)
+    assert not SmsMessage.objects.exists()
+
+
+def test_no_code_is_sent_with_a_wrong_captcha(client, captcha_on):
+    answer = captcha_answer(client)
+    wrong = "".join("A" if c != "A" else "B" for c in answer)
+
+    response = client.post("/accounts/sms/send/", {"phone": PHONE, "purpose": "register", "captcha": wrong})
+
+    assert "图形验证码不正确，请看清图片后重新输入。" in _status(response)
+    assert not SmsMessage.objects.exists()
+
+
+def test_one_captcha_answer_sends_one_code(client, captcha_on):
+    answer = captcha_answer(client)
+    first = client.post("/accounts/sms/send/", {"phone": PHONE, "purpose": "register", "captcha": answer})
+    second = client.post("/accounts/sms/send/", {"phone": "13912345678", "purpose": "register", "captcha": answer})
+
+    assert SENT in _status(first)
+    assert "图形验证码不正确" in _status(second)
+    assert list(SmsMessage.objects.values_list("phone", flat=True)) == [PHONE]
+
+
+def test_the_right_captcha_sends_the_code(client, captcha_on):
+    response = request_sms(client, PHONE)
+
+    assert SENT in _status(response)
+    assert SmsMessage.objects.filter(phone=PHONE).count() == 1
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Limits per client IP and in all, counted in the cache; no cache, no SMS.
+
+OTHER_PHONES = [f"139{n:08d}" for n in range(25)]
+
+
+def test_25_phones_from_one_ip_get_no_more_codes_than_its_hourly_limit(client, settings, clock):
+    assert settings.SMS_IP_HOURLY_LIMIT == 10  # the default
+
+    answers = [_status(request_sms(client, phone)) for phone in OTHER_PHONES]
+
+    assert SmsMessage.objects.count() == 10
+    assert all(SENT in answer for answer in answers[:10])
+    assert all("当前网络获取验证码过于频繁，请稍后再试。" in answer for answer in answers[10:])
+    # Another network is not held back; this one is free again an hour later.
+    assert SENT in _status(request_sms(client, OTHER_PHONES[10], REMOTE_ADDR="10.0.0.2"))
+    clock.shift(datetime.timedelta(hours=1, seconds=1))
+    assert SENT in _status(request_sms(client, OTHER_PHONES[11]))
+
+
+def test_the_limit_per_ip_is_a_setting(client, settings):
+    settings.SMS_IP_HOURLY_LIMIT = 2
+
+    answers = [_status(request_sms(client, phone)) for phone in OTHER_PHONES[:3]]
+
+    assert SmsMessage.objects.count() == 2
+    assert "当前网络获取验证码过于频繁" in answers[2]
+
+
+def test_the_global_limit_holds_whatever_the_ip(client, settings):
+    settings.SMS_GLOBAL_HOURLY_LIMIT = 3
+
+    answers = [_status(request_sms(client, phone, REMOTE_ADDR=f"10.0.1.{n}"))
+               for n, phone in enumerate(OTHER_PHONES[:4])]
+
+    assert SmsMessage.objects.count() == 3
+    assert "短信发送繁忙，请稍后再试。" in answers[3]
+
+
+def test_the_limit_is_per_client_ip_behind_a_declared_proxy(client, settings):
+    settings.SMS_IP_HOURLY_LIMIT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    first = request_sms(client, OTHER_PHONES[0], HTTP_X_FORWARDED_FOR="203.0.113.1")
+    same = request_sms(client, OTHER_PHONES[1], HTTP_X_FORWARDED_FOR="203.0.113.1")
+    other = request_sms(client, OTHER_PHONES[2], HTTP_X_FORWARDED_FOR="203.0.113.2")
+
+    assert SENT in _status(first) and SENT in _status(other)
+    assert "当前网络获取验证码过于频繁" in _status(same)
+
+
+def test_no_code_is_sent_when_the_cache_cannot_count(client, settings):
+    settings.CACHES = {"default": {"BACKEND": "tests.helpers.UnreachableCache"}}
+
+    response = request_sms(client, PHONE)
+
+    assert "短信服务暂时不可用，请稍后再试。" in _status(response)
+    assert not SmsMessage.objects.exists()

@@ -1,8 +1,12 @@
-"""The JSON API (django-ninja, OpenAPI at /api/docs): an interface over the domain functions, never a copy."""
+"""The JSON API (django-ninja): an interface over the domain functions, never a copy. Its OpenAPI description
+(/api/openapi.json) and the interactive docs (/api/docs, whose page loads Swagger UI from a CDN) are served only
+when DEBUG is on."""
 
 import hmac
+from functools import wraps
 
 from django.conf import settings
+from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.security import HttpBearer
 from pydantic import field_validator
@@ -21,7 +25,19 @@ class PlatformToken(HttpBearer):
         return None
 
 
-api = NinjaAPI(title="zhicheng API", version="1", urls_namespace="api")
+def debug_only(view):
+    """The docs and the schema are for local work: absent in production (decided per request, as DEBUG is)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not settings.DEBUG:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+api = NinjaAPI(title="zhicheng API", version="1", urls_namespace="api", docs_decorator=debug_only)
 
 
 class TextSchema(Schema):

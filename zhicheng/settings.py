@@ -156,7 +156,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-# Sessions: 30 minutes idle (IdleTimeoutMiddleware), at most 12 hours in all.
+# Sessions: 30 minutes idle, and 12 hours from sign-in whatever the activity (both IdleTimeoutMiddleware).
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
 SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_AGE = 12 * 3600
@@ -179,12 +179,23 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_USERNAME_CALLABLE = "accounts.lockout.username_from_request"
 AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
 
-# SMS: pluggable delivery. "outbox" stores messages in the database for the demo and tests.
-SMS_BACKEND = env("SMS_BACKEND", default="accounts.sms.OutboxBackend")
+# SMS: pluggable delivery. The outbox stores messages in the database (in clear) and delivers nothing: it is for
+# the demo and the tests only, so production must name the province's gateway.
+SMS_OUTBOX = "accounts.sms.OutboxBackend"
+SMS_BACKEND = env("SMS_BACKEND", default=SMS_OUTBOX if DEBUG else "")
+if not DEBUG and SMS_BACKEND in ("", SMS_OUTBOX):
+    raise ImproperlyConfigured(
+        "SMS_BACKEND must name the SMS gateway's backend class when DEBUG is off (production): the outbox keeps "
+        "codes in the database in clear and delivers nothing."
+    )
 SMS_CODE_TTL = timedelta(minutes=3)
 SMS_CODE_MAX_TRIES = 5
 SMS_RESEND_INTERVAL = timedelta(seconds=60)
 SMS_DAILY_LIMIT = 10
+# Requests for a code, counted in the cache (CACHE_URL: shared by every process) whatever the phone: per client IP
+# and in all, per hour. No code is sent when the cache cannot count (accounts.sms.sms_send_permit).
+SMS_IP_HOURLY_LIMIT = env.int("SMS_IP_HOURLY_LIMIT", default=10)
+SMS_GLOBAL_HOURLY_LIMIT = env.int("SMS_GLOBAL_HOURLY_LIMIT", default=1000)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -186,8 +186,16 @@ document.addEventListener("DOMContentLoaded", () => {
     };
     idInput.addEventListener("input", show); show();
   }
-  // SMS button countdown after a successful send.
+  // After 获取验证码: the image captcha it sent is used up, so a new image replaces it (and its answer is
+  // cleared); after a successful send the button counts down.
   document.body.addEventListener("htmx:afterSwap", (e) => {
+    if (e.detail.target.id !== "sms-status") return;
+    const image = document.querySelector("img.zc-captcha");
+    if (image) {
+      image.src = `${image.src.split("?")[0]}?${Date.now()}`;
+      const answer = image.closest(".input-group").querySelector("input");
+      if (answer) answer.value = "";
+    }
     const ok = e.detail.target.querySelector("[data-sms-ok]");
     const btn = document.querySelector("[data-sms-button]");
     if (ok && btn) {

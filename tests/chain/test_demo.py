@@ -22,6 +22,11 @@ from .support import last_weekday_before
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _local_work(settings):
+    settings.DEBUG = True  # the demo loads only for local work (make run); it refuses with DEBUG off
+
+
 def demo_user(name):
     return User.objects.get(name=name)
 

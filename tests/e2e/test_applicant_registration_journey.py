@@ -2,9 +2,13 @@
 
 import datetime
 import re
+from importlib import import_module
+from urllib.parse import parse_qs
 
+from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
+from accounts.models import SmsMessage
 from core.demo_ids import make_id_number
 from tests.factories import PASSWORD, UnitFactory, unit_admin
 
@@ -52,9 +56,13 @@ def test_nurse_registers_and_her_unit_admin_approves_her(page, shot, log_in, log
     expect(page.get_by_label("工作单位", exact=True)).to_have_value(HOSPITAL)
     expect(options).to_have_count(0)
 
-    # 手机号 and the SMS code she receives on her phone.
+    # 手机号 and the SMS code she receives on her phone. 获取验证码 sends the phone, the code's purpose and the
+    # image captcha (switched off in this run), nothing else she typed.
     page.get_by_label("手机号", exact=True).fill(NURSE_PHONE)
-    page.get_by_role("button", name="获取验证码").click()
+    with page.expect_request("**/accounts/sms/send/") as sent:
+        page.get_by_role("button", name="获取验证码").click()
+    fields = parse_qs(sent.value.post_data, keep_blank_values=True)
+    assert fields == {"purpose": ["register"], "phone": [NURSE_PHONE], "captcha": [""]}, fields
     expect(page.locator("#sms-status")).to_contain_text("验证码已发送")
     expect(page.locator("[data-sms-button]")).to_be_disabled()
     page.get_by_label("短信验证码", exact=True).fill(sms_code_for(NURSE_PHONE))
@@ -122,3 +130,55 @@ def test_a_wrong_check_digit_is_explained_by_the_id_number_and_the_form_keeps_he
     expect(page.get_by_label("身份证号", exact=True)).to_have_value(wrong)
     expect(page.get_by_label("出生日期 · 性别")).to_have_value("")  # nothing is derived from a wrong number
     shot("01-wrong-check-digit")
+
+
+def _captcha_answer(page) -> str:
+    """What the image shows (read from the browser's session on the server, where the page keeps the answer)."""
+    key = next(c["value"] for c in page.context.cookies() if c["name"] == django_settings.SESSION_COOKIE_NAME)
+    return import_module(django_settings.SESSION_ENGINE).SessionStore(key).load()["captcha_answer"]
+
+
+def _new_captcha_image(page):
+    return page.expect_response(lambda response: "/captcha.png?" in response.url)
+
+
+def test_the_sms_code_needs_the_image_captcha_and_each_send_uses_one_up(page, shot, settings, sms_code_for):
+    settings.CAPTCHA_DISABLED = False  # this journey reads the image as she would
+    UnitFactory(name=HOSPITAL)
+    id_number = make_id_number("350102", datetime.date(1992, 3, 15), 23, gender="F")
+    page.goto("/accounts/register/")
+    captcha = page.get_by_label("图形验证码", exact=True)
+    status = page.locator("#sms-status")
+
+    # 获取验证码 without the image's characters: nothing is sent, and a new image is shown.
+    page.get_by_label("手机号", exact=True).fill(NURSE_PHONE)
+    with _new_captcha_image(page):
+        page.get_by_role("button", name="获取验证码").click()
+    expect(status).to_have_text("请先输入图形验证码。")
+    assert not SmsMessage.objects.exists()
+    shot("01-captcha-needed")
+
+    # With them the code is sent; that image is used up, so another one replaces it and its input is emptied.
+    captcha.fill(_captcha_answer(page))
+    with _new_captcha_image(page):
+        page.get_by_role("button", name="获取验证码").click()
+    expect(status).to_contain_text("验证码已发送")
+    expect(captcha).to_have_value("")
+    shot("02-code-sent-new-image")
+
+    # She fills in the rest, reads the new image, and registers.
+    page.get_by_label("姓名", exact=True).fill(NURSE_NAME)
+    page.get_by_label("身份证号", exact=True).fill(id_number)
+    page.get_by_label("邮箱", exact=True).fill(NURSE_EMAIL)
+    page.get_by_label("密码", exact=True).fill(NURSE_PASSWORD)
+    page.get_by_label("确认密码", exact=True).fill(NURSE_PASSWORD)
+    page.get_by_label("工作单位", exact=True).press_sequentially("人民医院")
+    page.locator("#unit-options [data-unit-id]").filter(has_text=HOSPITAL).click()
+    captcha.fill(_captcha_answer(page))
+    page.get_by_label("短信验证码", exact=True).fill(sms_code_for(NURSE_PHONE))
+    page.get_by_label("我已阅读并同意《职称网上申报协议》").check()
+    page.get_by_role("button", name="注册", exact=True).click()
+
+    expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+    expect(page.get_by_role("alert")).to_contain_text("注册成功")
+    shot("03-registered")

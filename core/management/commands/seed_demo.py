@@ -5,7 +5,8 @@ Idempotent: running it again changes nothing and prints the same accounts.
 
 import datetime
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Role, User
@@ -58,8 +59,16 @@ LABELS = {
 class Command(BaseCommand):
     help = "Load the idempotent demo data set and print every demo account."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        # The demo's accounts share one published password and include a system admin: never in production.
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo refuses to run when DEBUG is off: the demo accounts' password (Demo2026) is public."
+            )
+        self._seed()
+
+    @transaction.atomic
+    def _seed(self):
         regions_load()
         units = {}
         for key, kind, name, nature, region, serial, dept in UNITS:
@@ -129,7 +138,7 @@ class Command(BaseCommand):
         self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
         for label, username in rows:
             self.stdout.write(f"  {username:<20} {label}")
-        self.stdout.write("短信验证码与临时密码（演示环境不发真实短信）：http://127.0.0.1:8000/dev/sms/\n")
+        self.stdout.write("短信验证码与通知（演示环境不发真实短信）：http://127.0.0.1:8000/dev/sms/\n")
 
     def _news_and_quota(self, units):
         import datetime
