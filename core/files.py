@@ -26,11 +26,13 @@ logger = logging.getLogger(__name__)
 STORAGE_FULL = "服务器存储空间不足，文件未能保存。请稍后再试，或联系系统管理员。"
 STORAGE_DOWN = "文件存储暂时不可用，文件未能保存。请稍后再试。"
 FILE_MISSING = "文件“{name}”已不在服务器上，无法查看或下载。请联系上传者重新上传。"
+# Errors of a disk (or quota) that has no room left, as opposed to a storage that is down or misconfigured.
+NO_SPACE = {errno.ENOSPC, errno.EDQUOT}
 
 
 def storage_message(error: OSError) -> str:
     """What to tell the person whose file the storage refused (`error`)."""
-    return STORAGE_FULL if error.errno in (errno.ENOSPC, errno.EDQUOT) else STORAGE_DOWN
+    return STORAGE_FULL if error.errno in NO_SPACE else STORAGE_DOWN
 
 
 class StorageError(Exception):

@@ -1,18 +1,15 @@
 """The guard every request passes before anything else reads it (first after SecurityMiddleware)."""
 
-import errno
 import logging
 
 from django.conf import settings
 from django.http import HttpResponse, UnreadablePostError
 from django.template.loader import render_to_string
 
+from .files import NO_SPACE
 from .validators import has_control_characters
 
 logger = logging.getLogger(__name__)
-
-# Errors of a disk (or quota) that has no room left, as opposed to a storage that is down or misconfigured.
-NO_SPACE = {errno.ENOSPC, errno.EDQUOT}
 
 
 def _page(template: str, status: int, context: dict) -> HttpResponse:
