@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.excel import ExcelError
@@ -167,7 +168,11 @@ def import_upload(request, kind_key, pk=None, child_key=""):
         job = imports.import_start(actor=request.user, kind=kind, upload=upload, record=record, child=child)
     except OSError as error:  # the storage refused the file; no job was saved
         messages.error(request, storage_message(error))
-        return redirect(request.POST.get("next") or "dossier:home")
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+            back = reverse("dossier:home")
+        return redirect(back)
     return redirect("dossier:import_job", job_pk=job.pk)
 
 
