@@ -230,10 +230,6 @@ def audit_log(request):
     return render(request, "accounts/audit_log.html", {"page": page})
 
 
-def health(request):
-    return HttpResponse("ok", content_type="text/plain")
-
-
 @login_required
 def profile(request):
     """个人信息: the person's own account data (full ID number: it is their own) and editable fields."""

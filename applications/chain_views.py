@@ -14,6 +14,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from accounts.roles import admin_unit_ids
 from core.excel import ExcelError
+from core.files import StorageError
 from dossier.evidence import check_uploads
 from orgs.models import PostQuota, Unit
 from review.recusal import is_own
@@ -85,6 +86,11 @@ def review(request, node_key, pk):
         try:
             done = _act(request, node, application, action, decision_form, accept_form, result_form, file_errors)
         except chain.ChainError as exc:
+            error = str(exc)
+        except StorageError as exc:  # nothing was decided: the page again, the message by the files
+            for name in ("proof", "attachment"):
+                if request.FILES.getlist(name):
+                    file_errors[name] = [str(exc)]
             error = str(exc)
         except PermissionDenied:
             raise Http404 from None

@@ -13,6 +13,7 @@ drawString a line: that is what keeps a page within twice the cost of drawing it
 """
 
 import io
+import logging
 from xml.sax.saxutils import escape
 
 from django.core.files.base import ContentFile
@@ -28,12 +29,15 @@ from reportlab.platypus import (
 )
 
 from core.excel import workbook_bytes
+from core.files import FileStore, StorageError
 from core.masking import mask_id_number
 from core.pdf import FONT, GRID, HEADER, break_lines, register_font, styles, text_width
 from dossier.display import format_value
 
 from .models import ApplicationFile, PrintFile
 from .sections import sections
+
+logger = logging.getLogger(__name__)
 
 KINDS = {
     "brief.pdf": ("brief_pdf", "申报专业技术资格情况简表.pdf", "application/pdf"),
@@ -184,8 +188,12 @@ def photo_bytes(application, snapshot: dict) -> bytes | None:
     item = photo and ApplicationFile.objects.filter(pk=photo["id"], application=application).first()
     if not item:
         return None
-    with item.file.open("rb") as fh:
-        return fh.read()
+    try:
+        with item.file.open("rb") as fh:
+            return fh.read()
+    except FileNotFoundError:  # printed without it rather than not at all
+        logger.error("the photo %s of application %s is missing from the storage", item.file.name, application.pk)
+        return None
 
 
 def printed_snapshot(application) -> dict:
@@ -398,21 +406,29 @@ BUILDERS = {"brief_pdf": brief_pdf, "review_pdf": review_pdf, "review_xlsx": rev
 
 
 def print_get(application, url_kind: str) -> tuple[str, str, bytes]:
-    """(file name, content type, bytes) of a print, made once per snapshot and stored."""
+    """(file name, content type, bytes) of a print, made once per snapshot and stored. A stored print that the
+    storage lost is made again; one the storage cannot keep is served all the same."""
     from .services import snapshot_hash
 
     kind, name, content_type = KINDS[url_kind]
     digest = snapshot_hash(printed_snapshot(application))
     stored = PrintFile.objects.filter(application=application, kind=kind, snapshot_hash=digest).first()
     if stored is not None:
-        with stored.file.open("rb") as fh:
-            return name, content_type, fh.read()
+        try:
+            with stored.file.open("rb") as fh:
+                return name, content_type, fh.read()
+        except FileNotFoundError:
+            logger.error("the stored print %s is missing from the storage; made again", stored.file.name)
+            stored.delete()
     content = BUILDERS[kind](application)
     item = PrintFile(application=application, kind=kind, snapshot_hash=digest)
-    item.file.save(f"{kind}-{application.pk}", ContentFile(content), save=False)
     try:
-        with transaction.atomic():
-            item.save()
-    except IntegrityError:  # generated concurrently: the other copy is the same
-        item.file.delete(save=False)
+        with FileStore() as store:
+            store.save(item.file, f"{kind}-{application.pk}", ContentFile(content))
+            with transaction.atomic():
+                item.save()
+    except StorageError:
+        pass  # logged by core.files; made again next time
+    except IntegrityError:  # generated concurrently: the other copy is the same (FileStore deleted this one)
+        pass
     return name, content_type, content

@@ -5,15 +5,10 @@ from urllib.parse import quote
 
 from django.http import FileResponse, Http404, HttpResponse
 
+from core.files import stored_file_response
 from review.models import FlowAttachment
 
 from .models import ApplicationFile
-
-
-def file_response(stored, content_type: str, name: str) -> FileResponse:
-    response = FileResponse(stored.open("rb"), content_type=content_type, filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def application_file(application, file_pk) -> FileResponse:
@@ -21,7 +16,7 @@ def application_file(application, file_pk) -> FileResponse:
     item = ApplicationFile.objects.filter(pk=file_pk, application=application).first()
     if item is None:
         raise Http404
-    return file_response(item.file, item.content_type, item.name)
+    return stored_file_response(item.file, name=item.name, content_type=item.content_type)
 
 
 def flow_attachment(application, attachment_pk) -> FileResponse:
@@ -30,7 +25,7 @@ def flow_attachment(application, attachment_pk) -> FileResponse:
                                          entry__subject_id=application.pk).first()
     if item is None:
         raise Http404
-    return file_response(item.file, item.content_type, item.name)
+    return stored_file_response(item.file, name=item.name, content_type=item.content_type)
 
 
 def print_response(application, kind: str) -> HttpResponse:

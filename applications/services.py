@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from accounts.models import Role
+from core.files import FileStore
 from dossier.evidence import CheckedFile
 from dossier.models import Record, Status as RecordStatus
 from review.models import FlowEntry
@@ -71,22 +72,23 @@ def _locked_editable(actor, application: Application) -> Application:
     return locked
 
 
-def _store_files(application, section: str, slot: str, files, row_id: str = "") -> None:
+def _store_files(store: FileStore, application, section: str, slot: str, files, row_id: str = "") -> None:
     for checked in files:
         item = ApplicationFile(application=application, section=section, slot=slot, row_id=row_id,
                                name=checked.name, size=checked.size, content_type=checked.content_type)
-        item.file.save(checked.name, checked.upload, save=False)
+        store.save(item.file, checked.name, checked.upload)
         item.save()
 
 
 def section_save(*, actor, application: Application, section: SectionSpec, values: dict,
                  slot_files: dict[str, list[CheckedFile]] | None = None) -> Application:
-    """The applicant saves a fields section (保存 at any time; nothing is required until submission)."""
-    with transaction.atomic():
+    """The applicant saves a fields section (保存 at any time; nothing is required until submission).
+    StorageError (core.files) when the storage refuses a file: nothing is saved."""
+    with transaction.atomic(), FileStore() as store:
         locked = _locked_editable(actor, application)
         _section_data(locked, section)["values"] = values
         for slot, files in (slot_files or {}).items():
-            _store_files(locked, section.key, slot, files)
+            _store_files(store, locked, section.key, slot, files)
         locked.save(update_fields=["data", "updated_at"])
     return locked
 
@@ -107,8 +109,9 @@ def _check_row_limits(section: SectionSpec, rows: list[dict], new: dict) -> None
 
 def row_add(*, actor, application: Application, section: SectionSpec, values: dict,
             files: list[CheckedFile] = (), group: str = "") -> dict:
-    """The applicant adds a row by hand (where the dossier has no such record)."""
-    with transaction.atomic():
+    """The applicant adds a row by hand (where the dossier has no such record). StorageError (core.files) when
+    the storage refuses a file: nothing is added."""
+    with transaction.atomic(), FileStore() as store:
         locked = _locked_editable(actor, application)
         data = _section_data(locked, section)
         rows = data["groups"].setdefault(group, []) if group else data["rows"]
@@ -121,7 +124,7 @@ def row_add(*, actor, application: Application, section: SectionSpec, values: di
         row = {"id": secrets.token_hex(8), "values": values, "record_id": None}
         rows.append(row)
         if files:
-            _store_files(locked, section.key, "row", files, row_id=row["id"])
+            _store_files(store, locked, section.key, "row", files, row_id=row["id"])
         locked.save(update_fields=["data", "updated_at"])
     return row
 
@@ -167,18 +170,10 @@ def row_delete(*, actor, application: Application, section: SectionSpec, row_id:
 
 def rows_pick(*, actor, application: Application, section: SectionSpec, record_ids: list[int]) -> int:
     """The applicant picks approved dossier records of the section's source types; each becomes a row with the
-    record's values and a copy of its evidence files. Returns how many rows were added."""
-    copied: list = []  # files written during the transaction; deleted again if it rolls back
-    try:
-        return _rows_pick(actor, application, section, record_ids, copied)
-    except BaseException:
-        for stored in copied:
-            stored.delete(save=False)
-        raise
-
-
-def _rows_pick(actor, application, section, record_ids, copied) -> int:
-    with transaction.atomic():
+    record's values and a copy of its evidence files. Returns how many rows were added. ApplicationError when
+    an evidence file has gone missing from the storage, StorageError (core.files) when the storage refuses a
+    copy: nothing is added, and the copies already written are deleted."""
+    with FileStore() as store, transaction.atomic():
         locked = _locked_editable(actor, application)
         data = _section_data(locked, section)
         cited = {r.get("record_id") for r in data["rows"]}
@@ -199,9 +194,13 @@ def _rows_pick(actor, application, section, record_ids, copied) -> int:
             for evidence in list(record.evidence.all())[:limit]:
                 copy_of = ApplicationFile(application=locked, section=section.key, slot="row", row_id=row["id"],
                                           name=evidence.name, size=evidence.size, content_type=evidence.content_type)
-                with evidence.file.open("rb") as fh:
-                    copy_of.file.save(evidence.name, ContentFile(fh.read()), save=False)
-                copied.append(copy_of.file)
+                try:
+                    with evidence.file.open("rb") as fh:
+                        content = fh.read()
+                except FileNotFoundError:
+                    raise ApplicationError(f"业绩“{record.title}”的佐证材料“{evidence.name}”已不在服务器上，"
+                                           "请在业绩库中重新上传后再选择。") from None
+                store.save(copy_of.file, evidence.name, ContentFile(content))
                 copy_of.save()
             added += 1
         locked.save(update_fields=["data", "updated_at"])

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from core.files import StorageError
 from dossier.evidence import check_uploads
 from dossier.forms import spec_form_class
 from dossier.models import Record, Status as RecordStatus
@@ -225,6 +226,14 @@ def section_page(request, pk, key):
         except services.ApplicationError as error:
             messages.error(request, str(error))
             return redirect("applications:section", pk=pk, key=key)
+        except StorageError as error:  # nothing was saved: the page again, as typed, the message by the files
+            if action == "pick":
+                messages.error(request, str(error))
+                return redirect("applications:section", pk=pk, key=key)
+            inputs = {slot.key: f"slot_{slot.key}" for slot in section.attachments} | {"row": "row_files"}
+            for slot_key, name in inputs.items():
+                if request.FILES.getlist(name):
+                    slot_errors.setdefault(slot_key, []).append(str(error))
         except PermissionDenied:
             raise Http404 from None
     if form is not None:

@@ -1,4 +1,4 @@
-"""Validation of Chinese identifiers with python-stdnum.
+"""Validation shared by several apps: Chinese identifiers (python-stdnum) and text free of control characters.
 
 A wrong length, character, check digit or birth date is an error; an area code missing from GB/T 2260 is only
 a warning (the table lags behind new districts, and a person cannot change their number).
@@ -14,6 +14,22 @@ from stdnum import numdb
 from stdnum.cn import ric, uscc
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+# What no input may carry: the C0 control characters but tab, line feed and carriage return, lone surrogates
+# (only a JSON escape can make one) and U+FFFE/U+FFFF; that is, what XML 1.0 cannot hold. PostgreSQL refuses
+# NUL in text, psycopg cannot encode a lone surrogate, and the Excel exports (XML inside) refuse the rest.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+CONTROL_CHARACTERS_MESSAGE = "不能包含控制字符（如 NUL）。"
+
+
+def has_control_characters(text: str) -> bool:
+    return CONTROL_CHARACTERS.search(text) is not None
+
+
+def reject_control_characters(value: str) -> str:
+    """A validator for free text: ValidationError when it carries a character of CONTROL_CHARACTERS."""
+    if has_control_characters(value):
+        raise ValidationError(CONTROL_CHARACTERS_MESSAGE, code="control_characters")
+    return value
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ from django.shortcuts import render
 from accounts.models import Role, SmsMessage, User
 from accounts.roles import admin_unit_ids, role_names, roles_of
 
+from .files import FileMissing
+
 
 @login_required
 def home(request):
@@ -25,3 +27,9 @@ def sms_outbox(request):
     if not settings.DEBUG or settings.SMS_BACKEND != "accounts.sms.OutboxBackend":
         raise Http404
     return render(request, "core/sms_outbox.html", {"messages_sent": SmsMessage.objects.all()[:30]})
+
+
+def page_not_found(request, exception):
+    """The 404 page (handler404); a stored file that has gone missing is named on it (core.files)."""
+    file_missing = str(exception) if isinstance(exception, FileMissing) else ""
+    return render(request, "404.html", {"file_missing": file_missing}, status=404)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from accounts.models import Role
+from core.files import FileStore
 from review.models import FlowEntry
 from review.services import flow_write
 
@@ -100,17 +101,18 @@ def _duplicate(record: Record, child: ChildListSpec, data: dict, exclude: int | 
 
 def item_add(*, actor, record: Record, child: ChildListSpec, data: dict,
              attachment: CheckedFile | None = None) -> RecordItem:
-    """The owner adds a row at the end of a child list (an 调整 after submission)."""
+    """The owner adds a row at the end of a child list (an 调整 after submission). StorageError (core.files)
+    when the storage refuses the attachment: nothing is added."""
     from .services import _evidence_save
 
-    with transaction.atomic():
+    with transaction.atomic(), FileStore() as store:
         locked, adjusting = _locked_record_for_items(actor, record)
         if _duplicate(locked, child, data):
             raise ItemError(f"该{child.label}已存在，请勿重复添加。")
         last = RecordItem.objects.filter(record=locked, list_key=child.key).aggregate(m=Max("position"))["m"]
         item = RecordItem.objects.create(record=locked, list_key=child.key, position=(last or 0) + 1, data=data)
         if attachment is not None:
-            _evidence_save(locked, [], {"item": [attachment]}, item=item)
+            _evidence_save(store, locked, [], {"item": [attachment]}, item=item)
         if adjusting:
             _log_adjustment(actor, locked, child, f"新增第{item.position}条")
     return item
@@ -120,7 +122,7 @@ def item_update(*, actor, item: RecordItem, child: ChildListSpec, data: dict,
                 attachment: CheckedFile | None = None) -> RecordItem:
     from .services import _evidence_save
 
-    with transaction.atomic():
+    with transaction.atomic(), FileStore() as store:
         locked, adjusting = _locked_record_for_items(actor, item.record)
         if _duplicate(locked, child, data, exclude=item.pk):
             raise ItemError(f"该{child.label}已存在，请勿重复添加。")
@@ -128,7 +130,7 @@ def item_update(*, actor, item: RecordItem, child: ChildListSpec, data: dict,
         item.save(update_fields=["data"])
         if attachment is not None:
             old = list(item.evidence.all())
-            _evidence_save(locked, [], {"item": [attachment]}, item=item)
+            _evidence_save(store, locked, [], {"item": [attachment]}, item=item)
             for evidence in old:
                 stored = evidence.file
                 evidence.delete()

@@ -12,6 +12,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import Role
 from core.bulk import collector_paused
+from core.files import FileStore
 from review.models import FlowEntry
 from review.recusal import is_own, others_holding, recusal_note
 from review.services import flow_write
@@ -80,13 +81,14 @@ def _denormalise(record: Record, kind: KindSpec) -> None:
 
 def record_create(*, owner, kind: KindSpec, data: dict, files: list[CheckedFile] = (),
                   slot_files: dict | None = None) -> Record:
-    """The owner adds a record (保存: 编辑中). Any signed-in person may keep a draft dossier."""
-    with transaction.atomic():
+    """The owner adds a record (保存: 编辑中). Any signed-in person may keep a draft dossier. StorageError
+    (core.files) when the storage refuses a file: nothing is saved."""
+    with transaction.atomic(), FileStore() as store:
         record = Record(owner=owner, kind=kind.key, data=data, unit=owner.unit)
         _denormalise(record, kind)
         record.save()
         _count(record.unit_id, record.kind, record.status, +1)
-        _evidence_save(record, files, slot_files)
+        _evidence_save(store, record, files, slot_files)
         flow_write(subject_type=SUBJECT, subject_id=record.pk, actor=owner, role=Role.APPLICANT.label,
                    action=FlowEntry.Action.CREATE, to_status=record.status)
     return record
@@ -94,8 +96,9 @@ def record_create(*, owner, kind: KindSpec, data: dict, files: list[CheckedFile]
 
 def record_update(*, actor, record: Record, kind: KindSpec, data: dict, files: list[CheckedFile] = (),
                   slot_files: dict | None = None) -> Record:
-    """The owner edits a record in 编辑中 or 退回."""
-    with transaction.atomic():
+    """The owner edits a record in 编辑中 or 退回. StorageError (core.files) when the storage refuses a file:
+    the record stays as it was."""
+    with transaction.atomic(), FileStore() as store:
         record = Record.objects.select_for_update().get(pk=record.pk)
         if record.owner_id != actor.pk:
             raise PermissionDenied
@@ -104,7 +107,7 @@ def record_update(*, actor, record: Record, kind: KindSpec, data: dict, files: l
         record.data = data
         _denormalise(record, kind)
         record.save()
-        _evidence_save(record, files, slot_files)
+        _evidence_save(store, record, files, slot_files)
         flow_write(subject_type=SUBJECT, subject_id=record.pk, actor=actor, role=Role.APPLICANT.label,
                    action=FlowEntry.Action.SAVE, from_status=record.status, to_status=record.status)
     return record
@@ -257,26 +260,28 @@ def withdrawal_decide(*, actor, withdrawal: Withdrawal, grant: bool, opinion: st
     return locked
 
 
-def _evidence_save(record: Record, files, slot_files: dict | None = None, item=None) -> None:
-    """Store checked files: `files` in the default slot, `slot_files` {slot key: files} in named slots."""
+def _evidence_save(store: FileStore, record: Record, files, slot_files: dict | None = None, item=None) -> None:
+    """Store checked files: `files` in the default slot, `slot_files` {slot key: files} in named slots; inside
+    the caller's transaction and FileStore."""
     batches = [("evidence", files)] + list((slot_files or {}).items())
     for slot, checked_files in batches:
         for checked in checked_files:
             evidence = Evidence(record=record, slot=slot, item=item, name=checked.name, size=checked.size,
                                 content_type=checked.content_type)
-            evidence.file.save(checked.name, checked.upload, save=False)
+            store.save(evidence.file, checked.name, checked.upload)
             evidence.save()
 
 
 def evidence_add(*, actor, record: Record, files: list[CheckedFile]) -> None:
-    """The owner adds evidence to an editable record (files already checked by dossier.evidence)."""
-    with transaction.atomic():
+    """The owner adds evidence to an editable record (files already checked by dossier.evidence). StorageError
+    (core.files) when the storage refuses one: none is kept."""
+    with transaction.atomic(), FileStore() as store:
         record = Record.objects.select_for_update().get(pk=record.pk)
         if record.owner_id != actor.pk:
             raise PermissionDenied
         if not record.editable:
             raise RecordError("该业绩当前状态不能修改佐证材料。")
-        _evidence_save(record, files)
+        _evidence_save(store, record, files)
 
 
 def evidence_remove(*, actor, evidence: Evidence) -> None:

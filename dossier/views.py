@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from core.files import StorageError, stored_file_response
 from core.skeleton import Skeletons, Slot, csrf_token, fill, pager_shape, pager_slots, render_page, tab_slots
 from review.services import flow_for
 
@@ -122,6 +123,24 @@ def _slot_input(slot) -> str:
     return "evidence" if slot.key == "evidence" else f"slot_{slot.key}"
 
 
+def _saved(request, kind, record):
+    """After 保存 or 提交 of the form: submit when asked, then the list (or the record's child lists)."""
+    if request.POST.get("action") == "submit":
+        try:
+            services.record_submit(actor=request.user, record=record)
+        except (services.RecordError, PermissionDenied) as error:
+            messages.error(request, f"已保存为编辑中，但未能提交：{str(error) or '没有提交权限。'}")
+            return redirect("dossier:edit", pk=record.pk)
+        messages.success(request, f"{kind.label}已提交，等待单位审核。")
+    else:
+        lists = [c for c in kind.children if c.applies(record.data)]
+        if lists:
+            messages.success(request, f"{kind.label}已保存（编辑中），请录入{'、'.join(c.label for c in lists)}。")
+            return redirect("dossier:edit", pk=record.pk)
+        messages.success(request, f"{kind.label}已保存（编辑中）。")
+    return redirect("dossier:list", kind_key=kind.key)
+
+
 def _form_page(request, kind, record=None):
     user = request.user
     unit_name = user.unit.name if user.unit_id else ""
@@ -129,6 +148,7 @@ def _form_page(request, kind, record=None):
     form = record_form(kind, unit_name=unit_name, data=request.POST or None, initial=initial)
     existing = list(record.evidence.filter(item=None)) if record else []
     slot_errors: dict[str, list[str]] = {}
+    storage_failed = False
     if request.method == "POST":
         form_valid = form.is_valid()
         data = form.record_data() if form_valid else {}
@@ -143,31 +163,24 @@ def _form_page(request, kind, record=None):
                 slot_errors[slot.key] = errors
         if form_valid and not slot_errors:
             files = accepted_by_slot.pop("evidence", [])
-            if record is None:
-                record = services.record_create(owner=user, kind=kind, data=data, files=files,
-                                                slot_files=accepted_by_slot)
-            else:
-                try:
+            try:
+                if record is None:
+                    record = services.record_create(owner=user, kind=kind, data=data, files=files,
+                                                    slot_files=accepted_by_slot)
+                else:
                     record = services.record_update(actor=user, record=record, kind=kind, data=data, files=files,
                                                     slot_files=accepted_by_slot)
-                except services.RecordError as error:
-                    messages.error(request, str(error))
-                    return redirect("dossier:list", kind_key=kind.key)
-            if request.POST.get("action") == "submit":
-                try:
-                    services.record_submit(actor=user, record=record)
-                except (services.RecordError, PermissionDenied) as error:
-                    messages.error(request, f"已保存为编辑中，但未能提交：{str(error) or '没有提交权限。'}")
-                    return redirect("dossier:edit", pk=record.pk)
-                messages.success(request, f"{kind.label}已提交，等待单位审核。")
+            except services.RecordError as error:
+                messages.error(request, str(error))
+                return redirect("dossier:list", kind_key=kind.key)
+            except StorageError as error:  # nothing was saved: the page again, as typed, the message by the files
+                storage_failed = True
+                for slot in kind.slots:
+                    if request.FILES.getlist(_slot_input(slot)):
+                        slot_errors.setdefault(slot.key, []).append(str(error))
             else:
-                lists = [c for c in kind.children if c.applies(record.data)]
-                if lists:
-                    messages.success(request, f"{kind.label}已保存（编辑中），请录入{'、'.join(c.label for c in lists)}。")
-                    return redirect("dossier:edit", pk=record.pk)
-                messages.success(request, f"{kind.label}已保存（编辑中）。")
-            return redirect("dossier:list", kind_key=kind.key)
-        if request.FILES:
+                return _saved(request, kind, record)
+        if request.FILES and not storage_failed:
             for slot in kind.slots:
                 if request.FILES.getlist(_slot_input(slot)):
                     slot_errors.setdefault(slot.key, []).append("本次选择的文件未保存，请更正后重新选择。")
@@ -185,7 +198,7 @@ def _form_page(request, kind, record=None):
                     for c in kind.children]
     return render(request, "dossier/form.html", {
         "kind": kind, "form": form, "record": record, "slots": slots, "children": children,
-        "upload_errors": [e for errors in slot_errors.values() for e in errors],
+        "upload_errors": [e for errors in slot_errors.values() for e in errors], "storage_failed": storage_failed,
         "evidence": existing, "menu": _menu(counts, user, kind),
     })
 
@@ -280,11 +293,11 @@ def withdrawals(request):
 @login_required
 @xframe_options_sameorigin
 def evidence_file(request, pk):
-    """Serve one evidence file to whoever may see its record; inline for preview."""
+    """Serve one evidence file to whoever may see its record; inline for preview. A file the storage lost gets
+    the 404 page saying so (core.files.FileMissing)."""
     evidence = selectors.evidence_get_for(request.user, pk)
-    response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type,
-                            as_attachment=request.GET.get("download") == "1", filename=evidence.name)
-    response["X-Content-Type-Options"] = "nosniff"
+    response = stored_file_response(evidence.file, name=evidence.name, content_type=evidence.content_type,
+                                    as_attachment=request.GET.get("download") == "1")
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
     response["Cache-Control"] = "private, max-age=300"
     return response

@@ -5,9 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.excel import ExcelError
+from core.files import StorageError, storage_message
 
 from . import imports, items, selectors, services
 from .catalogue import catalogue
@@ -52,6 +54,7 @@ def items_page(request, pk, child_key):
     record, kind, child = _own_record_and_child(request.user, pk, child_key)
     form = item_form(child, data=request.POST if request.method == "POST" else None)
     attachment_errors: list[str] = []
+    storage_failed = False
     if request.method == "POST":
         attachment = _checked_attachment(request, child, attachment_errors)
         if form.is_valid() and not attachment_errors:
@@ -60,13 +63,17 @@ def items_page(request, pk, child_key):
                                attachment=attachment)
             except items.ItemError as error:
                 messages.error(request, str(error))
+            except StorageError as error:
+                attachment_errors.append(str(error))
+                storage_failed = True
             else:
                 messages.success(request, f"已添加一条{child.label}。")
                 return redirect("dossier:items", pk=record.pk, child_key=child.key)
     rows = _rows(record, child)
     return render(request, "dossier/items.html", {
         "record": record, "kind": kind, "child": child, "rows": rows, "form": form,
-        "attachment_errors": attachment_errors, "problems": items.child_problems(record, child),
+        "attachment_errors": attachment_errors, "storage_failed": storage_failed,
+        "problems": items.child_problems(record, child),
         "adjusting": not record.editable,
     })
 
@@ -79,6 +86,7 @@ def item_edit(request, pk, child_key, item_pk):
         raise Http404
     form = item_form(child, data=request.POST if request.method == "POST" else None, initial=item.data)
     attachment_errors: list[str] = []
+    storage_failed = False
     if request.method == "POST":
         attachment = _checked_attachment(request, child, attachment_errors)
         if form.is_valid() and not attachment_errors:
@@ -87,12 +95,15 @@ def item_edit(request, pk, child_key, item_pk):
                                   attachment=attachment)
             except items.ItemError as error:
                 messages.error(request, str(error))
+            except StorageError as error:
+                attachment_errors.append(str(error))
+                storage_failed = True
             else:
                 messages.success(request, f"已保存{child.label}。")
                 return redirect("dossier:items", pk=record.pk, child_key=child.key)
     return render(request, "dossier/item_edit.html", {
         "record": record, "kind": kind, "child": child, "item": item, "form": form,
-        "attachment_errors": attachment_errors, "files": list(item.evidence.all()),
+        "attachment_errors": attachment_errors, "storage_failed": storage_failed, "files": list(item.evidence.all()),
     })
 
 
@@ -153,7 +164,15 @@ def import_upload(request, kind_key, pk=None, child_key=""):
     if upload is None:
         messages.error(request, "请选择要导入的Excel文件。")
         return redirect(request.POST.get("next") or "dossier:home")
-    job = imports.import_start(actor=request.user, kind=kind, upload=upload, record=record, child=child)
+    try:
+        job = imports.import_start(actor=request.user, kind=kind, upload=upload, record=record, child=child)
+    except OSError as error:  # the storage refused the file; no job was saved
+        messages.error(request, storage_message(error))
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+            back = reverse("dossier:home")
+        return redirect(back)
     return redirect("dossier:import_job", job_pk=job.pk)
 
 

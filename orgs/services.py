@@ -5,6 +5,8 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
+from core.files import FileStore
+
 from .models import PostQuota, Region, Unit
 from .regions import iter_divisions
 
@@ -52,7 +54,8 @@ def unit_info_update(*, actor, unit: Unit, fields: dict) -> Unit:
 
 @transaction.atomic
 def post_quota_save(*, actor, unit: Unit, year: int, vacancies: dict, attachment=None, quota=None):
-    """Create or edit a public institution's 岗位核准信息 for a year; refused once confirmed."""
+    """Create or edit a public institution's 岗位核准信息 for a year; refused once confirmed. StorageError
+    (core.files) when the storage refuses the attachment: nothing is saved."""
     from accounts.roles import admin_unit_ids
 
     if unit.pk not in admin_unit_ids(actor):
@@ -74,10 +77,11 @@ def post_quota_save(*, actor, unit: Unit, year: int, vacancies: dict, attachment
             quota.year = year
     for key in LEVEL_KEYS:
         setattr(quota, key, vacancies.get(key))
-    if attachment is not None:
-        quota.attachment_name = attachment.name[:200]
-        quota.attachment.save(f"{secrets.token_hex(16)}", attachment, save=False)
-    quota.save()
+    with FileStore() as store:
+        if attachment is not None:
+            quota.attachment_name = attachment.name[:200]
+            store.save(quota.attachment, secrets.token_hex(16), attachment)
+        quota.save()
     return quota
 
 

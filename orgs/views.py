@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from accounts.forms import BuiltinUnitForm, UnitRegistrationForm
 from accounts.services import builtin_unit_create, unit_register
 from accounts.sms import SmsError
+from core.files import StorageError, stored_file_response
 from core.http import client_ip
 
 from .models import Unit
@@ -122,6 +123,8 @@ def _quota_form_page(request, quota=None):
                             vacancies=form.vacancies(), attachment=form.cleaned_data.get("attachment"), quota=quota)
         except QuotaError as error:
             form.add_error("year", str(error))
+        except StorageError as error:
+            form.add_error("attachment", str(error))
         else:
             messages.success(request, "岗位核准信息已保存。确认后不能再修改。")
             return redirect("orgs:quotas")
@@ -161,16 +164,14 @@ def quota_confirm(request, pk):
 @login_required
 @unit_admin_required
 def quota_attachment(request, pk):
-    from django.http import FileResponse, Http404
+    from django.http import Http404
 
     from .selectors import quota_get_for
 
     quota = quota_get_for(request.user, pk)
     if not quota.attachment:
         raise Http404
-    response = FileResponse(quota.attachment.open("rb"), as_attachment=True, filename=quota.attachment_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(quota.attachment, name=quota.attachment_name, as_attachment=True)
 
 
 # ---------------------------------------------------------------- 主管部门 and 职称资讯

@@ -1,5 +1,7 @@
 """The flow log, shared by dossier records and (later) applications."""
 
+from core.files import FileStore
+
 from .models import FlowAttachment, FlowEntry
 
 
@@ -7,17 +9,19 @@ def flow_write(*, subject_type: str, subject_id: int, actor, role: str, action: 
                from_status: str = "", to_status: str = "", opinion: str = "", node: str = "",
                files=()) -> FlowEntry:
     """Append one flow step, with its attachments ([(label, CheckedFile)]). Called only inside the service that
-    performs the step (same transaction)."""
+    performs the step (same transaction), which StorageError (core.files) rolls back when the storage refuses
+    an attachment; the attachments stored before it are deleted again."""
     entry = FlowEntry.objects.create(
         subject_type=subject_type, subject_id=subject_id, actor=actor,
         actor_name=getattr(actor, "name", "") or "系统", role=role, action=action,
         from_status=from_status, to_status=to_status, opinion=opinion, node=node,
     )
-    for label, checked in files:
-        item = FlowAttachment(entry=entry, label=label, name=checked.name, size=checked.size,
-                              content_type=checked.content_type)
-        item.file.save(checked.name, checked.upload, save=False)
-        item.save()
+    with FileStore() as store:
+        for label, checked in files:
+            item = FlowAttachment(entry=entry, label=label, name=checked.name, size=checked.size,
+                                  content_type=checked.content_type)
+            store.save(item.file, checked.name, checked.upload)
+            item.save()
     return entry
 
 

@@ -20,3 +20,16 @@ def regions(db):
 @pytest.fixture
 def captcha_off(settings):
     settings.CAPTCHA_DISABLED = True
+
+
+@pytest.fixture
+def full_disk(settings):
+    """full_disk(room=0): from now on the default storage is a disk with room for `room` more files; the next
+    one fails half-written with ENOSPC (tests.failing_backends.FullDiskStorage, configured as a deployment
+    configures its storage)."""
+
+    def fill(room: int = 0):
+        settings.STORAGES = {**settings.STORAGES, "default": {
+            "BACKEND": "tests.failing_backends.FullDiskStorage", "OPTIONS": {"files_that_fit": room}}}
+
+    return fill

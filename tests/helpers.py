@@ -1,9 +1,12 @@
-"""Small helpers shared by the HTTP tests: reading the SMS outbox, parsing forms out of pages, logging in."""
+"""Small helpers shared by the HTTP tests: reading the SMS outbox, parsing forms out of pages, logging in, the
+routes of the URLconf."""
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 from django.core.cache.backends.base import BaseCache
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import SmsMessage
 from core.captcha import captcha_enabled
@@ -87,6 +90,29 @@ def assert_field_error(response, field: str, message: str) -> None:
     errors = response.context["form"].errors
     assert message in errors.get(field, []), f"{field}: {errors.get(field)!r}, all errors: {dict(errors)!r}"
     assert message in response.content.decode()
+
+
+_SAMPLE_ARGUMENT = {"int": "1", "slug": "sample", "str": "sample", "path": "sample",
+                    "uuid": "00000000-0000-0000-0000-000000000001"}
+
+
+def url_routes(patterns=None, prefix="/", namespace=""):
+    """(name, sample path) of every route of the URLconf: `namespace:name`, or the path itself for an unnamed
+    route; path arguments get sample values."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        route = str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = ":".join(part for part in (namespace, entry.namespace) if part)
+            yield from url_routes(entry.url_patterns, prefix + route, inner)
+        elif isinstance(entry, URLPattern):
+            path = prefix + re.sub(r"<(?:(\w+):)?\w+>", lambda m: _SAMPLE_ARGUMENT[m.group(1) or "str"], route)
+            name = ":".join(part for part in (namespace, entry.name or path.strip("/")) if part)
+            yield name, path
+
+
+def files_under(root) -> list[Path]:
+    """Every file under `root` (a media or temporary folder), sorted; [] when it does not exist."""
+    return sorted(p for p in Path(root).rglob("*") if p.is_file())
 
 
 class UnreachableCache(BaseCache):

@@ -1,12 +1,9 @@
 """Who may open what: the URLconf × roles matrix, unit scoping of staff registrations (人员注册审核), the
 approval that opens `accounts.submit`, and masking of personal numbers in the staff list."""
 
-import re
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import AuthEvent, User
 from tests.factories import (
@@ -19,6 +16,7 @@ from tests.factories import (
     unit_admin,
 )
 from tests.helpers import LOGIN_URL, log_in
+from tests.helpers import url_routes as _routes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("regions", "captcha_off")]
 
@@ -71,7 +69,7 @@ PUBLIC = {
     "core:captcha", "core:sms_outbox", "accounts:login", "accounts:logout", "accounts:register",
     "accounts:sms_send", "accounts:password_forgot", "accounts:password_reset", "accounts:session_state",
     "orgs:unit_search", "orgs:regions", "orgs:unit_register",
-    "healthz",
+    "healthz", "readyz",
 }
 OWN_AUTH_NAMESPACES = {"admin", "api"}  # Django admin and the token-authenticated JSON API
 
@@ -106,23 +104,6 @@ ACCESS = {
                                 "system_admin": 200},
     ),
 }
-
-_SAMPLE_ARGUMENT = {"int": "1", "slug": "sample", "str": "sample", "path": "sample",
-                    "uuid": "00000000-0000-0000-0000-000000000001"}
-
-
-def _routes(patterns=None, prefix="/", namespace=""):
-    """(name, sample path) of every route: `namespace:name`, or the path itself for an unnamed route."""
-    for entry in get_resolver().url_patterns if patterns is None else patterns:
-        route = str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            inner = ":".join(part for part in (namespace, entry.namespace) if part)
-            yield from _routes(entry.url_patterns, prefix + route, inner)
-        elif isinstance(entry, URLPattern):
-            path = prefix + re.sub(r"<(?:(\w+):)?\w+>", lambda m: _SAMPLE_ARGUMENT[m.group(1) or "str"], route)
-            name = ":".join(part for part in (namespace, entry.name or path.strip("/")) if part)
-            yield name, path
-
 
 def _sends_to_login(response) -> bool:
     return response.status_code == 302 and response.url.startswith(f"{LOGIN_URL}?next=")

@@ -9,7 +9,9 @@ from django.conf import settings
 from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.security import HttpBearer
+from pydantic import field_validator
 
+from core.validators import CONTROL_CHARACTERS_MESSAGE, has_control_characters
 from dossier.continuing_education import feed_ingest
 
 
@@ -38,7 +40,20 @@ def debug_only(view):
 api = NinjaAPI(title="zhicheng API", version="1", urls_namespace="api", docs_decorator=debug_only)
 
 
-class HoursRow(Schema):
+class TextSchema(Schema):
+    """A request body whose strings carry no control character (core.validators): the request guard
+    (core.middleware) sees form parameters, not JSON, where an escape can carry a NUL (PostgreSQL refuses it in
+    text) or a lone surrogate (psycopg cannot encode it). Refused with a 422 naming the field."""
+
+    @field_validator("*")
+    @classmethod
+    def _no_control_characters(cls, value):
+        if isinstance(value, str) and has_control_characters(value):
+            raise ValueError(CONTROL_CHARACTERS_MESSAGE)
+        return value
+
+
+class HoursRow(TextSchema):
     id_number: str
     record_id: str
     year: int
@@ -51,7 +66,7 @@ class HoursRow(Schema):
     certificate_no: str | None = None
 
 
-class FeedIn(Schema):
+class FeedIn(TextSchema):
     records: list[HoursRow]
 
 

@@ -78,6 +78,7 @@ DOSSIER_CATALOGUE_OVERRIDES = env.list("DOSSIER_CATALOGUE_OVERRIDES", default=[]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.RequestGuardMiddleware",  # size cap, disk full while receiving, control characters
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -126,6 +127,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+# A connection kept between requests (CONN_MAX_AGE) is checked before a request reuses it, so that a database
+# restart costs no failed request; /readyz relies on it too.
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -205,6 +209,17 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "var" / "static"))
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media-not-served/"  # evidence is served only through access-checked views
+
+# Requests: a body declared larger than MAX_REQUEST_BYTES is refused (413) before it is read
+# (core.middleware). The default is above the largest form the catalogues allow (the 卫生技术 section of an
+# application: 31 files of 10 MB; a record of 健康-论文: 21), so raise it with overrides that allow more, and set
+# the reverse proxy's limit (nginx client_max_body_size) to the same value. Form fields other than files may
+# take 2.5 MB; an uploaded file above 2.5 MB is received into a temporary file in FILE_UPLOAD_TEMP_DIR (the
+# system's temporary folder by default).
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=512 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=None)
 
 STORAGES = {
     "default": {"BACKEND": env("FILE_STORAGE", default="django.core.files.storage.FileSystemStorage")},

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.views import health
+from core.health import liveness, readiness
 
 from .api import api
 
@@ -15,5 +15,8 @@ urlpatterns = [
     path("chain/", include("applications.chain_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
-    path("healthz", health),
+    path("healthz", liveness),  # the process answers (core.health)
+    path("readyz", readiness),  # the database, the cache and the file storage answer too
 ]
+
+handler404 = "core.views.page_not_found"

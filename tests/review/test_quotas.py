@@ -2,14 +2,17 @@
 form, confirmation that makes it immutable, and orgs.services.post_quota_take for recommendations."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.files import STORAGE_FULL
 from orgs.models import PostQuota, Unit
 from orgs.services import QuotaError, post_quota_save, post_quota_take
 from tests.factories import UnitFactory, unit_admin
+from tests.helpers import files_under
 
 from .support import login, page_messages, pdf_bytes, png_bytes, upload
 
@@ -243,3 +246,33 @@ def test_a_quota_of_another_year_does_not_count(unit_a, confirmed):
 def test_an_unknown_level_is_a_programming_error(unit_a, confirmed):
     with pytest.raises(ValueError):
         post_quota_take(unit=unit_a, year=2026, level="chief")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A storage that fails: the approved quota form on a full disk, its file gone missing.
+
+
+def test_a_full_disk_while_the_quota_form_is_stored_saves_nothing_and_says_so_by_the_field(
+        client, settings, unit_a, admin_a, full_disk):
+    login(client, admin_a)
+    full_disk(room=0)
+
+    response = client.post(NEW, _quota_post(attachment=upload("2026年岗位核准表.pdf", pdf_bytes())))
+
+    assert response.status_code == 200
+    assert STORAGE_FULL in response.context["form"].errors["attachment"]
+    assert STORAGE_FULL in response.content.decode()
+    assert not PostQuota.objects.exists()
+    assert files_under(settings.MEDIA_ROOT) == []
+
+
+def test_a_quota_file_that_went_missing_gets_a_404_page_that_says_so(client, unit_a, admin_a):
+    login(client, admin_a)
+    client.post(NEW, _quota_post(attachment=upload("2026年岗位核准表.pdf", pdf_bytes())))
+    quota = PostQuota.objects.get()
+    Path(quota.attachment.path).unlink()
+
+    response = client.get(reverse("orgs:quota_attachment", args=[quota.pk]))
+
+    assert response.status_code == 404
+    assert "文件“2026年岗位核准表.pdf”已不在服务器上，无法查看或下载。请联系上传者重新上传。" in response.content.decode()
