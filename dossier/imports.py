@@ -24,6 +24,7 @@ from django_tasks import task
 
 from core.bulk import collector_paused
 from core.excel import Column, ExcelError, columns_from_specs, read_rows, template_bytes
+from core.files import FileStore
 
 from .catalogue import ChildListSpec, KindSpec, catalogue
 from .forms import record_form_class, spec_form_class, validate_rows
@@ -83,8 +84,9 @@ def import_start(*, actor, kind: KindSpec, upload, record: Record | None = None,
         _validate(job, parsed)
         return job
     upload.seek(0)  # kept for the worker until it has validated the rows
-    job.file.save("upload.xlsx", ContentFile(upload.read()), save=False)
-    job.save()
+    with transaction.atomic(), FileStore() as store:  # a full disk leaves no file and no job (StorageError)
+        store.save(job.file, "upload.xlsx", ContentFile(upload.read()))
+        job.save()
     transaction.on_commit(lambda: validate_import.enqueue(job.pk, job.attempt))
     return job
 

@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.excel import ExcelError
-from core.files import StorageError, storage_message
+from core.files import StorageError
 
 from . import imports, items, selectors, services
 from .catalogue import catalogue
@@ -166,8 +166,8 @@ def import_upload(request, kind_key, pk=None, child_key=""):
         return redirect(request.POST.get("next") or "dossier:home")
     try:
         job = imports.import_start(actor=request.user, kind=kind, upload=upload, record=record, child=child)
-    except OSError as error:  # the storage refused the file; no job was saved
-        messages.error(request, storage_message(error))
+    except StorageError as error:  # the storage refused the file; no job was saved
+        messages.error(request, str(error))
         back = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
                                                require_https=request.is_secure()):

@@ -9,6 +9,7 @@ from django.conf import settings
 
 from core.files import STORAGE_FULL
 from dossier.catalogue import catalogue
+from dossier.imports import INLINE_ROWS
 from dossier.models import Evidence, ImportJob, Record, RecordItem, Status
 from tests.factories import PersonFactory
 from tests.health.support import (
@@ -93,8 +94,9 @@ def test_a_full_disk_while_an_import_file_is_stored_says_so_and_starts_no_import
     nurse = PersonFactory(unit=unit, series="卫生技术")
     login(client, nurse)
     kind = catalogue().kind("health_case")
+    # More rows than are validated inline: the file itself is stored for the background worker.
     workbook = fill(template_workbook(client, "/dossier/template/health_case/"),
-                    [as_cells(kind.fields, case_values(1), index=1)])
+                    [as_cells(kind.fields, case_values(i)) for i in range(1, INLINE_ROWS + 2)])
     full_disk(room=0)
 
     response, job = upload(client, case_import_url(), workbook_upload(workbook))
