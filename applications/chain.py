@@ -25,10 +25,9 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.roles import admin_unit_ids, roles_of
+from core.flow import flow_write
 from orgs.models import Unit
-from review.models import FlowEntry
 from review.recusal import is_own, others_holding, recusal_note
-from review.services import flow_write
 
 from .models import Application, CertificateSequence, Delegation, Plan
 
@@ -441,7 +440,7 @@ def claim(*, actor, node: Node, pk: int) -> Application:
         application.claimed_by = actor
         application.save(update_fields=["claimed_by", "updated_at"])
         flow_write(subject_type=SUBJECT, subject_id=application.pk, actor=actor, role=_role_label(node),
-                   action=FlowEntry.Action.CLAIM, node=node.key, from_status=application.status,
+                   action="claim", label="领取", stage=node.key, from_status=application.status,
                    to_status=application.status)
     return application
 
@@ -500,23 +499,23 @@ def decide(*, actor, node: Node, pk: int, decision: str, opinion: str = "", file
                 application.accept()
                 _arrive(application, "")
                 application.committee_accepted_at = timezone.localdate()
-            action = FlowEntry.Action.APPROVE
+            action, label = "approve", "通过"
         elif decision == "return":
             if not opinion:
                 raise ChainError("退回时请一次说明全部需要修改的内容。")
             application.send_back()
             _arrive(application, "")
-            action = FlowEntry.Action.RETURN
+            action, label = "return", "退回"
         else:
             if not opinion:
                 raise ChainError("终止时请填写理由。")
             application.terminate()
             _arrive(application, "")
             _release_vacancy(application)
-            action = FlowEntry.Action.TERMINATE
+            action, label = "terminate", "终止"
         application.save()
         flow_write(subject_type=SUBJECT, subject_id=application.pk, actor=actor, role=_role_label(node),
-                   action=action, node=node.key, from_status=from_status, to_status=application.status,
+                   action=action, label=label, stage=node.key, from_status=from_status, to_status=application.status,
                    opinion=opinion, files=attached)
     return application
 
@@ -551,7 +550,7 @@ def committee_accept(*, actor, pk: int, accepted_on: datetime.date, opinion: str
         application.committee_accepted_at = accepted_on
         application.save()
         flow_write(subject_type=SUBJECT, subject_id=application.pk, actor=actor, role=_role_label(node),
-                   action=FlowEntry.Action.ACCEPT, node=node.key, from_status=from_status,
+                   action="accept", label="评委会接收", stage=node.key, from_status=from_status,
                    to_status=application.status, opinion=opinion or f"接收日期：{accepted_on:%Y-%m-%d}")
     return application
 
@@ -578,8 +577,8 @@ def committee_result(*, actor, pk: int, passed: bool | None = None, opinion: str
         application.result_at = timezone.now()
         application.save()
         flow_write(subject_type=SUBJECT, subject_id=application.pk, actor=actor, role=_role_label(node),
-                   action=FlowEntry.Action.RESULT_PASS if passed else FlowEntry.Action.RESULT_FAIL,
-                   node=node.key, from_status=from_status, to_status=application.status, opinion=opinion.strip())
+                   action="result_pass" if passed else "result_fail", label="评审通过" if passed else "评审未通过",
+                   stage=node.key, from_status=from_status, to_status=application.status, opinion=opinion.strip())
     return application
 
 
@@ -596,7 +595,7 @@ def confirm(*, actor, pk: int, opinion: str = "") -> Application:
         application.certificate_no = certificate_number_issue(application)
         application.save()
         flow_write(subject_type=SUBJECT, subject_id=application.pk, actor=actor, role=_role_label(node),
-                   action=FlowEntry.Action.CONFIRM, node=node.key, from_status=from_status,
+                   action="confirm", label="确认发证", stage=node.key, from_status=from_status,
                    to_status=application.status, opinion=opinion.strip() or f"证书编号：{application.certificate_no}")
     return application
 
@@ -652,8 +651,8 @@ def delegation_set(*, actor, unit: Unit, plan, delegate: Unit | None) -> Delegat
         pending = Application.objects.filter(unit=unit, plan=plan, status=S.SUBMITTED, node="unit")
         for application in pending:
             flow_write(subject_type=SUBJECT, subject_id=application.pk, actor=actor, role=Role.UNIT_ADMIN.label,
-                       action=FlowEntry.Action.DELEGATE if delegate else FlowEntry.Action.DELEGATE_CANCEL,
-                       node="unit", opinion=f"委托{delegate.name}审核" if delegate else "收回委托，由本单位审核")
+                       action="delegate" if delegate else "delegate_cancel", label="委托" if delegate else "取消委托",
+                       stage="unit", opinion=f"委托{delegate.name}审核" if delegate else "收回委托，由本单位审核")
         pending.update(claimed_by=None)
     return made
 

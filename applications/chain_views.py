@@ -18,7 +18,7 @@ from core.files import StorageError
 from dossier.evidence import check_uploads
 from orgs.models import PostQuota, Unit
 from review.recusal import is_own
-from review.services import flow_for
+from core.flow import flow_for
 
 from . import chain, defences as defence_import, responses
 from .chain_forms import ATTACHMENT, PROOF, AcceptForm, DecisionForm, DelegateForm, ResultForm
@@ -134,7 +134,7 @@ def review(request, node_key, pk):
         "quota_line": _quota_line(application) if decision_form.asks_vacancy else "",
         "precheck": precheck_problems, "recommendation": application.recommendation,
         "defence": Defence.objects.filter(application=application).first(),
-        "recommendation_entry": next((e for e in reversed(flow) if e.node == "unit" and e.action == "approve"), None),
+        "recommendation_entry": next((e for e in reversed(flow) if e.stage == "unit" and e.action == "approve"), None),
     })
 
 

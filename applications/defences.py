@@ -28,8 +28,7 @@ from accounts.models import Role
 from core.excel import Column, read_rows, template_bytes
 from core.masking import mask_id_number
 from core.pdf import GRID, register_font, styles
-from review.models import FlowEntry
-from review.services import flow_write
+from core.flow import flow_write
 
 from . import chain
 from .models import Application, Defence
@@ -249,7 +248,7 @@ def defences_import(*, actor, upload) -> Outcome:
                 outcome.changed += 1
             flow_write(subject_type=chain.SUBJECT, subject_id=pk, actor=actor,
                        role=Role(chain.NODES["committee"].role).label,
-                       action=FlowEntry.Action.DEFENCE, node="committee", from_status=application.status,
+                       action="defence", label="答辩安排", stage="committee", from_status=application.status,
                        to_status=application.status,
                        opinion=("变更：" if stored is not None else "") + _opinion(**values))
             notices.append((application, values))

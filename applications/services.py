@@ -16,8 +16,7 @@ from accounts.models import Role
 from core.files import FileStore
 from dossier.evidence import CheckedFile
 from dossier.models import Record, Status as RecordStatus
-from review.models import FlowEntry
-from review.services import flow_write
+from core.flow import flow_write
 
 from .models import Application, ApplicationFile, Citation, Plan
 from .sections import SectionSpec
@@ -57,7 +56,7 @@ def application_start(*, actor, plan: Plan, series: str, level: str, form: str =
             application = Application.objects.create(applicant=actor, plan=plan, unit=actor.unit, series=series,
                                                      level=level, form=form)
             flow_write(subject_type=SUBJECT, subject_id=application.pk, actor=actor, role=Role.APPLICANT.label,
-                       action=FlowEntry.Action.CREATE, to_status=application.status)
+                       action="create", label="新增", to_status=application.status)
     except IntegrityError:
         return Application.objects.get(applicant=actor, plan=plan)
     return application
@@ -260,7 +259,7 @@ def application_submit(*, actor, application: Application) -> Application:
         locked.submit()
         locked.submitted_at = timezone.now()
         flow_write(subject_type=SUBJECT, subject_id=locked.pk, actor=actor, role=Role.APPLICANT.label,
-                   action=FlowEntry.Action.SUBMIT, from_status=from_status, to_status=locked.status)
+                   action="submit", label="提交", from_status=from_status, to_status=locked.status)
         chain_enter(locked)
         locked.save()
     return locked

@@ -14,7 +14,7 @@ from dossier.evidence import check_uploads
 from dossier.forms import spec_form_class
 from dossier.models import Record, Status as RecordStatus
 from dossier.catalogue import catalogue
-from review.services import flow_for
+from core.flow import flow_for
 
 from . import responses, selectors, services
 from .forms import CommitteeForm, PlanForm, StartForm

@@ -13,9 +13,9 @@ from django_fsm import can_proceed, has_transition_perm
 from accounts.models import Role
 from core.bulk import collector_paused
 from core.files import FileStore
-from review.models import FlowEntry
+from core.flow import flow_write
+from core.models import FlowEntry
 from review.recusal import is_own, others_holding, recusal_note
-from review.services import flow_write
 
 from .catalogue import KindSpec, catalogue
 from .citations import record_is_cited
@@ -90,7 +90,7 @@ def record_create(*, owner, kind: KindSpec, data: dict, files: list[CheckedFile]
         _count(record.unit_id, record.kind, record.status, +1)
         _evidence_save(store, record, files, slot_files)
         flow_write(subject_type=SUBJECT, subject_id=record.pk, actor=owner, role=Role.APPLICANT.label,
-                   action=FlowEntry.Action.CREATE, to_status=record.status)
+                   action="create", label="新增", to_status=record.status)
     return record
 
 
@@ -109,7 +109,7 @@ def record_update(*, actor, record: Record, kind: KindSpec, data: dict, files: l
         record.save()
         _evidence_save(store, record, files, slot_files)
         flow_write(subject_type=SUBJECT, subject_id=record.pk, actor=actor, role=Role.APPLICANT.label,
-                   action=FlowEntry.Action.SAVE, from_status=record.status, to_status=record.status)
+                   action="save", label="保存", from_status=record.status, to_status=record.status)
     return record
 
 
@@ -148,7 +148,8 @@ def submission_problems(record: Record, kind: KindSpec, owner) -> list[str]:
     return problems
 
 
-def _transition(*, actor, record: Record, name: str, action: str, opinion: str = "", before=None) -> Record:
+def _transition(*, actor, record: Record, name: str, action: str, label: str, opinion: str = "",
+                before=None) -> Record:
     """Perform the declared transition `name` on a locked copy of the record, and log it."""
     with transaction.atomic():
         locked = Record.objects.select_for_update().get(pk=record.pk)
@@ -164,7 +165,8 @@ def _transition(*, actor, record: Record, name: str, action: str, opinion: str =
         locked.save()
         _recount_move((from_unit, from_status), (locked.unit_id, locked.status), locked.kind)
         flow_write(subject_type=SUBJECT, subject_id=locked.pk, actor=actor, role=_role_label(actor, locked),
-                   action=action, from_status=from_status, to_status=locked.status, opinion=opinion)
+                   action=action, label=label, from_status=from_status, to_status=locked.status,
+                   opinion=opinion)
     return locked
 
 
@@ -179,7 +181,7 @@ def record_submit(*, actor, record: Record) -> Record:
         locked.unit_id = actor.unit_id
         locked.submitted_at = timezone.now()
 
-    return _transition(actor=actor, record=record, name="submit", action=FlowEntry.Action.SUBMIT,
+    return _transition(actor=actor, record=record, name="submit", action="submit", label="提交",
                        before=check_and_stamp)
 
 
@@ -188,18 +190,19 @@ def record_decide(*, actor, record: Record, decision: str, opinion: str = "") ->
     terminate. Never on a record of their own (a unit admin is often staff of her unit too)."""
     _refuse_own(actor, record)
     opinion = (opinion or "").strip()
-    names = {"approve": ("approve", FlowEntry.Action.APPROVE), "return": ("return_", FlowEntry.Action.RETURN),
-             "terminate": ("terminate", FlowEntry.Action.TERMINATE)}
+    names = {"approve": ("approve", "approve", "通过"), "return": ("return_", "return", "退回"),
+             "terminate": ("terminate", "terminate", "终止")}
     if decision not in names:
         raise RecordError("未知的审核操作。")
     if decision == "return" and not opinion:
         raise RecordError("退回时必须填写审核意见。")
-    name, action = names[decision]
+    name, action, label = names[decision]
 
     def stamp(locked):
         locked.decided_at = timezone.now()
 
-    return _transition(actor=actor, record=record, name=name, action=action, opinion=opinion, before=stamp)
+    return _transition(actor=actor, record=record, name=name, action=action, label=label, opinion=opinion,
+                       before=stamp)
 
 
 def withdrawal_request(*, actor, record: Record, reason: str = "") -> Withdrawal:
@@ -224,7 +227,7 @@ def withdrawal_request(*, actor, record: Record, reason: str = "") -> Withdrawal
         except IntegrityError:
             raise RecordError("该业绩已有待处理的撤回申请。") from None
         flow_write(subject_type=SUBJECT, subject_id=locked.pk, actor=actor, role=Role.APPLICANT.label,
-                   action=FlowEntry.Action.WITHDRAW_REQUEST, from_status=locked.status,
+                   action="withdraw_request", label="申请撤回", from_status=locked.status,
                    to_status=locked.status, opinion=reason.strip())
     return withdrawal
 
@@ -244,13 +247,13 @@ def withdrawal_decide(*, actor, withdrawal: Withdrawal, grant: bool, opinion: st
         if grant:
             if record_is_cited(record):
                 raise RecordError("该业绩已被职称申报引用，不能撤回。")
-            _transition(actor=actor, record=record, name="reopen", action=FlowEntry.Action.WITHDRAW_GRANT,
+            _transition(actor=actor, record=record, name="reopen", action="withdraw_grant", label="同意撤回",
                         opinion=opinion)
         else:
             if not has_transition_perm(record.reopen, actor):
                 raise PermissionDenied
             flow_write(subject_type=SUBJECT, subject_id=record.pk, actor=actor, role=Role.UNIT_ADMIN.label,
-                       action=FlowEntry.Action.WITHDRAW_REFUSE, from_status=record.status,
+                       action="withdraw_refuse", label="不同意撤回", from_status=record.status,
                        to_status=record.status, opinion=opinion)
         locked.state = Withdrawal.State.GRANTED if grant else Withdrawal.State.REFUSED
         locked.decided_by = actor
@@ -316,7 +319,7 @@ def records_import_auto(*, owner, kind: KindSpec, rows: list[tuple[str, dict]]) 
                 continue  # imported concurrently by another run
             _count(record.unit_id, record.kind, record.status, +1)
             flow_write(subject_type=SUBJECT, subject_id=record.pk, actor=None, role="继续教育平台",
-                       action=FlowEntry.Action.IMPORT, to_status=record.status)
+                       action="import", label="平台提取", to_status=record.status)
             created += 1
     return created
 
@@ -437,11 +440,9 @@ def records_import(*, owner, kind: KindSpec, batches: list[str], progress=None) 
     entry each and the unit's counter moved once; `batches` as import_batches() makes them. Rows clashing
     with the owner's existing records (the type's unique_together) are refused. `progress(n)` is told how many
     rows are written, batch by batch."""
-    from review.models import FlowEntry as Flow
-
     template = Record(owner=owner, kind=kind.key, unit=owner.unit, data={})
-    flow = Flow(subject_type=SUBJECT, subject_id=0, actor=owner, actor_name=owner.name, role=Role.APPLICANT.label,
-                action=Flow.Action.EXCEL_IMPORT, to_status=template.status)
+    flow = FlowEntry(subject_type=SUBJECT, subject_id=0, actor=owner, actor_name=owner.name,
+                     role=Role.APPLICANT.label, action="excel_import", action_label="模板导入", to_status=template.status)
     with transaction.atomic():
         if kind.unique_together:
             existing = {
@@ -456,7 +457,7 @@ def records_import(*, owner, kind: KindSpec, batches: list[str], progress=None) 
         created = 0
         for document in batches:
             created += _insert_document(Record, template, ("data", "title", "search_text"), document,
-                                        follow=(Flow, flow, "subject_id"))
+                                        follow=(FlowEntry, flow, "subject_id"))
             if progress:
                 progress(created)
         _count(owner.unit_id, kind.key, Status.DRAFT, created)

@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts.roles import admin_unit_ids
+from core.flow import flow_for
 from core.skeleton import Skeletons, Slot, fill, render_page, tab_slots
 from dossier import items
 from dossier import services as record_services
@@ -23,7 +24,6 @@ from orgs.models import Announcement
 from . import selectors
 from .menu import menu_html
 from .recusal import is_own
-from .services import flow_for
 from .tasks import tasks_for
 
 unit_admin_required = permission_required("accounts.review_registrations", raise_exception=True)

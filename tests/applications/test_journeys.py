@@ -10,7 +10,7 @@ from applications.models import Application, ApplicationFile, Citation
 from applications.precheck import precheck
 from applications.sections import sections
 from dossier.models import Status
-from review.models import FlowEntry
+from core.models import FlowEntry
 from tests.factories import PersonFactory
 
 from .support import (

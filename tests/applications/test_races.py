@@ -9,7 +9,7 @@ from django.db import connection
 
 from applications import services
 from applications.models import Application
-from review.models import FlowEntry
+from core.models import FlowEntry
 from tests.factories import PersonFactory
 
 from .support import dossier, fill_everything, login, plan_for

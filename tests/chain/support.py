@@ -13,7 +13,7 @@ from applications.models import Application
 from applications.services import snapshot_build
 from dossier.evidence import check_upload
 from orgs.models import PostQuota
-from review.models import FlowEntry
+from core.models import FlowEntry
 from tests.applications.support import scan_upload
 from tests.factories import PersonFactory
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from applications import chain
 from applications.models import Application
-from review.models import FlowAttachment, FlowEntry
+from core.models import FlowAttachment, FlowEntry
 from tests.applications.support import flat, login, pdf_text
 
 from .support import filed, proof, recommendation, walk
@@ -31,7 +31,7 @@ def test_every_step_is_in_the_flow_with_its_node_person_time_and_opinion(org):
     application.refresh_from_db()
 
     flow = list(FlowEntry.objects.filter(subject_type="application", subject_id=application.pk).order_by("at", "pk"))
-    steps = [(e.action, e.node, e.actor_name, e.role) for e in flow]
+    steps = [(e.action, e.stage, e.actor_name, e.role) for e in flow]
     assert steps == [
         ("claim", "unit", "经办人甲", "单位管理员"),
         ("approve", "unit", "经办人甲", "单位管理员"),

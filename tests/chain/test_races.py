@@ -6,7 +6,7 @@ import pytest
 from applications import chain
 from applications.models import Application
 from orgs.models import PostQuota
-from review.models import FlowEntry
+from core.models import FlowEntry
 
 from .support import filed, proof, race, recommendation
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from applications import chain, services
 from applications.models import Application, Plan
 from orgs.models import PostQuota
-from review.models import FlowEntry
+from core.models import FlowEntry
 from tests.applications.support import basic_values, login, page_messages, save_section
 from tests.factories import CommitteeFactory, PersonFactory, PlanFactory
 
@@ -79,7 +79,7 @@ def test_a_return_at_every_node_and_the_resubmissions(world):
     flow = list(FlowEntry.objects.filter(subject_type="application", subject_id=a.pk).order_by("at", "pk"))
     actions = [e.action for e in flow]
     assert actions.count("submit") == 5 and actions.count("return") == 4
-    assert [e.node for e in flow if e.action == "return"] == ["unit", "department", "bureau", "committee"]
+    assert [e.stage for e in flow if e.action == "return"] == ["unit", "department", "bureau", "committee"]
     assert actions[-3:] == ["accept", "result_pass", "confirm"]
     login(client, world.person)
     detail = client.get(reverse("applications:detail", args=[a.pk])).content.decode()
@@ -108,7 +108,7 @@ def test_termination_blocks_another_application_that_year(org):
     application.refresh_from_db()
     assert (application.status, application.node) == (S.TERMINATED, "")
     entry = FlowEntry.objects.filter(subject_id=application.pk, action="terminate").get()
-    assert (entry.node, entry.opinion, entry.actor_name) == ("unit", "经核查，业绩材料不实", "经办人甲")
+    assert (entry.stage, entry.opinion, entry.actor_name) == ("unit", "经核查，业绩材料不实", "经办人甲")
 
     same_year = PlanFactory(committee=org.plan.committee, name=f"{org.plan.year}年度工程技术职称评审（第二批）")
     with pytest.raises(services.ApplicationError, match=f"您的{org.plan.year}年度申报已被单位终止，本年度不能再申报。"):

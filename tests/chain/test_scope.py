@@ -15,7 +15,7 @@ from accounts.models import Role
 from applications import chain
 from applications.models import ApplicationFile, Delegation
 from orgs.models import Unit
-from review.models import FlowAttachment
+from core.models import FlowAttachment, FlowEntry
 from tests.applications import test_access as own_access
 from tests.applications.support import login
 from tests.factories import CommitteeFactory, PersonFactory, UnitFactory, bureau_staff, unit_admin
@@ -241,7 +241,7 @@ def test_delegation_moves_the_unit_node_to_the_delegates_admins_and_back(client,
     assert not Delegation.objects.exists()
     assert visible_to(client, org.clerk, application) == (True, True)
     assert visible_to(client, delegate_admin, application) == (False, False)
-    actions = [e.action for e in chain.FlowEntry.objects.filter(subject_id=application.pk).order_by("pk")]
+    actions = [e.action for e in FlowEntry.objects.filter(subject_id=application.pk).order_by("pk")]
     assert actions[-3:] == ["delegate", "claim", "delegate_cancel"]
 
 

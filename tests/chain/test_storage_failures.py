@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from applications import chain
 from core.files import STORAGE_FULL
-from review.models import FlowAttachment
+from core.models import FlowAttachment
 from tests.applications.support import login
 from tests.helpers import files_under
 

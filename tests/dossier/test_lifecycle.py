@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from dossier import services
 from dossier.catalogue import catalogue
 from dossier.models import Record, Status, Withdrawal
-from review.models import FlowEntry
+from core.models import FlowEntry
 
 from .support import make_record, record_data
 

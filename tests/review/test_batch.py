@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from dossier import services
 from dossier.models import Record, Status
-from review.models import FlowEntry
+from core.models import FlowEntry
 
 from .support import actual_counts, counters, login, make_record, page_messages
 

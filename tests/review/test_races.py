@@ -11,7 +11,7 @@ from dossier import services
 from dossier.models import Record, Status
 from orgs.models import PostQuota
 from orgs.services import QuotaError, post_quota_take
-from review.models import FlowEntry
+from core.models import FlowEntry
 from tests.factories import PersonFactory, UnitFactory, unit_admin
 
 from .support import actual_counts, counters, make_record

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from dossier import services
 from dossier.models import Record, Status, Withdrawal
-from review.models import FlowEntry
+from core.models import FlowEntry
 from tests.factories import unit_account, unit_admin
 
 from .support import counters, login, make_record, page_messages, row_ids
