@@ -96,6 +96,7 @@ class Application(models.Model):
     unit = models.ForeignKey("orgs.Unit", null=True, on_delete=models.PROTECT, related_name="applications")
     status = FSMField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
     node = models.CharField("流程节点", max_length=16, choices=Node.choices, blank=True)
+    stage = models.CharField("流程环节", max_length=40, blank=True)
     claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="领取人")
     reached_unit = models.BooleanField(default=False)
