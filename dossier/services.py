@@ -1,12 +1,13 @@
-"""Writes for the dossier. Every status change goes through `_transition`, which checks the permission,
-locks the row, performs the declared django-fsm-2 transition and writes the flow log, in one transaction."""
+"""Writes for the dossier. The owner's status changes go through `_transition`, which checks the permission,
+locks the row, performs the declared django-fsm-2 transition and writes the flow log, in one transaction; the
+unit's decisions (通过 / 退回 / 终止, answering a withdrawal request) are the review engine's (review.services)."""
 
 import json
 
 import orjson
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
@@ -15,33 +16,17 @@ from core.bulk import collector_paused
 from core.files import FileStore
 from core.flow import flow_write
 from core.models import FlowEntry
-from review.recusal import is_own, others_holding, recusal_note
 
 from .catalogue import KindSpec, catalogue
 from .citations import record_is_cited
 from .evidence import CheckedFile
 from .models import Evidence, Record, RecordCounter, Source, Status, Withdrawal
-from .rules import is_unit_admin_of_record
 
 SUBJECT = "record"
 
 
 class RecordError(Exception):
     """A refused action the user can understand; the message is Chinese and shown as is."""
-
-
-def record_recusal_note(*, actor, record: Record, subject: str = "业绩", verb: str = "审核") -> str:
-    """Why `actor` may not decide on their own record (or its withdrawal), naming who else of the record's unit
-    may: its other admins and its unit account. Shown by the refusal and by the review pages."""
-    others = others_holding(Q(role=Role.UNIT_ADMIN, unit_id=record.unit_id), besides=actor)
-    return recusal_note(subject=subject, verb=verb, label="本单位其他管理员", others=others)
-
-
-def _refuse_own(actor, record: Record, *, subject: str = "业绩", verb: str = "审核") -> None:
-    """回避 (review.recusal): an admin of the record's unit never decides on a record of her own; she reads why
-    and who else may. (An owner who administers nothing is refused as any outsider is: PermissionDenied.)"""
-    if is_own(actor, record.owner_id) and is_unit_admin_of_record(actor, record):
-        raise RecordError(record_recusal_note(actor=actor, record=record, subject=subject, verb=verb))
 
 
 def _role_label(actor, record) -> str:
@@ -68,6 +53,12 @@ def _recount_move(before: tuple, after: tuple, kind: str) -> None:
     if before != after:
         _count(before[0], kind, before[1], -1)
         _count(after[0], kind, after[1], +1)
+
+
+def record_counters_move(record: Record, from_status: str) -> None:
+    """Keep the unit's counters after a decision moved `record` from `from_status` (called by the review engine
+    inside the decision's transaction)."""
+    _recount_move((record.unit_id, from_status), (record.unit_id, record.status), record.kind)
 
 
 def _title_and_search(data: dict, kind: KindSpec) -> tuple[str, str]:
@@ -185,26 +176,6 @@ def record_submit(*, actor, record: Record) -> Record:
                        before=check_and_stamp)
 
 
-def record_decide(*, actor, record: Record, decision: str, opinion: str = "") -> Record:
-    """A unit admin of the record's unit decides: approve (opinion optional), return (opinion required),
-    terminate. Never on a record of their own (a unit admin is often staff of her unit too)."""
-    _refuse_own(actor, record)
-    opinion = (opinion or "").strip()
-    names = {"approve": ("approve", "approve", "通过"), "return": ("return_", "return", "退回"),
-             "terminate": ("terminate", "terminate", "终止")}
-    if decision not in names:
-        raise RecordError("未知的审核操作。")
-    if decision == "return" and not opinion:
-        raise RecordError("退回时必须填写审核意见。")
-    name, action, label = names[decision]
-
-    def stamp(locked):
-        locked.decided_at = timezone.now()
-
-    return _transition(actor=actor, record=record, name=name, action=action, label=label, opinion=opinion,
-                       before=stamp)
-
-
 def withdrawal_request(*, actor, record: Record, reason: str = "") -> Withdrawal:
     """The owner asks to withdraw (撤回) an approved record that no application cites."""
     kind = catalogue().kind(record.kind)
@@ -230,37 +201,6 @@ def withdrawal_request(*, actor, record: Record, reason: str = "") -> Withdrawal
                    action="withdraw_request", label="申请撤回", from_status=locked.status,
                    to_status=locked.status, opinion=reason.strip())
     return withdrawal
-
-
-def withdrawal_decide(*, actor, withdrawal: Withdrawal, grant: bool, opinion: str = "") -> Withdrawal:
-    """A unit admin of the record's unit grants (record back to 编辑中) or refuses (reason required); never on a
-    withdrawal of their own record."""
-    _refuse_own(actor, withdrawal.record, subject="业绩撤回申请", verb="处理")
-    opinion = (opinion or "").strip()
-    if not grant and not opinion:
-        raise RecordError("不同意撤回时必须填写理由。")
-    with transaction.atomic():
-        locked = Withdrawal.objects.select_for_update().select_related("record").get(pk=withdrawal.pk)
-        if locked.state != Withdrawal.State.PENDING:
-            raise RecordError("该撤回申请已处理。")
-        record = locked.record
-        if grant:
-            if record_is_cited(record):
-                raise RecordError("该业绩已被职称申报引用，不能撤回。")
-            _transition(actor=actor, record=record, name="reopen", action="withdraw_grant", label="同意撤回",
-                        opinion=opinion)
-        else:
-            if not has_transition_perm(record.reopen, actor):
-                raise PermissionDenied
-            flow_write(subject_type=SUBJECT, subject_id=record.pk, actor=actor, role=Role.UNIT_ADMIN.label,
-                       action="withdraw_refuse", label="不同意撤回", from_status=record.status,
-                       to_status=record.status, opinion=opinion)
-        locked.state = Withdrawal.State.GRANTED if grant else Withdrawal.State.REFUSED
-        locked.decided_by = actor
-        locked.decided_at = timezone.now()
-        locked.opinion = opinion
-        locked.save()
-    return locked
 
 
 def _evidence_save(store: FileStore, record: Record, files, slot_files: dict | None = None, item=None) -> None:

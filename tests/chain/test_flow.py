@@ -23,8 +23,8 @@ S = Application.Status
 def test_every_step_is_in_the_flow_with_its_node_person_time_and_opinion(org):
     started = timezone.now()
     application = filed(org)
-    chain.claim(actor=org.clerk, node=chain.NODES["unit"], pk=application.pk)
-    chain.decide(actor=org.clerk, node=chain.NODES["unit"], pk=application.pk, decision="approve",
+    chain.claim(actor=org.clerk, stage="unit", pk=application.pk)
+    chain.decide(actor=org.clerk, stage="unit", pk=application.pk, decision="approve",
                  recommendation=recommendation(org, opinion="该同志业绩突出，同意推荐。"),
                  proofs=[proof("公示照片.jpg"), proof("公示文件.jpg")], opinion="")
     walk(org, application, to="confirmed")
@@ -37,9 +37,9 @@ def test_every_step_is_in_the_flow_with_its_node_person_time_and_opinion(org):
         ("approve", "unit", "经办人甲", "单位管理员"),
         ("approve", "department", "主管部门黄敏", "主管部门"),
         ("approve", "bureau", "人社厅郑强", "人社部门"),
-        ("accept", "committee", "评委会吴昊", "评委会"),
-        ("result_pass", "committee", "评委会吴昊", "评委会"),
-        ("confirm", "bureau", "人社厅郑强", "人社部门"),
+        ("accept", "committee_accept", "评委会吴昊", "评委会"),
+        ("result_pass", "committee_result", "评委会吴昊", "评委会"),
+        ("confirm", "bureau_confirm", "人社厅郑强", "人社部门"),
     ]
     assert all(started <= e.at <= timezone.now() for e in flow)
     assert [e.at for e in flow] == sorted(e.at for e in flow)

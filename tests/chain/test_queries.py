@@ -10,7 +10,9 @@ from applications import chain
 from applications.models import Application
 from tests.applications.support import login
 
-from .support import filed
+from review.stages import stages
+
+from .support import filed, passed_on
 
 pytestmark = pytest.mark.django_db
 S = Application.Status
@@ -37,11 +39,9 @@ def add(org, node: str, n: int, start: int):
             fields.update(status=S.RETURNED)
         if kind == 4:
             fields.update(status={"committee": S.ACCEPTED, "bureau": S.PASSED}.get(node, S.SUBMITTED))
-        application = filed(org, name=f"申报人{i:02d}", node=node, **fields)
+        application = filed(org, name=f"申报人{i:02d}", stage=stages().desk(node).stages[0], **fields)
         if kind == 4 and node in ("unit", "department"):
-            # passed on to the next node
-            Application.objects.filter(pk=application.pk).update(
-                node="department" if node == "unit" else "bureau", reached_department=True, reached_bureau=True)
+            passed_on(application, to="department" if node == "unit" else "bureau")
 
 
 def queries(client, url) -> int:
@@ -51,13 +51,13 @@ def queries(client, url) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("node", list(chain.NODES))
+@pytest.mark.parametrize("node", list(stages().desks))
 def test_each_node_list_uses_constant_queries(org, node):
     """2 against 30 on the 全部 tab; every tab with 5 (one of each kind, so no tab is empty: an empty page skips
     its row query) against 30."""
     client = login(org.client, staff_of(org, node))
     url = reverse("chain:list", args=[node])
-    tabs = [""] + [f"?status={tab.key}" for tab in chain.NODES[node].tabs]
+    tabs = [""] + [f"?status={tab.key}" for tab in stages().desk(node).tabs]
     add(org, node, 2, 0)
     client.get(url)  # warm the session
     two = queries(client, url + "?status=all")
@@ -92,7 +92,7 @@ def test_the_unit_home_page_counts_waiting_applications(org):
         page = client.get(home).content.decode()
     assert 'data-testid="applications-waiting">22<' in page
     assert len(few) == len(many)
-    chain.decide(actor=org.clerk, node=chain.NODES["unit"], pk=mine.pk, decision="return", opinion="请补充")
+    chain.decide(actor=org.clerk, stage="unit", pk=mine.pk, decision="return", opinion="请补充")
     assert "待领取 21 · 我的待审核 0" in client.get(home).content.decode()
 
 
@@ -102,7 +102,7 @@ def test_the_task_centre_lists_the_units_waiting_applications(org):
     unclaimed = filed(org, name="丙三")
     filed(org, name="乙二", claimed_by=org.clerk2)
     filed(org, name="丁四", status=S.RETURNED)
-    filed(org, name="戊五", node="department")
+    filed(org, name="戊五", stage="department")
     client.get(reverse("review:tasks"))
     with CaptureQueriesContext(connection) as few:
         page = client.get(reverse("review:tasks")).content.decode()

@@ -43,7 +43,7 @@ def test_the_result_follows_from_the_counts(org, agree, disagree, abstain, passe
     application, messages = vote(org, 9, 9, agree, disagree, abstain, opinion="专家组认为业绩突出")
     assert application.status == (S.PASSED if passed else S.FAILED)
     assert f"已录入评审结果：{'通过' if passed else '不通过'}（同意{agree}票，实到9人）。" in messages
-    entry = FlowEntry.objects.filter(subject_id=application.pk, stage="committee").order_by("pk").last()
+    entry = FlowEntry.objects.filter(subject_id=application.pk, stage="committee_result").order_by("pk").last()
     assert entry.action == ("result_pass" if passed else "result_fail")
     assert entry.opinion == (f"表决情况：应到9人，实到9人；同意{agree}票，不同意{disagree}票，弃权{abstain}票；"
                              "专家组认为业绩突出")

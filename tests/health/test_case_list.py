@@ -2,6 +2,7 @@
 the owner may still adjust (调整) it, each change logged in the flow; a terminated record's list is frozen."""
 
 from dossier import services
+from review import services as review_services
 from dossier.catalogue import catalogue
 from dossier.models import ImportJob, Status
 from core.models import FlowEntry
@@ -125,7 +126,7 @@ def test_after_submission_every_change_is_an_adjustment_in_the_flow(nurse_client
 
 def test_a_terminated_record_refuses_every_change(nurse_client, nurse, admin):
     topic = services.record_submit(actor=nurse, record=make_topic(nurse, cases=10))
-    services.record_decide(actor=admin, record=topic, decision="terminate")
+    review_services.record_decide(actor=admin, record=topic, decision="terminate")
     before = rows_of(topic, "cases")
     item = topic.items.get(position=2)
 
