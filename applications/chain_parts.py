@@ -233,7 +233,6 @@ class AcceptedOnPart(Part):
     """评委会接收 with its date: not after today, not before the filing; shown on section 1 and the prints."""
 
     key = "accepted_on"
-    template = "applications/chain/parts/accepted_on.html"
 
     def fields(self, subject):
         return {"accepted_on": forms.DateField(label="接收日期", widget=DATE, error_messages={

@@ -7,7 +7,7 @@ import json
 import orjson
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
@@ -20,6 +20,8 @@ from core.models import FlowEntry
 from .catalogue import KindSpec, catalogue
 from .citations import record_is_cited
 from .evidence import CheckedFile
+from .forms import record_form
+from .items import child_problems
 from .models import Evidence, Record, RecordCounter, Source, Status, Withdrawal
 
 SUBJECT = "record"
@@ -131,8 +133,6 @@ def submission_problems(record: Record, kind: KindSpec, owner) -> list[str]:
     for slot in kind.slots:
         if slot.required and slot.applies(record.data) and slot.key not in present:
             problems.append(f"请上传{slot.label}后再提交。")
-    from .items import child_problems
-
     for child in kind.children:
         if child.applies(record.data):
             problems.extend(child_problems(record, child))
@@ -266,8 +266,6 @@ def records_import_auto(*, owner, kind: KindSpec, rows: list[tuple[str, dict]]) 
 
 def validate_data(kind: KindSpec, data: dict) -> dict:
     """Validate raw field values through the generated form (used by importers); raises ValidationError."""
-    from .forms import record_form
-
     form = record_form(kind, data=data)
     if not form.is_valid():
         # The messages already name their field in Chinese ("请从列表中选择继教类型。"); keys would be noise.
@@ -277,8 +275,6 @@ def validate_data(kind: KindSpec, data: dict) -> dict:
 
 def counters_rebuild() -> int:
     """Recompute every unit's counters from the records (operators, after bulk loads). Returns rows written."""
-    from django.db.models import Count
-
     with transaction.atomic():
         RecordCounter.objects.all().delete()
         rows = (

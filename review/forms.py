@@ -30,8 +30,11 @@ class DecisionForm(forms.Form):
             self.fields["decision"] = forms.ChoiceField(
                 label="审核结果", widget=forms.RadioSelect, choices=[(d.key, d.label) for d in decisions],
                 error_messages={"required": unknown, "invalid_choice": unknown})
+        self.names: dict[str, list[str]] = {}  # each part's fields
         for part in self.parts:
-            self.fields.update(part.fields(subject))
+            fields = part.fields(subject)
+            self.names[part.key] = list(fields)
+            self.fields.update(fields)
             for name, value in part.initial(subject).items():
                 self.fields[name].initial = value
 
@@ -69,11 +72,12 @@ class DecisionForm(forms.Form):
         picked), each block with what its template needs besides the form."""
         groups: list[tuple[str, list[Block]]] = []
         for part in self.parts:
-            if not part.template:
+            if not self.names[part.key]:
                 continue
             owners = [d.key for d in self.decisions if d.part(part.key)]
             when = " ".join(owners) if self.choice and len(owners) < len(self.decisions) else ""
-            block = Block(template=part.template, context=part.context(self.subject), required=self._required(part))
+            block = Block(template=part.template, context=part.context(self.subject), required=self._required(part),
+                          fields=[self[name] for name in self.names[part.key]])
             if groups and groups[-1][0] == when:
                 groups[-1][1].append(block)
             else:
@@ -91,6 +95,7 @@ class Block:
     template: str
     context: dict
     required: bool
+    fields: list  # its bound fields
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ class Part:
     the other options come from the declaration (a label, a message) and are the class's OPTIONS only."""
 
     key: ClassVar[str] = ""
-    template: ClassVar[str] = ""  # renders the part's fields in a decision form ("" when it has none)
+    template: ClassVar[str] = "review/parts/fields.html"  # renders its fields in a decision form (each as is)
     OPTIONS: ClassVar[dict[str, Any]] = {}
     unprefixed: ClassVar[tuple[str, ...]] = ()  # fields named as they are whatever the form's prefix (uploads)
     shows_form_errors: ClassVar[bool] = False  # its template shows the form's errors about several fields
@@ -139,7 +139,6 @@ class Opinion(Part):
     """审核意见: required with its own message (退回时…), or optional. The engine keeps it stripped."""
 
     key = "opinion"
-    template = "review/parts/opinion.html"
     OPTIONS = {"label": "审核意见", "message": "请填写审核意见。", "max_length": 1000, "rows": 3,
                "help": "", "placeholder": ""}
 

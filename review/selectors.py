@@ -7,7 +7,7 @@ another unit is a 404.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
@@ -184,8 +184,6 @@ def unit_withdrawal_get(user, pk: int) -> Withdrawal:
 def year_statistics(unit_ids, *, year: int | None = None) -> dict[str, dict[str, int]]:
     """Records decided this year by kind and outcome ({kind: {approved, returned, terminated}}), one query.
     A record returned and later approved counts once, as approved: its latest decision."""
-    from django.db.models import Count
-
     year = year or datetime.date.today().year
     stats: dict[str, dict[str, int]] = {}
     rows = (

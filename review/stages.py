@@ -261,7 +261,8 @@ def _desk(key: str, raw: dict, stages: dict[str, Stage]) -> Desk:
         raise ImproperlyConfigured(f"{where}: no tabs")
     for name in desk.stages:
         if name not in stages or stages[name].subject != desk.subject or stages[name].role != desk.role:
-            raise ImproperlyConfigured(f"{where}: stage {name!r} is not a {desk.subject} stage of role {desk.role}")
+            raise ImproperlyConfigured(
+                f"{where}: stage {name!r} is not one of the {desk.subject} stages of role {desk.role}")
     return desk
 
 

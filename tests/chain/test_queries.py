@@ -10,9 +10,10 @@ from applications import chain
 from applications.models import Application
 from tests.applications.support import login
 
+from core.models import FlowAttachment, FlowEntry
 from review.stages import stages
 
-from .support import filed, passed_on
+from .support import decided, filed, passed_on, walk
 
 pytestmark = pytest.mark.django_db
 S = Application.Status
@@ -124,3 +125,40 @@ def test_the_task_centre_lists_the_units_waiting_applications(org):
 
     login(client, unit_admin(UnitFactory(name="福州市第二医院")))
     assert 'data-testid="task-count">0<' in client.get(reverse("review:tasks")).content.decode()
+
+
+def lengthen_the_flow(application, steps: int):
+    """`steps` more decisions in the application's flow, each with an attachment (as repeated returns leave)."""
+    for i in range(steps):
+        decided(application, "unit", "return")
+        entry = FlowEntry.objects.filter(subject_id=application.pk).order_by("pk").last()
+        FlowAttachment.objects.create(entry=entry, label="附件", file=f"flow/x{i}", name=f"说明{i}.pdf", size=3,
+                                      content_type="application/pdf")
+
+
+@pytest.mark.parametrize("node", list(stages().desks))
+def test_each_desks_review_page_uses_constant_queries(org, node):
+    """The review page reads the application, its flow with every decision and attachment, and the stage's
+    forms in the same number of queries with 1 decision in the flow as with 21."""
+    application = filed(org, name="陈静", stage=stages().desk(node).stages[0],
+                        **({"claimed_by": staff_of(org, node)} if node != "committee" else {}))
+    client = login(org.client, staff_of(org, node))
+    url = reverse("chain:review", args=[node, application.pk])
+    lengthen_the_flow(application, 1)
+    client.get(url)  # warm the session
+    short = queries(client, url)
+    lengthen_the_flow(application, 20)
+    page = client.get(url).content.decode()
+    assert page.count("zc-flow-step") >= 20 and "说明19.pdf" in page
+    assert queries(client, url) == short
+
+
+def test_the_applicants_flow_uses_constant_queries(org):
+    application = walk(org, filed(org, name="陈静"), to="committee")
+    client = login(org.client, application.applicant)
+    url = reverse("applications:detail", args=[application.pk])
+    client.get(url)  # warm the session
+    short = queries(client, url)
+    lengthen_the_flow(application, 20)
+    assert "说明19.pdf" in client.get(url).content.decode()
+    assert queries(client, url) == short
