@@ -6,9 +6,12 @@ class ApplicationsConfig(AppConfig):
     verbose_name = "职称申报"
 
     def ready(self):
-        from .sections import sections
+        # Modules that read models load once the apps are: a malformed declaration stops the start-up.
+        from review.stages import stages  # noqa: PLC0415
 
-        sections()  # a malformed section declaration stops the start-up
-        from .chain import task_source_install
+        from .chain import register  # noqa: PLC0415
+        from .sections import sections  # noqa: PLC0415
 
-        task_source_install()
+        sections()
+        register()  # applications as a subject of the review engine, with their parts
+        stages()  # every stage declaration checked, now that every subject and part is known

@@ -27,11 +27,11 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from accounts.models import Role
 from core.excel import Column, read_rows, template_bytes
 from core.masking import mask_id_number
+from core.flow import flow_write
 from core.pdf import GRID, register_font, styles
-from review.models import FlowEntry
-from review.services import flow_write
+from review import desks
 
-from . import chain
+from .chain import SUBJECT
 from .models import Application, Defence
 
 S = Application.Status
@@ -70,7 +70,7 @@ class DefenceError(Exception):
 def office_applications(user) -> QuerySet:
     """What the committee office's 答辩安排 page lists: its applications accepted for review (评审中) and those
     with a result, with what the columns show (constant queries). Empty for anyone else."""
-    return (chain.node_applications(user, chain.NODES["committee"])
+    return (desks.desk_subjects(user, desks.desk_get("committee"))
             .filter(status__in=[S.ACCEPTED, S.PASSED, S.FAILED, S.CONFIRMED])
             .select_related("applicant", "unit", "plan", "defence").order_by("plan__year", "pk"))
 
@@ -247,9 +247,8 @@ def defences_import(*, actor, upload) -> Outcome:
                 stored.arranged_by, stored.arranged_at = actor, timezone.now()
                 stored.save()
                 outcome.changed += 1
-            flow_write(subject_type=chain.SUBJECT, subject_id=pk, actor=actor,
-                       role=Role(chain.NODES["committee"].role).label,
-                       action=FlowEntry.Action.DEFENCE, node="committee", from_status=application.status,
+            flow_write(subject_type=SUBJECT, subject_id=pk, actor=actor, role=Role.COMMITTEE_STAFF.label,
+                       action="defence", label="答辩安排", stage=application.stage, from_status=application.status,
                        to_status=application.status,
                        opinion=("变更：" if stored is not None else "") + _opinion(**values))
             notices.append((application, values))

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
+from review.stages import stages
+
 
 class Committee(models.Model):
     """评委会: reviews one series at some levels, owned by an HR bureau."""
@@ -27,6 +29,7 @@ class Committee(models.Model):
 class Plan(models.Model):
     """评审计划: what may be applied for, when, through which review chain, on which conditions."""
 
+    # The review stages a plan may name (review/stages.toml `plan_key`), in their order.
     CHAIN_NODES = [("unit", "用人单位"), ("department", "主管部门"), ("bureau", "人社部门"), ("committee", "评委会")]
     FORMS = ["常规申报", "破格申报", "转系列"]
     # Shares as the rules name them; the share of the attending experts whose 同意 passes an application ("以上"
@@ -72,8 +75,10 @@ class Application(models.Model):
     """One person's application against one plan. Its sections live in `data` while it is edited; submission
     freezes `snapshot`, which every review and print reads from then on.
 
-    Filed, it travels the plan's review chain (applications.chain): `node` says where it is while 审核中,
-    `reached_*` which nodes it has reached (their staff keep seeing it), `claimed_by` which clerk took it."""
+    Filed, it travels the stages of its plan's review chain (review/stages.toml, applications.chain): `status`
+    is its one lifecycle, `stage` the one stage it waits at (empty when it waits at none). `claimed_by` is the
+    clerk holding it at that stage: a work assignment, released whenever it moves, not lifecycle state. What a
+    desk has seen of it comes from its decision rows (review.Decision), not from flags."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "填报中"
@@ -85,31 +90,21 @@ class Application(models.Model):
         FAILED = "failed", "评审未通过"
         CONFIRMED = "confirmed", "已确认"
 
-    class Node(models.TextChoices):
-        UNIT = "unit", "用人单位"
-        DEPARTMENT = "department", "主管部门"
-        BUREAU = "bureau", "人社部门"
-        COMMITTEE = "committee", "评委会"
-
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications")
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="applications")
     unit = models.ForeignKey("orgs.Unit", null=True, on_delete=models.PROTECT, related_name="applications")
     status = FSMField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
-    node = models.CharField("流程节点", max_length=16, choices=Node.choices, blank=True)
+    stage = models.CharField("流程环节", max_length=40, blank=True)
     claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="领取人")
-    reached_unit = models.BooleanField(default=False)
-    reached_department = models.BooleanField(default=False)
-    reached_bureau = models.BooleanField(default=False)
-    reached_committee = models.BooleanField(default=False)
     series = models.CharField("申报专业技术系列", max_length=30)
     level = models.CharField("申报专业技术级别", max_length=10)
     form = models.CharField("申报形式", max_length=20, default="常规申报")
     data = models.JSONField(default=dict)
     snapshot = models.JSONField(null=True, blank=True)
     submitted_at = models.DateTimeField("申报日期", null=True, blank=True)
-    node_since = models.DateTimeField("到达节点时间", null=True, blank=True)
-    # 单位推荐: publicity period, opinion, vacancy statement (see chain.unit_recommend).
+    node_since = models.DateTimeField("到达环节时间", null=True, blank=True)
+    # 单位推荐: publicity period, opinion, vacancy statement (applications.chain_parts.RecommendationPart).
     recommendation = models.JSONField("单位推荐意见", null=True, blank=True)
     vacancy_level = models.CharField("占用岗位空缺", max_length=16, blank=True)
     certificate_no = models.CharField("证书编号", max_length=40, blank=True)
@@ -129,7 +124,7 @@ class Application(models.Model):
         ]
         indexes = [
             models.Index(fields=["unit", "status", "submitted_at"], name="application_unit_queue"),
-            models.Index(fields=["node", "status", "submitted_at"], name="application_node_queue"),
+            models.Index(fields=["stage", "status", "submitted_at"], name="application_stage_queue"),
         ]
 
     def __str__(self):
@@ -144,27 +139,26 @@ class Application(models.Model):
         return self.status != self.Status.DRAFT
 
     @property
-    def node_label(self) -> str:
-        """流程节点 as the lists show it."""
-        if self.status == self.Status.SUBMITTED:
-            return self.get_node_display()
-        return {self.Status.DRAFT: "申报人", self.Status.RETURNED: "申报人", self.Status.ACCEPTED: "评委会",
-                self.Status.PASSED: "人社部门确认", self.Status.FAILED: "已办结", self.Status.CONFIRMED: "已办结",
-                self.Status.TERMINATED: "已办结"}[self.status]
+    def stage_label(self) -> str:
+        """流程节点 as the lists show it: where its stage says it waits, else with the applicant or done."""
+        stage = stages().stages.get(self.stage)
+        if stage is not None:
+            return stage.place
+        return "申报人" if self.editable else "已办结"
 
-    # The transitions, declared once; applications.services and applications.chain call them after their
-    # scope and input checks, inside the transaction that writes the flow entry.
+    # The transitions, declared once; applications.services (submit) and the review engine (every decision of
+    # review/stages.toml) call them after their checks, inside the transaction that writes the flow entry.
     @transition(field=status, source=[Status.DRAFT, Status.RETURNED], target=Status.SUBMITTED)
     def submit(self):
         """Filed (again): the chain starts at its first node."""
 
     @transition(field=status, source=Status.SUBMITTED, target=Status.SUBMITTED)
     def forward(self):
-        """通过 at a node that is not the last: on to the next node."""
+        """通过 at a review stage followed by another: on to it."""
 
     @transition(field=status, source=Status.SUBMITTED, target=Status.RETURNED)
     def send_back(self):
-        """退回 at any node: back to the applicant, who edits and files again."""
+        """退回 at any stage: back to the applicant, who edits and files again."""
 
     @transition(field=status, source=Status.SUBMITTED, target=Status.TERMINATED)
     def terminate(self):
@@ -172,19 +166,24 @@ class Application(models.Model):
 
     @transition(field=status, source=Status.SUBMITTED, target=Status.ACCEPTED)
     def accept(self):
-        """评委会接收 (or the last review node's 通过 when the plan has no committee-office node)."""
+        """评委会接收 with its date, or the last review stage's 通过 when the plan leaves the committee office's
+        stage out (a filing with no review stage at all, too): accepted that day."""
+        self.committee_accepted_at = self.committee_accepted_at or timezone.localdate()
 
     @transition(field=status, source=Status.ACCEPTED, target=Status.PASSED)
     def record_pass(self):
         """The committee's result: 通过."""
+        self.result_at = timezone.now()
 
     @transition(field=status, source=Status.ACCEPTED, target=Status.FAILED)
     def record_fail(self):
         """The committee's result: 不通过."""
+        self.result_at = timezone.now()
 
     @transition(field=status, source=Status.PASSED, target=Status.CONFIRMED)
     def confirm(self):
         """The HR bureau confirms a passed result; the certificate number is issued in the same step."""
+        self.confirmed_at = timezone.now()
 
 
 class Delegation(models.Model):

@@ -6,7 +6,7 @@ from urllib.parse import quote
 from django.http import FileResponse, Http404, HttpResponse
 
 from core.files import stored_file_response
-from review.models import FlowAttachment
+from core.models import FlowAttachment
 
 from .models import ApplicationFile
 

@@ -14,10 +14,10 @@ from django_fsm import can_proceed
 
 from accounts.models import Role
 from core.files import FileStore
+from core.flow import flow_write
 from dossier.evidence import CheckedFile
 from dossier.models import Record, Status as RecordStatus
-from review.models import FlowEntry
-from review.services import flow_write
+from review import engine
 
 from .models import Application, ApplicationFile, Citation, Plan
 from .sections import SectionSpec
@@ -57,7 +57,7 @@ def application_start(*, actor, plan: Plan, series: str, level: str, form: str =
             application = Application.objects.create(applicant=actor, plan=plan, unit=actor.unit, series=series,
                                                      level=level, form=form)
             flow_write(subject_type=SUBJECT, subject_id=application.pk, actor=actor, role=Role.APPLICANT.label,
-                       action=FlowEntry.Action.CREATE, to_status=application.status)
+                       action="create", label="新增", to_status=application.status)
     except IntegrityError:
         return Application.objects.get(applicant=actor, plan=plan)
     return application
@@ -236,8 +236,7 @@ def snapshot_hash(snapshot: dict) -> str:
 def application_submit(*, actor, application: Application) -> Application:
     """The applicant submits (提交), first or again after a 退回. Refused while a hard pre-check condition fails.
     The row lock and the status check make twenty parallel clicks file exactly once. The application then enters
-    its plan's review chain at the first node."""
-    from .chain import chain_enter
+    its plan's review chain at its first stage (review.engine.enter)."""
     from .precheck import precheck
 
     with transaction.atomic():
@@ -260,8 +259,8 @@ def application_submit(*, actor, application: Application) -> Application:
         locked.submit()
         locked.submitted_at = timezone.now()
         flow_write(subject_type=SUBJECT, subject_id=locked.pk, actor=actor, role=Role.APPLICANT.label,
-                   action=FlowEntry.Action.SUBMIT, from_status=from_status, to_status=locked.status)
-        chain_enter(locked)
+                   action="submit", label="提交", from_status=from_status, to_status=locked.status)
+        engine.enter(locked)
         locked.save()
     return locked
 

@@ -14,7 +14,7 @@ from dossier.evidence import check_uploads
 from dossier.forms import spec_form_class
 from dossier.models import Record, Status as RecordStatus
 from dossier.catalogue import catalogue
-from review.services import flow_for
+from review import engine
 
 from . import responses, selectors, services
 from .forms import CommitteeForm, PlanForm, StartForm
@@ -82,11 +82,10 @@ def detail(request, pk):
     application = selectors.own_application_get(request.user, pk)
     problems = precheck(application) if application.editable else []
     days_left = _days_left(application)
-    flow = flow_for(subject_type="application", subject_id=application.pk)
+    flow = engine.flow("application", application.pk)
     returned_by = next((step for step in reversed(flow) if step.action == "return"), None)
     # The sections the return named (需修改的栏目), marked in the list while the applicant corrects them.
-    to_fix = {s.key for s in sections().for_series(application.series)
-              if application.status == application.Status.RETURNED and returned_by and s.label in returned_by.opinion}
+    to_fix = set(_named_sections(returned_by)) if application.status == application.Status.RETURNED else set()
     return render(request, "applications/detail.html", {
         "application": application, "problems": problems, "hard": [p for p in problems if p.hard],
         "sections": _section_status(application, problems), "flow": flow, "returned_by": returned_by,
@@ -302,13 +301,19 @@ def _check_picked_rows(form, section, data: dict) -> None:
         form.add_error(spec.key, f"请从{sections().get(spec.pick_row).label}中重新选择（所选的一条已修改或删除）。")
 
 
+def _named_sections(step) -> list[str]:
+    """The sections a 退回 named (its decision row's 需修改的栏目), none for a step without a decision."""
+    decision = getattr(step, "decision", None)
+    return decision.return_sections if decision is not None else []
+
+
 def _return_note(application, section):
     """The last 退回 when it names this section (or names none): shown above the section being corrected."""
     if application.status != application.Status.RETURNED:
         return None
-    step = next((s for s in reversed(flow_for(subject_type="application", subject_id=application.pk))
-                 if s.action == "return"), None)
-    if step is None or ("需修改的栏目" in step.opinion and section.label not in step.opinion):
+    step = next((s for s in reversed(engine.flow("application", application.pk)) if s.action == "return"), None)
+    named = _named_sections(step)
+    if step is None or (named and section.key not in named):
         return None
     return step
 

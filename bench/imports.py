@@ -89,7 +89,7 @@ def main(argv) -> int:
     from dossier.models import ImportJob, Record, RecordCounter
     from core.excel import read_rows
     from orgs.models import Region, Unit
-    from review.models import FlowEntry
+    from core.models import FlowEntry
 
     kind = catalogue().kind("health_case")
     region, _ = Region.objects.get_or_create(code="350102", defaults={"name": "鼓楼区", "level": 3})

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import User
+from review.services import record_decide  # the demo's decisions: moving to zhicheng/, above review
 
 from . import services
 from .catalogue import catalogue
@@ -92,10 +93,10 @@ def seed_dossiers(people: dict[str, User], unit_admins: dict[int, User]) -> int:
                 continue
             record = services.record_submit(actor=person, record=record)
             if final == "approved":
-                services.record_decide(actor=admin, record=record, decision="approve", opinion="材料齐全，同意。")
+                record_decide(actor=admin, record=record, decision="approve", opinion="材料齐全，同意。")
             elif final == "returned":
-                services.record_decide(actor=admin, record=record, decision="return",
-                                       opinion="证书扫描件不清晰，请重新上传盖章页。")
+                record_decide(actor=admin, record=record, decision="return",
+                              opinion="证书扫描件不清晰，请重新上传盖章页。")
     return made
 
 
@@ -176,7 +177,7 @@ def seed_health(nurse, admin) -> int:
                      "admission_diagnosis": "Ⅰ型呼吸衰竭", "discharge_diagnosis": "呼吸衰竭 好转", "remarks": ""})
     items.items_import(actor=nurse, record=topic, child=cases, rows=rows)
     topic = services.record_submit(actor=nurse, record=topic)
-    services.record_decide(actor=admin, record=topic, decision="approve", opinion="病案齐全，同意。")
+    record_decide(actor=admin, record=topic, decision="approve", opinion="病案齐全，同意。")
     made += 1
     review_kind = catalogue().kind("health_review")
     review = services.record_create(owner=nurse, kind=review_kind, data={"name": "重症患者早期活动护理研究进展"})

@@ -12,8 +12,7 @@ from django.db.models import Max
 
 from accounts.models import Role
 from core.files import FileStore
-from review.models import FlowEntry
-from review.services import flow_write
+from core.flow import flow_write
 
 from .catalogue import ChildListSpec, KindSpec
 from .evidence import CheckedFile
@@ -87,7 +86,7 @@ def _locked_record_for_items(actor, record: Record) -> tuple[Record, bool]:
 
 def _log_adjustment(actor, record: Record, child: ChildListSpec, what: str) -> None:
     flow_write(subject_type="record", subject_id=record.pk, actor=actor, role=Role.APPLICANT.label,
-               action=FlowEntry.Action.ADJUST, from_status=record.status, to_status=record.status,
+               action="adjust", label="调整", from_status=record.status, to_status=record.status,
                opinion=f"调整{child.label}：{what}")
 
 

@@ -74,7 +74,8 @@ class Record(models.Model):
     def editable(self) -> bool:
         return self.status in (Status.DRAFT, Status.RETURNED)
 
-    # The lifecycle, declared once (docs/lifecycle.md has the same table). Only dossier.services calls these.
+    # The lifecycle, declared once (docs/lifecycle.md has the same table). dossier.services calls the owner's,
+    # the review engine (review/stages.toml: record_unit, record_withdrawal) the unit's.
     @transition(field=status, source=[Status.DRAFT, Status.RETURNED], target=Status.PENDING,
                 permission=record_rules.may_submit)
     def submit(self):
@@ -82,15 +83,15 @@ class Record(models.Model):
 
     @transition(field=status, source=Status.PENDING, target=Status.APPROVED, permission=record_rules.may_review)
     def approve(self):
-        pass
+        self.decided_at = timezone.now()
 
     @transition(field=status, source=Status.PENDING, target=Status.RETURNED, permission=record_rules.may_review)
     def return_(self):
-        pass
+        self.decided_at = timezone.now()
 
     @transition(field=status, source=Status.PENDING, target=Status.TERMINATED, permission=record_rules.may_review)
     def terminate(self):
-        pass
+        self.decided_at = timezone.now()
 
     @transition(field=status, source=Status.APPROVED, target=Status.DRAFT, permission=record_rules.may_review)
     def reopen(self):

@@ -1,47 +1,34 @@
-"""Writes for the dossier. Every status change goes through `_transition`, which checks the permission,
-locks the row, performs the declared django-fsm-2 transition and writes the flow log, in one transaction."""
+"""Writes for the dossier. The owner's status changes go through `_transition`, which checks the permission,
+locks the row, performs the declared django-fsm-2 transition and writes the flow log, in one transaction; the
+unit's decisions (通过 / 退回 / 终止, answering a withdrawal request) are the review engine's (review.services)."""
 
 import json
 
 import orjson
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import Role
 from core.bulk import collector_paused
 from core.files import FileStore
-from review.models import FlowEntry
-from review.recusal import is_own, others_holding, recusal_note
-from review.services import flow_write
+from core.flow import flow_write
+from core.models import FlowEntry
 
 from .catalogue import KindSpec, catalogue
 from .citations import record_is_cited
 from .evidence import CheckedFile
+from .forms import record_form
+from .items import child_problems
 from .models import Evidence, Record, RecordCounter, Source, Status, Withdrawal
-from .rules import is_unit_admin_of_record
 
 SUBJECT = "record"
 
 
 class RecordError(Exception):
     """A refused action the user can understand; the message is Chinese and shown as is."""
-
-
-def record_recusal_note(*, actor, record: Record, subject: str = "业绩", verb: str = "审核") -> str:
-    """Why `actor` may not decide on their own record (or its withdrawal), naming who else of the record's unit
-    may: its other admins and its unit account. Shown by the refusal and by the review pages."""
-    others = others_holding(Q(role=Role.UNIT_ADMIN, unit_id=record.unit_id), besides=actor)
-    return recusal_note(subject=subject, verb=verb, label="本单位其他管理员", others=others)
-
-
-def _refuse_own(actor, record: Record, *, subject: str = "业绩", verb: str = "审核") -> None:
-    """回避 (review.recusal): an admin of the record's unit never decides on a record of her own; she reads why
-    and who else may. (An owner who administers nothing is refused as any outsider is: PermissionDenied.)"""
-    if is_own(actor, record.owner_id) and is_unit_admin_of_record(actor, record):
-        raise RecordError(record_recusal_note(actor=actor, record=record, subject=subject, verb=verb))
 
 
 def _role_label(actor, record) -> str:
@@ -70,6 +57,12 @@ def _recount_move(before: tuple, after: tuple, kind: str) -> None:
         _count(after[0], kind, after[1], +1)
 
 
+def record_counters_move(record: Record, from_status: str) -> None:
+    """Keep the unit's counters after a decision moved `record` from `from_status` (called by the review engine
+    inside the decision's transaction)."""
+    _recount_move((record.unit_id, from_status), (record.unit_id, record.status), record.kind)
+
+
 def _title_and_search(data: dict, kind: KindSpec) -> tuple[str, str]:
     return (str(data.get(kind.title) or "")[:200],
             " ".join(str(data.get(key) or "") for key in kind.search).lower())
@@ -90,7 +83,7 @@ def record_create(*, owner, kind: KindSpec, data: dict, files: list[CheckedFile]
         _count(record.unit_id, record.kind, record.status, +1)
         _evidence_save(store, record, files, slot_files)
         flow_write(subject_type=SUBJECT, subject_id=record.pk, actor=owner, role=Role.APPLICANT.label,
-                   action=FlowEntry.Action.CREATE, to_status=record.status)
+                   action="create", label="新增", to_status=record.status)
     return record
 
 
@@ -109,7 +102,7 @@ def record_update(*, actor, record: Record, kind: KindSpec, data: dict, files: l
         record.save()
         _evidence_save(store, record, files, slot_files)
         flow_write(subject_type=SUBJECT, subject_id=record.pk, actor=actor, role=Role.APPLICANT.label,
-                   action=FlowEntry.Action.SAVE, from_status=record.status, to_status=record.status)
+                   action="save", label="保存", from_status=record.status, to_status=record.status)
     return record
 
 
@@ -140,15 +133,14 @@ def submission_problems(record: Record, kind: KindSpec, owner) -> list[str]:
     for slot in kind.slots:
         if slot.required and slot.applies(record.data) and slot.key not in present:
             problems.append(f"请上传{slot.label}后再提交。")
-    from .items import child_problems
-
     for child in kind.children:
         if child.applies(record.data):
             problems.extend(child_problems(record, child))
     return problems
 
 
-def _transition(*, actor, record: Record, name: str, action: str, opinion: str = "", before=None) -> Record:
+def _transition(*, actor, record: Record, name: str, action: str, label: str, opinion: str = "",
+                before=None) -> Record:
     """Perform the declared transition `name` on a locked copy of the record, and log it."""
     with transaction.atomic():
         locked = Record.objects.select_for_update().get(pk=record.pk)
@@ -164,7 +156,8 @@ def _transition(*, actor, record: Record, name: str, action: str, opinion: str =
         locked.save()
         _recount_move((from_unit, from_status), (locked.unit_id, locked.status), locked.kind)
         flow_write(subject_type=SUBJECT, subject_id=locked.pk, actor=actor, role=_role_label(actor, locked),
-                   action=action, from_status=from_status, to_status=locked.status, opinion=opinion)
+                   action=action, label=label, from_status=from_status, to_status=locked.status,
+                   opinion=opinion)
     return locked
 
 
@@ -179,27 +172,8 @@ def record_submit(*, actor, record: Record) -> Record:
         locked.unit_id = actor.unit_id
         locked.submitted_at = timezone.now()
 
-    return _transition(actor=actor, record=record, name="submit", action=FlowEntry.Action.SUBMIT,
+    return _transition(actor=actor, record=record, name="submit", action="submit", label="提交",
                        before=check_and_stamp)
-
-
-def record_decide(*, actor, record: Record, decision: str, opinion: str = "") -> Record:
-    """A unit admin of the record's unit decides: approve (opinion optional), return (opinion required),
-    terminate. Never on a record of their own (a unit admin is often staff of her unit too)."""
-    _refuse_own(actor, record)
-    opinion = (opinion or "").strip()
-    names = {"approve": ("approve", FlowEntry.Action.APPROVE), "return": ("return_", FlowEntry.Action.RETURN),
-             "terminate": ("terminate", FlowEntry.Action.TERMINATE)}
-    if decision not in names:
-        raise RecordError("未知的审核操作。")
-    if decision == "return" and not opinion:
-        raise RecordError("退回时必须填写审核意见。")
-    name, action = names[decision]
-
-    def stamp(locked):
-        locked.decided_at = timezone.now()
-
-    return _transition(actor=actor, record=record, name=name, action=action, opinion=opinion, before=stamp)
 
 
 def withdrawal_request(*, actor, record: Record, reason: str = "") -> Withdrawal:
@@ -224,40 +198,9 @@ def withdrawal_request(*, actor, record: Record, reason: str = "") -> Withdrawal
         except IntegrityError:
             raise RecordError("该业绩已有待处理的撤回申请。") from None
         flow_write(subject_type=SUBJECT, subject_id=locked.pk, actor=actor, role=Role.APPLICANT.label,
-                   action=FlowEntry.Action.WITHDRAW_REQUEST, from_status=locked.status,
+                   action="withdraw_request", label="申请撤回", from_status=locked.status,
                    to_status=locked.status, opinion=reason.strip())
     return withdrawal
-
-
-def withdrawal_decide(*, actor, withdrawal: Withdrawal, grant: bool, opinion: str = "") -> Withdrawal:
-    """A unit admin of the record's unit grants (record back to 编辑中) or refuses (reason required); never on a
-    withdrawal of their own record."""
-    _refuse_own(actor, withdrawal.record, subject="业绩撤回申请", verb="处理")
-    opinion = (opinion or "").strip()
-    if not grant and not opinion:
-        raise RecordError("不同意撤回时必须填写理由。")
-    with transaction.atomic():
-        locked = Withdrawal.objects.select_for_update().select_related("record").get(pk=withdrawal.pk)
-        if locked.state != Withdrawal.State.PENDING:
-            raise RecordError("该撤回申请已处理。")
-        record = locked.record
-        if grant:
-            if record_is_cited(record):
-                raise RecordError("该业绩已被职称申报引用，不能撤回。")
-            _transition(actor=actor, record=record, name="reopen", action=FlowEntry.Action.WITHDRAW_GRANT,
-                        opinion=opinion)
-        else:
-            if not has_transition_perm(record.reopen, actor):
-                raise PermissionDenied
-            flow_write(subject_type=SUBJECT, subject_id=record.pk, actor=actor, role=Role.UNIT_ADMIN.label,
-                       action=FlowEntry.Action.WITHDRAW_REFUSE, from_status=record.status,
-                       to_status=record.status, opinion=opinion)
-        locked.state = Withdrawal.State.GRANTED if grant else Withdrawal.State.REFUSED
-        locked.decided_by = actor
-        locked.decided_at = timezone.now()
-        locked.opinion = opinion
-        locked.save()
-    return locked
 
 
 def _evidence_save(store: FileStore, record: Record, files, slot_files: dict | None = None, item=None) -> None:
@@ -316,15 +259,13 @@ def records_import_auto(*, owner, kind: KindSpec, rows: list[tuple[str, dict]]) 
                 continue  # imported concurrently by another run
             _count(record.unit_id, record.kind, record.status, +1)
             flow_write(subject_type=SUBJECT, subject_id=record.pk, actor=None, role="继续教育平台",
-                       action=FlowEntry.Action.IMPORT, to_status=record.status)
+                       action="import", label="平台提取", to_status=record.status)
             created += 1
     return created
 
 
 def validate_data(kind: KindSpec, data: dict) -> dict:
     """Validate raw field values through the generated form (used by importers); raises ValidationError."""
-    from .forms import record_form
-
     form = record_form(kind, data=data)
     if not form.is_valid():
         # The messages already name their field in Chinese ("请从列表中选择继教类型。"); keys would be noise.
@@ -334,8 +275,6 @@ def validate_data(kind: KindSpec, data: dict) -> dict:
 
 def counters_rebuild() -> int:
     """Recompute every unit's counters from the records (operators, after bulk loads). Returns rows written."""
-    from django.db.models import Count
-
     with transaction.atomic():
         RecordCounter.objects.all().delete()
         rows = (
@@ -437,11 +376,9 @@ def records_import(*, owner, kind: KindSpec, batches: list[str], progress=None) 
     entry each and the unit's counter moved once; `batches` as import_batches() makes them. Rows clashing
     with the owner's existing records (the type's unique_together) are refused. `progress(n)` is told how many
     rows are written, batch by batch."""
-    from review.models import FlowEntry as Flow
-
     template = Record(owner=owner, kind=kind.key, unit=owner.unit, data={})
-    flow = Flow(subject_type=SUBJECT, subject_id=0, actor=owner, actor_name=owner.name, role=Role.APPLICANT.label,
-                action=Flow.Action.EXCEL_IMPORT, to_status=template.status)
+    flow = FlowEntry(subject_type=SUBJECT, subject_id=0, actor=owner, actor_name=owner.name,
+                     role=Role.APPLICANT.label, action="excel_import", action_label="模板导入", to_status=template.status)
     with transaction.atomic():
         if kind.unique_together:
             existing = {
@@ -456,7 +393,7 @@ def records_import(*, owner, kind: KindSpec, batches: list[str], progress=None) 
         created = 0
         for document in batches:
             created += _insert_document(Record, template, ("data", "title", "search_text"), document,
-                                        follow=(Flow, flow, "subject_id"))
+                                        follow=(FlowEntry, flow, "subject_id"))
             if progress:
                 progress(created)
         _count(owner.unit_id, kind.key, Status.DRAFT, created)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.files import StorageError, stored_file_response
 from core.skeleton import Skeletons, Slot, csrf_token, fill, pager_shape, pager_slots, render_page, tab_slots
-from review.services import flow_for
+from core.flow import flow_for
 
 from . import items, selectors, services
 from .catalogue import catalogue

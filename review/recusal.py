@@ -1,12 +1,11 @@
-"""回避: nobody decides on their own record or application, at any node and by any path (a page, a batch, the task
-centre, an API).
+"""回避: nobody decides on their own record or application, at any stage and by any path (a page, a batch, the
+task centre, an API).
 
-This module is the rule's one home. Every deciding service (dossier.services for a record's decision and a
-withdrawal, applications.chain for the claim and every decision of every chain node) refuses when `is_own` holds,
-with the Chinese text of `recusal_note`; the pages ask the same `is_own` to offer no decision on one's own item
-and show the same note instead. What differs per node is only *who else* may decide (the node's other role
-holders), which the caller passes as a filter over role assignments: the node declares it, as it declares its
-scope. A unit admin who is also staff of her unit (the demo's 林芳) is the case this exists for.
+The rule is applied once, by the review engine (review.engine: `decide` and `claim` refuse when `is_own` holds,
+with the Chinese text of `recusal_note`), and the pages ask the engine's `recusal_note_for` to offer no decision
+on one's own item and show the same note instead. What differs per stage is only *who else* may decide (the
+stage's other role holders: review.scopes read backwards) and how the stage names them (`others`, `verb` in
+review/stages.toml). A unit admin who is also staff of her unit (the demo's 林芳) is the case this exists for.
 """
 
 import rules

@@ -7,15 +7,16 @@ another unit is a 404.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
-from accounts.roles import admin_unit_ids
 from core.prepared import Prepared
 from dossier.catalogue import catalogue
 from dossier.models import Record, RecordCounter, Status, Withdrawal
 from dossier.selectors import KindCounts
+
+from .scopes import unit_ids
 
 REVIEWED = [Status.PENDING, Status.APPROVED, Status.RETURNED, Status.TERMINATED]
 
@@ -34,7 +35,7 @@ _counts_of_one = Prepared(lambda unit_id: RecordCounter.objects.filter(unit_id=u
 def unit_counts(user) -> dict[str, KindCounts]:
     """Per kind: the counts of the records submitted to the user's units, from the counter rows."""
     counts: dict[str, KindCounts] = {}
-    units = admin_unit_ids(user)
+    units = unit_ids(user)
     # Most admins have one unit: their query is compiled once (core.prepared).
     rows = _counts_of_one.all(*units) if len(units) == 1 else _counts_of(units)
     for kind, status, n in rows:
@@ -104,7 +105,7 @@ def unit_records(user, *, kind: str, status: str = "", q: str = "", after: str =
                  size: int = 10) -> KeysetPage:
     """One page of the unit's records of `kind`, newest submission first, with keyset pagination so that
     page 1,000 costs what page 1 costs."""
-    units = admin_unit_ids(user)
+    units = unit_ids(user)
     q = (q or "").strip()
     direction, cursor = "", ()
     if after and (c := _parse_cursor(after)):
@@ -135,7 +136,7 @@ def unit_records(user, *, kind: str, status: str = "", q: str = "", after: str =
 def unit_record_get(user, pk: int) -> Record:
     """A record submitted to one of the user's units (never a draft); 404 otherwise."""
     record = (
-        Record.objects.filter(pk=pk, unit_id__in=admin_unit_ids(user)).exclude(status=Status.DRAFT)
+        Record.objects.filter(pk=pk, unit_id__in=unit_ids(user)).exclude(status=Status.DRAFT)
         .select_related("owner", "unit").first()
     )
     if record is None:
@@ -150,7 +151,7 @@ def unit_record_get(user, pk: int) -> Record:
 def next_pending(user, *, kind: str, exclude: int | None = None) -> Record | None:
     """The oldest pending record of `kind` in the user's units that is not their own: what a clerk works on
     next."""
-    qs = Record.objects.filter(unit_id__in=admin_unit_ids(user), kind=kind, status=Status.PENDING).exclude(
+    qs = Record.objects.filter(unit_id__in=unit_ids(user), kind=kind, status=Status.PENDING).exclude(
         owner_id=user.pk)
     if exclude:
         qs = qs.exclude(pk=exclude)
@@ -161,13 +162,13 @@ def pending_records(user, *, limit: int = 50) -> QuerySet[Record]:
     """Pending records of every kind in the user's units, oldest first (the task centre). Their own are not
     their task (回避): the unit's other admins see them."""
     return (
-        Record.objects.filter(unit_id__in=admin_unit_ids(user), status=Status.PENDING).exclude(owner_id=user.pk)
+        Record.objects.filter(unit_id__in=unit_ids(user), status=Status.PENDING).exclude(owner_id=user.pk)
         .select_related("owner").order_by("submitted_at", "pk")[:limit]
     )
 
 
 def unit_withdrawals(user, *, state: str = "") -> QuerySet[Withdrawal]:
-    qs = Withdrawal.objects.filter(unit_id__in=admin_unit_ids(user)).select_related("record", "record__owner")
+    qs = Withdrawal.objects.filter(unit_id__in=unit_ids(user)).select_related("record", "record__owner")
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("-requested_at", "-pk")
@@ -183,8 +184,6 @@ def unit_withdrawal_get(user, pk: int) -> Withdrawal:
 def year_statistics(unit_ids, *, year: int | None = None) -> dict[str, dict[str, int]]:
     """Records decided this year by kind and outcome ({kind: {approved, returned, terminated}}), one query.
     A record returned and later approved counts once, as approved: its latest decision."""
-    from django.db.models import Count
-
     year = year or datetime.date.today().year
     stats: dict[str, dict[str, int]] = {}
     rows = (

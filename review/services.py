@@ -1,31 +1,22 @@
-"""The flow log, shared by dossier records and (later) applications."""
+"""Writes of the review of records, for the pages and the callers that decide one record or one withdrawal
+request: each is the review engine's one transition function at the record's stage (review/stages.toml)."""
 
-from core.files import FileStore
+from dossier.models import Record, Withdrawal
 
-from .models import FlowAttachment, FlowEntry
-
-
-def flow_write(*, subject_type: str, subject_id: int, actor, role: str, action: str,
-               from_status: str = "", to_status: str = "", opinion: str = "", node: str = "",
-               files=()) -> FlowEntry:
-    """Append one flow step, with its attachments ([(label, CheckedFile)]). Called only inside the service that
-    performs the step (same transaction), which StorageError (core.files) rolls back when the storage refuses
-    an attachment; the attachments stored before it are deleted again."""
-    entry = FlowEntry.objects.create(
-        subject_type=subject_type, subject_id=subject_id, actor=actor,
-        actor_name=getattr(actor, "name", "") or "系统", role=role, action=action,
-        from_status=from_status, to_status=to_status, opinion=opinion, node=node,
-    )
-    with FileStore() as store:
-        for label, checked in files:
-            item = FlowAttachment(entry=entry, label=label, name=checked.name, size=checked.size,
-                                  content_type=checked.content_type)
-            store.save(item.file, checked.name, checked.upload)
-            item.save()
-    return entry
+from . import engine
 
 
-def flow_for(*, subject_type: str, subject_id: int) -> list[FlowEntry]:
-    """The flow of one subject, oldest first. Callers have already checked the subject is visible."""
-    return list(FlowEntry.objects.filter(subject_type=subject_type, subject_id=subject_id)
-                .prefetch_related("attachments").order_by("at", "pk"))
+def record_decide(*, actor, record: Record, decision: str, opinion: str = "") -> Record:
+    """A unit admin of the record's unit decides on a pending record: approve (opinion optional), return
+    (opinion required), terminate. Never on a record of their own (回避, in the engine)."""
+    return engine.decide(actor=actor, stage="record_unit", subject_id=record.pk, decision=decision,
+                         data={"opinion": opinion})
+
+
+def withdrawal_decide(*, actor, withdrawal: Withdrawal, grant: bool, opinion: str = "") -> Withdrawal:
+    """A unit admin of the record's unit grants a withdrawal request (the record goes back to 编辑中) or refuses
+    it (reason required); never one on their own record."""
+    engine.decide(actor=actor, stage="record_withdrawal", subject_id=withdrawal.record_id,
+                  decision="withdraw_grant" if grant else "withdraw_refuse",
+                  data={"opinion": opinion, "withdrawal": withdrawal.pk})
+    return Withdrawal.objects.get(pk=withdrawal.pk)

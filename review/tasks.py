@@ -1,12 +1,18 @@
 """The task centre (任务中心): one queue of everything pending for a unit, fed by registered sources.
 
-A source is a plain entry in TASK_SOURCES; applications (issue 7) add theirs with `task_source_register`.
+A source is a plain entry in TASK_SOURCES; applications add theirs with `task_source_register` when their app is
+ready (applications.chain.register).
 """
 
 from dataclasses import dataclass
 from typing import Callable
 
 from django.urls import reverse
+
+from dossier.catalogue import catalogue
+from dossier.models import Withdrawal
+
+from .selectors import pending_records, unit_withdrawals
 
 
 @dataclass(frozen=True)
@@ -41,10 +47,6 @@ def tasks_for(user, *, limit: int = 100) -> list[TaskItem]:
 
 
 def _record_items(user, limit):
-    from dossier.catalogue import catalogue
-
-    from .selectors import pending_records
-
     labels = {k.key: k.label for k in catalogue().kinds()}
     return [
         TaskItem(source="record", category=f"业绩审核 · {labels.get(r.kind, r.kind)}", title=r.title,
@@ -55,10 +57,6 @@ def _record_items(user, limit):
 
 
 def _withdrawal_items(user, limit):
-    from dossier.models import Withdrawal
-
-    from .selectors import unit_withdrawals
-
     return [
         TaskItem(source="withdrawal", category="撤回申请", title=w.record.title, person=w.record.owner.name,
                  submitted_at=w.requested_at, url=reverse("review:withdrawals") + f"#w{w.pk}")

@@ -11,19 +11,19 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
-from accounts.roles import admin_unit_ids
+from core.flow import flow_for
 from core.skeleton import Skeletons, Slot, fill, render_page, tab_slots
 from dossier import items
-from dossier import services as record_services
+from dossier.services import RecordError
 from dossier.catalogue import catalogue
 from dossier.display import child_tables, detail_rows, row_slots, row_values
 from dossier.models import Status, Withdrawal
 from orgs.models import Announcement
 
-from . import selectors
+from . import desks, engine, scopes, selectors, services
 from .menu import menu_html
 from .recusal import is_own
-from .services import flow_for
+from .stages import stages
 from .tasks import tasks_for
 
 unit_admin_required = permission_required("accounts.review_registrations", raise_exception=True)
@@ -47,13 +47,11 @@ def unit_home(request):
     kinds = {k.key: k for k in catalogue().kinds()}
     pending = [(kinds[key], c.by_status.get(Status.PENDING, 0)) for key, c in counts.items()
                if key in kinds and c.by_status.get(Status.PENDING)]
-    stats = selectors.year_statistics(admin_unit_ids(request.user))
+    stats = selectors.year_statistics(scopes.unit_ids(request.user))
     stat_rows = [(kinds[key], row) for key, row in stats.items() if key in kinds]
     withdrawals = selectors.unit_withdrawals(request.user, state=Withdrawal.State.PENDING).count()
-    from applications.chain import NODES, node_tab_counts
-
     return render(request, "review/unit_home.html", {
-        "applications": node_tab_counts(request.user, NODES["unit"]),
+        "applications": desks.tab_counts(request.user, stages().desk("unit")),
         "pending": pending, "pending_total": sum(n for _, n in pending), "stat_rows": stat_rows,
         "withdrawals_pending": withdrawals, "news": Announcement.objects.select_related("publisher")[:5],
     })
@@ -145,21 +143,21 @@ def record_review(request, pk):
     After a decision the next pending record of the same type opens."""
     record = selectors.unit_record_get(request.user, pk)
     kind = catalogue().kind(record.kind)
+    stage = stages().get("record_unit")
     error = ""
     # 回避: on her own record an admin is offered no decision, and told who else of the unit may decide.
-    recusal = record_services.record_recusal_note(actor=request.user, record=record) \
-        if is_own(request.user, record.owner_id) and record.status == Status.PENDING else ""
+    recusal = engine.recusal_note_for(request.user, stage, record) if record.status == stage.status else ""
     if request.method == "POST":
         decision = request.POST.get("decision", "")
         try:
-            record_services.record_decide(actor=request.user, record=record, decision=decision,
-                                          opinion=request.POST.get("opinion", ""))
-        except record_services.RecordError as exc:
+            services.record_decide(actor=request.user, record=record, decision=decision,
+                                   opinion=request.POST.get("opinion", ""))
+        except RecordError as exc:
             error = str(exc)
         except PermissionDenied:
             raise Http404 from None
         else:
-            label = {"approve": "通过", "return": "退回", "terminate": "终止"}[decision]
+            label = stage.decisions[decision].label
             following = selectors.next_pending(request.user, kind=kind.key, exclude=record.pk)
             if following:
                 messages.success(request, f"已{label}“{record.title}”，已打开下一条待审核的{kind.label}。")
@@ -169,7 +167,7 @@ def record_review(request, pk):
     if error == recusal:
         error = ""  # a refused POST: the note says it
     return render(request, "review/record_review.html", {
-        "kind": kind, "record": record, "details": detail_rows(kind, record), "recusal": recusal,
+        "kind": kind, "record": record, "details": detail_rows(kind, record), "recusal": recusal, "stage": stage,
         "evidence": list(record.evidence.filter(item=None)), "child_tables": child_tables(kind, record),
         "flow": flow_for(subject_type="record", subject_id=record.pk),
         "error": error, "opinion": request.POST.get("opinion", "") if error else "",
@@ -189,11 +187,11 @@ def records_batch(request):
     for pk in ids:
         try:
             record = selectors.unit_record_get(request.user, pk)
-            record_services.record_decide(actor=request.user, record=record, decision="approve", opinion=opinion)
+            services.record_decide(actor=request.user, record=record, decision="approve", opinion=opinion)
             done += 1
         except Http404:
             skipped.append(f"#{pk}（无权审核）")
-        except (record_services.RecordError, PermissionDenied) as exc:
+        except (RecordError, PermissionDenied) as exc:
             if is_own(request.user, record.owner_id):  # refused by the service (回避): said once, below
                 own.append(f"“{record.title}”")
                 recusal = str(exc)
@@ -226,11 +224,11 @@ def withdrawals(request):
     qs = selectors.unit_withdrawals(request.user, state=state if state != "all" else "")
     page = Paginator(qs, 10).get_page(request.GET.get("page"))
     kinds = {k.key: k.label for k in catalogue().kinds()}
+    stage = stages().get("record_withdrawal")
     for withdrawal in page:
         # 回避: her own pending request is shown without the buttons, with who else may decide it.
-        own = is_own(request.user, withdrawal.record.owner_id) and withdrawal.state == Withdrawal.State.PENDING
-        withdrawal.recusal = record_services.record_recusal_note(
-            actor=request.user, record=withdrawal.record, subject="业绩撤回申请", verb="处理") if own else ""
+        pending = withdrawal.state == Withdrawal.State.PENDING
+        withdrawal.recusal = engine.recusal_note_for(request.user, stage, withdrawal.record) if pending else ""
     return render(request, "review/withdrawals.html", {
         "page": page, "state": state, "states": Withdrawal.State.choices, "kinds": kinds,
     })
@@ -243,9 +241,9 @@ def withdrawal_decide(request, pk):
     withdrawal = selectors.unit_withdrawal_get(request.user, pk)
     grant = request.POST.get("decision") == "grant"
     try:
-        record_services.withdrawal_decide(actor=request.user, withdrawal=withdrawal, grant=grant,
-                                          opinion=request.POST.get("opinion", ""))
-    except record_services.RecordError as exc:
+        services.withdrawal_decide(actor=request.user, withdrawal=withdrawal, grant=grant,
+                                   opinion=request.POST.get("opinion", ""))
+    except RecordError as exc:
         messages.error(request, str(exc))
     except PermissionDenied:
         raise Http404 from None

@@ -55,8 +55,9 @@ INSTALLED_APPS = [
 # Shared token of the continuing-education platform for POST /api/ce/feed (empty: the endpoint refuses).
 CE_IMPORT_TOKEN = env("CE_IMPORT_TOKEN", default="")
 
-# The review chain (applications/chain.py). The unit's publicity before recommending lasts at least this many
-# working days; working days are Monday–Friday less PUBLIC_HOLIDAYS plus EXTRA_WORKDAYS (调休), ISO dates.
+# The review chain (review/stages.toml, applications/chain_parts.py). The unit's publicity before recommending
+# lasts at least this many working days; working days are Monday–Friday less PUBLIC_HOLIDAYS plus EXTRA_WORKDAYS
+# (调休), ISO dates.
 PUBLICITY_MIN_WORKING_DAYS = env.int("PUBLICITY_MIN_WORKING_DAYS", default=5)
 PUBLIC_HOLIDAYS = [date.fromisoformat(d) for d in env.list("PUBLIC_HOLIDAYS", default=[])]
 EXTRA_WORKDAYS = [date.fromisoformat(d) for d in env.list("EXTRA_WORKDAYS", default=[])]
@@ -75,6 +76,8 @@ if "{seq" not in CERTIFICATE_NUMBER_FORMAT:
 
 # Province adjustments of the record catalogue: TOML files applied in order (docs/catalogue.md).
 DOSSIER_CATALOGUE_OVERRIDES = env.list("DOSSIER_CATALOGUE_OVERRIDES", default=[])
+# Province adjustments of the review stages and desks: TOML files applied in order (docs/review-engine.md).
+REVIEW_STAGE_OVERRIDES = env.list("REVIEW_STAGE_OVERRIDES", default=[])
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw
 
 from applications.sections import sections
 from dossier import services as dossier_services
+from review import services as review_services
 from dossier.catalogue import catalogue
 from dossier.evidence import check_upload
 from dossier.forms import record_form
@@ -130,7 +131,7 @@ def approved(owner, admin, kind_key: str, data: dict, *, evidence: bool = True, 
     record = dossier_services.record_create(owner=owner, kind=kind, data=form.record_data(), files=files,
                                             slot_files=checked_slots)
     record = dossier_services.record_submit(actor=owner, record=record)
-    return dossier_services.record_decide(actor=admin, record=record, decision="approve", opinion="情况属实")
+    return review_services.record_decide(actor=admin, record=record, decision="approve", opinion="情况属实")
 
 
 def dossier(owner, admin, *, series: str, ce_hours: int = 100, appraisal: str = "优秀", years=RECENT) -> SimpleNamespace:

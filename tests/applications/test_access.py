@@ -50,10 +50,10 @@ def owned(unit, person):
     services.section_save(actor=person, application=application, section=basic, values={"ethnicity": "汉族"},
                           slot_files={"photo": [check_upload(photo_upload(), basic.attachments[0])]})
     # A decision's attachment on the application's flow (as a reviewer's 退回 would leave).
-    from review.services import flow_write
+    from core.flow import flow_write
 
     entry = flow_write(subject_type="application", subject_id=application.pk, actor=person, role="用人单位",
-                       action="return", opinion="请补充照片",
+                       action="return", label="退回", opinion="请补充照片",
                        files=[("附件", check_upload(photo_upload(), basic.attachments[0]))])
     return SimpleNamespace(plan=plan, application=application, photo=ApplicationFile.objects.get(slot="photo"),
                            flow_file=entry.attachments.get())

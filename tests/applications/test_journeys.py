@@ -10,7 +10,7 @@ from applications.models import Application, ApplicationFile, Citation
 from applications.precheck import precheck
 from applications.sections import sections
 from dossier.models import Status
-from review.models import FlowEntry
+from core.models import FlowEntry
 from tests.factories import PersonFactory
 
 from .support import (
@@ -62,7 +62,7 @@ def test_an_application_of_each_series_is_filled_from_the_dossier_and_submitted(
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED and application.submitted_at
     assert FlowEntry.objects.filter(subject_type="application", subject_id=application.pk,
-                                    action=FlowEntry.Action.SUBMIT).count() == 1
+                                    action="submit").count() == 1
 
     snapshot = application.snapshot
     assert snapshot["account"]["name"] == "张伟" and snapshot["series"] == series

@@ -10,6 +10,7 @@ from applications import services
 from applications.models import Application, ApplicationFile, PrintFile
 from applications.sections import sections
 from dossier import services as dossier_services
+from review import services as review_services
 from dossier.catalogue import catalogue
 from dossier.models import Evidence, Record
 from dossier.services import RecordError
@@ -69,12 +70,12 @@ def test_editing_a_record_the_application_does_not_cite_changes_nothing(filed):
     other = approved(filed.person, filed.admin, "paper", {
         "title": "未引用的论文", "published_on": "2023-03-01", "journal": "工程力学", "journal_level": "核心期刊"})
     withdrawal = dossier_services.withdrawal_request(actor=filed.person, record=other, reason="补充信息")
-    dossier_services.withdrawal_decide(actor=filed.admin, withdrawal=withdrawal, grant=True)
+    review_services.withdrawal_decide(actor=filed.admin, withdrawal=withdrawal, grant=True)
     other.refresh_from_db()
     kind = catalogue().kind("paper")
     dossier_services.record_update(actor=filed.person, record=other, kind=kind,
                                    data={**other.data, "title": "修改后的论文"})
-    dossier_services.record_decide(actor=filed.admin, record=dossier_services.record_submit(
+    review_services.record_decide(actor=filed.admin, record=dossier_services.record_submit(
         actor=filed.person, record=other), decision="approve")
     assert Record.objects.get(pk=other.pk).data["title"] == "修改后的论文"
     assert_unchanged(filed)

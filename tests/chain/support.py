@@ -6,14 +6,17 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import RoleAssignment
+from accounts.models import Role, RoleAssignment
 from applications import chain
 from applications.chain_forms import PROOF
 from applications.models import Application
 from applications.services import snapshot_build
+from core.flow import flow_write
+from core.models import FlowEntry
 from dossier.evidence import check_upload
 from orgs.models import PostQuota
-from review.models import FlowEntry
+from review.models import Decision
+from review.stages import stages
 from tests.applications.support import scan_upload
 from tests.factories import PersonFactory
 
@@ -31,23 +34,55 @@ def staff(role, unit=None, **kwargs):
     return person
 
 
-def filed(org, *, person=None, name="林芳", unit=None, plan=None, node="unit", level="副高", series="工程技术",
+# Where an application with a status other than 审核中 stands, and the decision that took it there.
+AT = {S.ACCEPTED: ("committee_result", None), S.PASSED: ("bureau_confirm", None),
+      S.FAILED: ("", ("committee_result", "result_fail")), S.CONFIRMED: ("", ("bureau_confirm", "confirm")),
+      S.RETURNED: ("", "return"), S.TERMINATED: ("", "terminate")}
+
+
+def decided(application, stage: str, decision: str) -> None:
+    """A decision row (and its flow step) at `stage`, as the desk would have written it: what a desk has seen."""
+    spec = stages().get(stage)
+    entry = flow_write(subject_type="application", subject_id=application.pk, actor=None,
+                       role=Role(spec.role).label, action=decision, label=spec.decisions[decision].label,
+                       stage=stage)
+    Decision.objects.create(subject_type="application", subject_id=application.pk, stage=stage, decision=decision,
+                            role=spec.role, entry=entry)
+
+
+def passed_on(application, *, to: str) -> None:
+    """Move a filed application on to stage `to`, every stage of its chain before it decided 通过 (written
+    directly: the decisions themselves are tested through the engine)."""
+    order = chain.stages_of(application)
+    for stage in order[:order.index(to)]:
+        if not Decision.objects.filter(subject_type="application", subject_id=application.pk, stage=stage).exists():
+            decided(application, stage, next(iter(stages().get(stage).decisions)))
+    Application.objects.filter(pk=application.pk).update(stage=to, status=stages().get(to).status)
+
+
+def filed(org, *, person=None, name="林芳", unit=None, plan=None, stage="unit", level="副高", series="工程技术",
           status=S.SUBMITTED, **fields) -> Application:
-    """An application filed by a new (or given) person of `unit` and standing at `node`: every earlier node of
-    its chain reached. Written directly (the applicant's pages are tested in tests/applications)."""
+    """An application filed by a new (or given) person of `unit` and standing at `stage` (审核中) or where its
+    `status` puts it: every earlier stage of its chain decided (a returned or terminated one at `stage`). Written
+    directly (the applicant's pages are tested in tests/applications)."""
     unit = unit or org.unit
     plan = plan or org.plan
     person = person or PersonFactory(unit=unit, name=name, series=series)
+    at, last = AT.get(status, (stage, None))
     application = Application(applicant=person, plan=plan, unit=unit, series=series, level=level,
-                              submitted_at=timezone.now(), node_since=timezone.now(), status=status,
-                              node=node if status == S.SUBMITTED else "", **fields)
-    order = chain.nodes_of(application)
-    upto = order[: order.index(node) + 1] if node in order else order
-    for key in upto:
-        setattr(application, f"reached_{key}", True)
+                              submitted_at=timezone.now(), node_since=timezone.now(), status=status, stage=at,
+                              **fields)
     application.save()
     application.snapshot = snapshot_build(application)
     application.save(update_fields=["snapshot"])
+    order = chain.stages_of(application)
+    if isinstance(last, str):  # returned or terminated at `stage`
+        last = (stage, last)
+    upto = at or (last[0] if last else "")
+    for key in order[:order.index(upto)] if upto in order else []:
+        decided(application, key, next(iter(stages().get(key).decisions)))
+    if last:
+        decided(application, *last)
     return application
 
 
@@ -62,13 +97,16 @@ def recommendation(org, *, takes=True, note="", opinion="同意推荐。", publi
 
 
 def unit_approve(org, application, *, clerk=None, takes=True, note=""):
-    return chain.decide(actor=clerk or org.clerk, node=chain.NODES["unit"], pk=application.pk, decision="approve",
+    return chain.decide(actor=clerk or org.clerk, stage="unit", pk=application.pk, decision="approve",
                         recommendation=recommendation(org, takes=takes, note=note), proofs=[proof()])
 
 
 def position(application) -> str:
-    """Where the application is: its node while 审核中, else its status."""
-    return application.node if application.status == S.SUBMITTED else application.status
+    """Where the application is: its desk's name while 审核中 (the committee office's: committee), else its
+    status."""
+    if application.status != S.SUBMITTED:
+        return application.status
+    return stages().desk_of(application.stage).key
 
 
 def walk(org, application, *, to: str):
@@ -83,7 +121,7 @@ def walk(org, application, *, to: str):
             unit_approve(org, application)
         elif here in ("department", "bureau"):
             actor = org.reviewer if here == "department" else org.bureau
-            chain.decide(actor=actor, node=chain.NODES[here], pk=application.pk, decision="approve", opinion="同意")
+            chain.decide(actor=actor, stage=here, pk=application.pk, decision="approve", opinion="同意")
         elif here == "committee":
             chain.committee_accept(actor=org.committee, pk=application.pk, accepted_on=timezone.localdate())
         elif here == "accepted":
@@ -99,10 +137,10 @@ def state(application) -> tuple:
     """What a refused action must leave alone."""
     a = Application.objects.get(pk=application.pk)
     quota = PostQuota.objects.filter(unit=a.unit, year=a.plan.year).first()
-    return (a.status, a.node, a.claimed_by_id, a.vacancy_level, a.recommendation, a.certificate_no,
-            a.committee_accepted_at, a.reached_department, a.reached_bureau, a.reached_committee,
-            quota.associate_taken if quota else None,
-            FlowEntry.objects.filter(subject_type="application", subject_id=a.pk).count())
+    return (a.status, a.stage, a.claimed_by_id, a.vacancy_level, a.recommendation, a.certificate_no,
+            a.committee_accepted_at, quota.associate_taken if quota else None,
+            FlowEntry.objects.filter(subject_type="application", subject_id=a.pk).count(),
+            Decision.objects.filter(subject_type="application", subject_id=a.pk).count())
 
 
 def review_url(node, application) -> str:
@@ -115,7 +153,7 @@ def page_errors(response) -> str:
 
 def resubmit(application):
     """What application_submit does after its pre-check (tested with a complete application in test_returns):
-    filed again, the chain starts at its first node."""
+    filed again, the chain starts at its first stage."""
     application.refresh_from_db()
     application.submit()
     chain.chain_enter(application)
@@ -162,8 +200,8 @@ def passed_in_bulk(org, n: int, *, series="工程技术", level="副高", tag="P
              registration=User.Registration.APPROVED, password="!") for i in range(n)])
     rows = Application.objects.bulk_create([
         Application(applicant=p, plan=org.plan, unit=org.unit, series=series, level=level, status=S.PASSED,
-                    reached_unit=True, reached_department=True, reached_bureau=True, reached_committee=True,
-                    submitted_at=timezone.now(), committee_accepted_at=timezone.localdate(), snapshot={})
+                    stage="bureau_confirm", submitted_at=timezone.now(), committee_accepted_at=timezone.localdate(),
+                    snapshot={})
         for p in people])
     if rows and rows[0].pk is None:  # backends without RETURNING on bulk inserts
         return list(Application.objects.filter(applicant__in=people).values_list("pk", flat=True))

@@ -48,7 +48,7 @@ def at_unit(org, settings):
     settings.PUBLIC_HOLIDAYS = []
     settings.EXTRA_WORKDAYS = []
     application = filed(org)
-    chain.claim(actor=org.clerk, node=chain.NODES["unit"], pk=application.pk)
+    chain.claim(actor=org.clerk, stage="unit", pk=application.pk)
     login(org.client, org.clerk)
     return application
 
@@ -67,7 +67,7 @@ def test_a_valid_recommendation_goes_through(org, at_unit):
     response = org.client.post(reverse("chain:review", args=["unit", at_unit.pk]), approve_post(org))
     assert response.status_code == 302
     at_unit.refresh_from_db()
-    assert at_unit.node == "department"
+    assert at_unit.stage == "department"
 
 
 CASES = {
@@ -136,7 +136,7 @@ def test_working_days_follow_the_calendar_settings(settings):
 
 def test_the_department_returns_only_with_an_opinion(org):
     application = walk(org, filed(org), to="department")
-    chain.claim(actor=org.reviewer, node=chain.NODES["department"], pk=application.pk)
+    chain.claim(actor=org.reviewer, stage="department", pk=application.pk)
     login(org.client, org.reviewer)
     refused(org, application, "department", {"action": "decide", "d-decision": "return"},
             "退回时请一次说明全部需要修改的内容。")

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 
 from applications import chain
 from applications.models import Application, CertificateSequence
-from review.models import FlowEntry
+from core.models import FlowEntry
 from tests.concurrency import waiting_for_the_lock
 
 from .support import passed_in_bulk
@@ -66,7 +66,7 @@ def test_a_thousand_parallel_confirmations_number_one_to_a_thousand(org):
     assert all(n.startswith(prefix) and len(n) == len(prefix) + 5 for n in numbers), numbers[:3]
     assert sorted(int(n[len(prefix):]) for n in numbers) == list(range(1, CONFIRMATIONS + 1))
     assert CertificateSequence.objects.get().last == CONFIRMATIONS
-    assert FlowEntry.objects.filter(action=FlowEntry.Action.CONFIRM, node="bureau").count() == CONFIRMATIONS
+    assert FlowEntry.objects.filter(action="confirm", stage="bureau_confirm").count() == CONFIRMATIONS
 
 
 @pytest.mark.django_db

@@ -12,6 +12,8 @@ from django_fsm import TransitionNotAllowed
 
 from applications import chain
 from applications.models import Application
+from review import desks
+from review.models import Decision
 from tests.applications.support import login, page_messages
 from tests.factories import PlanFactory, UnitFactory
 
@@ -19,7 +21,7 @@ from .support import filed, state, walk
 
 pytestmark = pytest.mark.django_db
 S = Application.Status
-UNIT = chain.NODES["unit"]
+UNIT = "unit"
 
 
 def tab_counts(page: str) -> dict[str, int]:
@@ -28,7 +30,7 @@ def tab_counts(page: str) -> dict[str, int]:
 
 def test_a_second_clerk_cannot_decide_what_the_first_claimed(org):
     application = filed(org)
-    chain.claim(actor=org.clerk, node=UNIT, pk=application.pk)
+    chain.claim(actor=org.clerk, stage=UNIT, pk=application.pk)
     before = state(application)
     client = login(org.client, org.clerk2)
     page = client.get(reverse("chain:review", args=["unit", application.pk])).content.decode()
@@ -40,27 +42,27 @@ def test_a_second_clerk_cannot_decide_what_the_first_claimed(org):
         assert "该申报已由经办人甲领取，不能由您审核。" in response.content.decode()
     assert state(application) == before
     with pytest.raises(chain.ChainError, match="已由经办人甲领取"):
-        chain.decide(actor=org.clerk2, node=UNIT, pk=application.pk, decision="return", opinion="请补充")
+        chain.decide(actor=org.clerk2, stage=UNIT, pk=application.pk, decision="return", opinion="请补充")
     # Claiming again is harmless for the clerk who holds it.
-    assert chain.claim(actor=org.clerk, node=UNIT, pk=application.pk).claimed_by == org.clerk
+    assert chain.claim(actor=org.clerk, stage=UNIT, pk=application.pk).claimed_by == org.clerk
     assert state(application) == before
 
 
 def test_the_tabs_count_mine_unclaimed_done_and_returned(org):
     mine = filed(org, name="甲一")
-    chain.claim(actor=org.clerk, node=UNIT, pk=mine.pk)
+    chain.claim(actor=org.clerk, stage=UNIT, pk=mine.pk)
     theirs = filed(org, name="乙二")
-    chain.claim(actor=org.clerk2, node=UNIT, pk=theirs.pk)
+    chain.claim(actor=org.clerk2, stage=UNIT, pk=theirs.pk)
     filed(org, name="丙三")
     filed(org, name="丁四")
     walk(org, filed(org, name="戊五"), to="department")
     returned = filed(org, name="己六")
-    chain.decide(actor=org.clerk, node=UNIT, pk=returned.pk, decision="return", opinion="请补充学历证明")
+    chain.decide(actor=org.clerk, stage=UNIT, pk=returned.pk, decision="return", opinion="请补充学历证明")
     filed(org, name="外单位", unit=UnitFactory(name="福州市第二医院"))  # another unit's filing
 
     expected = {"pending": 1, "unclaimed": 2, "done": 1, "returned": 1, "all": 6}
-    assert chain.node_tab_counts(org.clerk, UNIT) == expected
-    assert chain.node_tab_counts(org.clerk2, UNIT) == {**expected, "pending": 1}
+    assert desks.tab_counts(org.clerk, desks.desk_get(UNIT)) == expected
+    assert desks.tab_counts(org.clerk2, desks.desk_get(UNIT)) == {**expected, "pending": 1}
     client = login(org.client, org.clerk)
     page = client.get(reverse("chain:unit")).content.decode()
     assert tab_counts(page) == expected
@@ -72,13 +74,13 @@ def test_the_tabs_count_mine_unclaimed_done_and_returned(org):
     page = client.get(reverse("chain:unit") + "?status=all&q=戊五").content.decode()
     assert "戊五" in page and "甲一" not in page
     # The department sees only what the unit passed on.
-    assert chain.node_tab_counts(org.reviewer, chain.NODES["department"])["unclaimed"] == 1
+    assert desks.tab_counts(org.reviewer, desks.desk_get("department"))["unclaimed"] == 1
 
 
 def test_after_a_decision_the_next_waiting_application_opens(org):
     first, second, third = filed(org, name="甲一"), filed(org, name="乙二"), filed(org, name="丙三")
-    chain.claim(actor=org.clerk2, node=UNIT, pk=second.pk)  # another clerk's: never offered
-    chain.claim(actor=org.clerk, node=UNIT, pk=third.pk)   # mine: offered before the unclaimed ones
+    chain.claim(actor=org.clerk2, stage=UNIT, pk=second.pk)  # another clerk's: never offered
+    chain.claim(actor=org.clerk, stage=UNIT, pk=third.pk)   # mine: offered before the unclaimed ones
     client = login(org.client, org.clerk)
     client.post(reverse("chain:review", args=["unit", first.pk]), {"action": "claim"})
     response = client.post(reverse("chain:review", args=["unit", first.pk]), {
@@ -99,11 +101,11 @@ def test_decisions_at_the_wrong_node_are_refused(org):
     application = walk(org, filed(org), to="department")
     before = state(application)
     with pytest.raises(chain.ChainError, match="该申报不在本节点，不能审核。"):
-        chain.decide(actor=org.clerk, node=UNIT, pk=application.pk, decision="return", opinion="再看看")
+        chain.decide(actor=org.clerk, stage=UNIT, pk=application.pk, decision="return", opinion="再看看")
     with pytest.raises(chain.ChainError, match="该申报不在本节点，不能领取。"):
-        chain.claim(actor=org.clerk, node=UNIT, pk=application.pk)
+        chain.claim(actor=org.clerk, stage=UNIT, pk=application.pk)
     with pytest.raises(chain.ChainError, match="请选择审核结果。"):  # 终止 is the unit's alone
-        chain.decide(actor=org.reviewer, node=chain.NODES["department"], pk=application.pk, decision="terminate",
+        chain.decide(actor=org.reviewer, stage="department", pk=application.pk, decision="terminate",
                      opinion="终止")
     # Nodes it has not reached do not even find it.
     with pytest.raises(Http404):
@@ -115,7 +117,7 @@ def test_decisions_at_the_wrong_node_are_refused(org):
     application = walk(org, application, to="committee")
     before = state(application)
     with pytest.raises(chain.ChainError, match="该申报不在本节点，不能审核。"):
-        chain.decide(actor=org.bureau, node=chain.NODES["bureau"], pk=application.pk, decision="approve")
+        chain.decide(actor=org.bureau, stage="bureau", pk=application.pk, decision="approve")
     assert state(application) == before
 
 
@@ -123,7 +125,7 @@ def test_the_committee_office_only_accepts_returns_and_records_results(org):
     application = walk(org, filed(org), to="committee")
     before = state(application)
     with pytest.raises(chain.ChainError, match="请选择审核结果。"):
-        chain.decide(actor=org.committee, node=chain.NODES["committee"], pk=application.pk, decision="approve")
+        chain.decide(actor=org.committee, stage="committee_accept", pk=application.pk, decision="approve")
     with pytest.raises(chain.ChainError, match="只有评审中的申报才能录入评审结果。"):
         chain.committee_result(actor=org.committee, pk=application.pk, passed=True)
     with pytest.raises(chain.ChainError, match="只有评审通过的申报才能确认。"):
@@ -166,21 +168,21 @@ def test_a_failed_result_is_final(org):
 def test_unit_termination_only_at_the_unit_node(org):
     application = walk(org, filed(org), to="bureau")
     with pytest.raises(chain.ChainError):
-        chain.decide(actor=org.bureau, node=chain.NODES["bureau"], pk=application.pk, decision="terminate",
+        chain.decide(actor=org.bureau, stage="bureau", pk=application.pk, decision="terminate",
                      opinion="终止")
     with pytest.raises(chain.ChainError, match="该申报不在本节点"):
-        chain.decide(actor=org.clerk, node=UNIT, pk=application.pk, decision="terminate", opinion="终止")
+        chain.decide(actor=org.clerk, stage=UNIT, pk=application.pk, decision="terminate", opinion="终止")
     assert Application.objects.get(pk=application.pk).status == S.SUBMITTED
 
 
 def test_a_returned_application_waits_for_the_applicant(org):
     application = filed(org)
-    chain.decide(actor=org.clerk, node=UNIT, pk=application.pk, decision="return", opinion="请补充")
+    chain.decide(actor=org.clerk, stage=UNIT, pk=application.pk, decision="return", opinion="请补充")
     before = state(application)
     with pytest.raises(chain.ChainError, match="该申报不在本节点"):
-        chain.decide(actor=org.clerk, node=UNIT, pk=application.pk, decision="approve")
+        chain.decide(actor=org.clerk, stage=UNIT, pk=application.pk, decision="approve")
     with pytest.raises(chain.ChainError, match="该申报不在本节点"):
-        chain.claim(actor=org.clerk, node=UNIT, pk=application.pk)
+        chain.claim(actor=org.clerk, stage=UNIT, pk=application.pk)
     assert state(application) == before
 
 
@@ -200,24 +202,25 @@ def test_a_unit_without_a_department_goes_from_unit_to_bureau(org):
     company = UnitFactory(name="福建闽江工程科技有限公司")
     clerk = unit_admin(company)
     application = filed(org, unit=company)
-    assert chain.nodes_of(application) == ["unit", "bureau", "committee"]
+    assert chain.stages_of(application) == ["unit", "bureau", "committee_accept", "committee_result", "bureau_confirm"]
     from orgs.models import PostQuota
 
     PostQuota.objects.create(unit=company, year=org.plan.year, associate=None, confirmed_at=org.quota.confirmed_at)
     from .support import recommendation, proof
 
-    done = chain.decide(actor=clerk, node=UNIT, pk=application.pk, decision="approve",
+    done = chain.decide(actor=clerk, stage=UNIT, pk=application.pk, decision="approve",
                         recommendation=recommendation(org), proofs=[proof()])
-    assert (done.node, done.reached_department, done.reached_bureau) == ("bureau", False, True)
+    decided = Decision.objects.filter(subject_type="application", subject_id=done.pk)
+    assert (done.stage, list(decided.values_list("stage", flat=True))) == ("bureau", ["unit"])
 
 
 def test_a_plan_without_the_committee_node_is_accepted_after_the_last_review(org):
     plan = PlanFactory(committee=org.plan.committee, chain=["unit", "bureau"], name="简易流程计划")
     application = filed(org, plan=plan)
     application = walk(org, application, to="bureau")
-    done = chain.decide(actor=org.bureau, node=chain.NODES["bureau"], pk=application.pk, decision="approve",
+    done = chain.decide(actor=org.bureau, stage="bureau", pk=application.pk, decision="approve",
                         opinion="同意")
-    assert (done.status, done.node, done.committee_accepted_at) == (S.ACCEPTED, "", timezone.localdate())
+    assert (done.status, done.stage, done.committee_accepted_at) == (S.ACCEPTED, "committee_result", timezone.localdate())
 
 
 def test_a_plan_without_nodes_goes_straight_to_the_committee(org):
@@ -225,5 +228,5 @@ def test_a_plan_without_nodes_goes_straight_to_the_committee(org):
     application = filed(org, plan=plan, status=S.DRAFT)
     application.submit()
     chain.chain_enter(application)
-    assert (application.status, application.node) == (S.ACCEPTED, "")
+    assert (application.status, application.stage) == (S.ACCEPTED, "committee_result")
     assert application.committee_accepted_at is not None

@@ -15,7 +15,7 @@ from tests.applications.support import login
 
 pytestmark = pytest.mark.django_db
 
-UNIT = chain.NODES["unit"]
+UNIT = "unit"
 BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
@@ -35,7 +35,7 @@ def deadline_line(client, application) -> str:
 def test_the_last_minute_of_the_last_day_still_files(world):
     with at(world.plan.closes_on, 23, 59):
         filed = services.application_submit(actor=world.person, application=world.application)
-    assert (filed.status, filed.node) == ("submitted", "unit")
+    assert (filed.status, filed.stage) == ("submitted", "unit")
 
 
 def test_the_next_day_a_first_filing_is_refused_with_the_date(world):
@@ -48,11 +48,11 @@ def test_the_next_day_a_first_filing_is_refused_with_the_date(world):
 
 def test_a_returned_application_is_filed_again_after_the_window(world):
     application = services.application_submit(actor=world.person, application=world.application)
-    chain.claim(actor=world.clerk, node=UNIT, pk=application.pk)
-    chain.decide(actor=world.clerk, node=UNIT, pk=application.pk, decision="return", opinion="请补充学历证明")
+    chain.claim(actor=world.clerk, stage=UNIT, pk=application.pk)
+    chain.decide(actor=world.clerk, stage=UNIT, pk=application.pk, decision="return", opinion="请补充学历证明")
     with at(world.plan.closes_on + datetime.timedelta(days=20), 10):
         again = services.application_submit(actor=world.person, application=Application.objects.get(pk=application.pk))
-    assert (again.status, again.node) == ("submitted", "unit")
+    assert (again.status, again.stage) == ("submitted", "unit")
 
 
 def test_the_application_page_counts_down_to_the_deadline(world, client):

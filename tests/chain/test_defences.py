@@ -18,7 +18,7 @@ from accounts.models import Role, SmsMessage
 from applications import chain
 from applications.models import Application, Defence
 from orgs.models import Unit
-from review.models import FlowEntry
+from core.models import FlowEntry
 from tests.applications.support import flat, login, pdf_text
 from tests.crafted_xlsx import header, inline, row, worksheet, xlsx
 from tests.factories import CommitteeFactory, UnitFactory
@@ -112,7 +112,7 @@ def test_an_import_arranges_logs_texts_and_the_applicant_sees_and_prints_it(org,
     assert defence.arranged_by == org.committee
     assert not Defence.objects.filter(application=other).exists()
     entry = FlowEntry.objects.get(action="defence")
-    assert (entry.subject_id, entry.node, entry.actor_name, entry.role) == (application.pk, "committee", "评委会吴昊",
+    assert (entry.subject_id, entry.stage, entry.actor_name, entry.role) == (application.pk, "committee_result", "评委会吴昊",
                                                                            "评委会")
     assert entry.opinion == (f"学科组：内科学组；答辩时间：{DAY:%Y-%m-%d} 09:30；答辩地点：省人社厅三楼第一会议室；"
                              f"答辩序号：3；备注：请携带本人代表作原件")

@@ -42,22 +42,22 @@ def test_the_demo_nurse_files_and_the_demo_accounts_walk_the_chain(regions):
     assert application.data["health"]["values"]["effective_education"].startswith(("大学本科，", "硕士研究生，"))
 
     application = services.application_submit(actor=nurse, application=application)
-    assert (application.status, application.node) == ("submitted", "unit")
+    assert (application.status, application.stage) == ("submitted", "unit")
 
     hospital = User.objects.get(username=application.unit.credit_code)  # the hospital's unit account
     proof = check_upload(SimpleUploadedFile("公示.jpg", _jpeg(), "image/jpeg"), PROOF)
-    chain.claim(actor=hospital, node=chain.NODES["unit"], pk=application.pk)
+    chain.claim(actor=hospital, stage="unit", pk=application.pk)
     taken_before = PostQuota.objects.get(unit=application.unit).associate_taken
-    chain.decide(actor=hospital, node=chain.NODES["unit"], pk=application.pk, decision="approve",
+    chain.decide(actor=hospital, stage="unit", pk=application.pk, decision="approve",
                  recommendation=chain.Recommendation(publicity_from=last_weekday_before(14),
                                                      publicity_to=last_weekday_before(1), opinion="同意推荐。",
                                                      takes_vacancy=True),
                  proofs=[proof])
     assert PostQuota.objects.get(unit=application.unit).associate_taken == taken_before + 1
     for node, who in (("department", "黄敏"), ("bureau", "郑强")):
-        assert Application.objects.get(pk=application.pk).node == node
-        chain.claim(actor=demo_user(who), node=chain.NODES[node], pk=application.pk)
-        chain.decide(actor=demo_user(who), node=chain.NODES[node], pk=application.pk, decision="approve",
+        assert Application.objects.get(pk=application.pk).stage == node
+        chain.claim(actor=demo_user(who), stage=node, pk=application.pk)
+        chain.decide(actor=demo_user(who), stage=node, pk=application.pk, decision="approve",
                      opinion="同意")
     committee = demo_user("吴昊")
     chain.committee_accept(actor=committee, pk=application.pk, accepted_on=timezone.localdate())

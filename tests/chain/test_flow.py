@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from applications import chain
 from applications.models import Application
-from review.models import FlowAttachment, FlowEntry
+from core.models import FlowAttachment, FlowEntry
 from tests.applications.support import flat, login, pdf_text
 
 from .support import filed, proof, recommendation, walk
@@ -23,23 +23,23 @@ S = Application.Status
 def test_every_step_is_in_the_flow_with_its_node_person_time_and_opinion(org):
     started = timezone.now()
     application = filed(org)
-    chain.claim(actor=org.clerk, node=chain.NODES["unit"], pk=application.pk)
-    chain.decide(actor=org.clerk, node=chain.NODES["unit"], pk=application.pk, decision="approve",
+    chain.claim(actor=org.clerk, stage="unit", pk=application.pk)
+    chain.decide(actor=org.clerk, stage="unit", pk=application.pk, decision="approve",
                  recommendation=recommendation(org, opinion="该同志业绩突出，同意推荐。"),
                  proofs=[proof("公示照片.jpg"), proof("公示文件.jpg")], opinion="")
     walk(org, application, to="confirmed")
     application.refresh_from_db()
 
     flow = list(FlowEntry.objects.filter(subject_type="application", subject_id=application.pk).order_by("at", "pk"))
-    steps = [(e.action, e.node, e.actor_name, e.role) for e in flow]
+    steps = [(e.action, e.stage, e.actor_name, e.role) for e in flow]
     assert steps == [
         ("claim", "unit", "经办人甲", "单位管理员"),
         ("approve", "unit", "经办人甲", "单位管理员"),
         ("approve", "department", "主管部门黄敏", "主管部门"),
         ("approve", "bureau", "人社厅郑强", "人社部门"),
-        ("accept", "committee", "评委会吴昊", "评委会"),
-        ("result_pass", "committee", "评委会吴昊", "评委会"),
-        ("confirm", "bureau", "人社厅郑强", "人社部门"),
+        ("accept", "committee_accept", "评委会吴昊", "评委会"),
+        ("result_pass", "committee_result", "评委会吴昊", "评委会"),
+        ("confirm", "bureau_confirm", "人社厅郑强", "人社部门"),
     ]
     assert all(started <= e.at <= timezone.now() for e in flow)
     assert [e.at for e in flow] == sorted(e.at for e in flow)

@@ -20,7 +20,7 @@ def test_the_full_path_to_a_certificate_number(world):
     client, a = world.client, world.application
     services.application_submit(actor=world.person, application=a)
     a.refresh_from_db()
-    assert (a.status, a.node) == ("submitted", "unit")
+    assert (a.status, a.stage) == ("submitted", "unit")
 
     login(client, world.clerk)
     page = client.get(reverse("chain:unit") + "?status=unclaimed").content.decode()
@@ -35,13 +35,13 @@ def test_the_full_path_to_a_certificate_number(world):
     }, proof=scan_upload("公示证明.jpg"))
     assert response.status_code == 200, response.content.decode()[:500]
     a.refresh_from_db()
-    assert (a.status, a.node, a.vacancy_level) == ("submitted", "department", "associate"), page_messages(response)
+    assert (a.status, a.stage, a.vacancy_level) == ("submitted", "department", "associate"), page_messages(response)
 
     login(client, world.reviewer)
     post(client, "department", a, {"action": "claim"})
     post(client, "department", a, {"action": "decide", "d-decision": "approve", "d-opinion": "同意"})
     a.refresh_from_db()
-    assert a.node == "bureau"
+    assert a.stage == "bureau"
 
     login(client, world.bureau)
     page = client.get(reverse("chain:review", args=["bureau", a.pk])).content.decode()
@@ -49,7 +49,7 @@ def test_the_full_path_to_a_certificate_number(world):
     post(client, "bureau", a, {"action": "claim"})
     post(client, "bureau", a, {"action": "decide", "d-decision": "approve", "d-opinion": "资格审查通过"})
     a.refresh_from_db()
-    assert a.node == "committee"
+    assert a.stage == "committee_accept"
 
     login(client, world.committee)
     today = timezone.localdate()

@@ -10,7 +10,10 @@ from applications import chain
 from applications.models import Application
 from tests.applications.support import login
 
-from .support import filed
+from core.models import FlowAttachment, FlowEntry
+from review.stages import stages
+
+from .support import decided, filed, passed_on, walk
 
 pytestmark = pytest.mark.django_db
 S = Application.Status
@@ -37,11 +40,9 @@ def add(org, node: str, n: int, start: int):
             fields.update(status=S.RETURNED)
         if kind == 4:
             fields.update(status={"committee": S.ACCEPTED, "bureau": S.PASSED}.get(node, S.SUBMITTED))
-        application = filed(org, name=f"申报人{i:02d}", node=node, **fields)
+        application = filed(org, name=f"申报人{i:02d}", stage=stages().desk(node).stages[0], **fields)
         if kind == 4 and node in ("unit", "department"):
-            # passed on to the next node
-            Application.objects.filter(pk=application.pk).update(
-                node="department" if node == "unit" else "bureau", reached_department=True, reached_bureau=True)
+            passed_on(application, to="department" if node == "unit" else "bureau")
 
 
 def queries(client, url) -> int:
@@ -51,13 +52,13 @@ def queries(client, url) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("node", list(chain.NODES))
+@pytest.mark.parametrize("node", list(stages().desks))
 def test_each_node_list_uses_constant_queries(org, node):
     """2 against 30 on the 全部 tab; every tab with 5 (one of each kind, so no tab is empty: an empty page skips
     its row query) against 30."""
     client = login(org.client, staff_of(org, node))
     url = reverse("chain:list", args=[node])
-    tabs = [""] + [f"?status={tab.key}" for tab in chain.NODES[node].tabs]
+    tabs = [""] + [f"?status={tab.key}" for tab in stages().desk(node).tabs]
     add(org, node, 2, 0)
     client.get(url)  # warm the session
     two = queries(client, url + "?status=all")
@@ -92,7 +93,7 @@ def test_the_unit_home_page_counts_waiting_applications(org):
         page = client.get(home).content.decode()
     assert 'data-testid="applications-waiting">22<' in page
     assert len(few) == len(many)
-    chain.decide(actor=org.clerk, node=chain.NODES["unit"], pk=mine.pk, decision="return", opinion="请补充")
+    chain.decide(actor=org.clerk, stage="unit", pk=mine.pk, decision="return", opinion="请补充")
     assert "待领取 21 · 我的待审核 0" in client.get(home).content.decode()
 
 
@@ -102,7 +103,7 @@ def test_the_task_centre_lists_the_units_waiting_applications(org):
     unclaimed = filed(org, name="丙三")
     filed(org, name="乙二", claimed_by=org.clerk2)
     filed(org, name="丁四", status=S.RETURNED)
-    filed(org, name="戊五", node="department")
+    filed(org, name="戊五", stage="department")
     client.get(reverse("review:tasks"))
     with CaptureQueriesContext(connection) as few:
         page = client.get(reverse("review:tasks")).content.decode()
@@ -124,3 +125,40 @@ def test_the_task_centre_lists_the_units_waiting_applications(org):
 
     login(client, unit_admin(UnitFactory(name="福州市第二医院")))
     assert 'data-testid="task-count">0<' in client.get(reverse("review:tasks")).content.decode()
+
+
+def lengthen_the_flow(application, steps: int):
+    """`steps` more decisions in the application's flow, each with an attachment (as repeated returns leave)."""
+    for i in range(steps):
+        decided(application, "unit", "return")
+        entry = FlowEntry.objects.filter(subject_id=application.pk).order_by("pk").last()
+        FlowAttachment.objects.create(entry=entry, label="附件", file=f"flow/x{i}", name=f"说明{i}.pdf", size=3,
+                                      content_type="application/pdf")
+
+
+@pytest.mark.parametrize("node", list(stages().desks))
+def test_each_desks_review_page_uses_constant_queries(org, node):
+    """The review page reads the application, its flow with every decision and attachment, and the stage's
+    forms in the same number of queries with 1 decision in the flow as with 21."""
+    application = filed(org, name="陈静", stage=stages().desk(node).stages[0],
+                        **({"claimed_by": staff_of(org, node)} if node != "committee" else {}))
+    client = login(org.client, staff_of(org, node))
+    url = reverse("chain:review", args=[node, application.pk])
+    lengthen_the_flow(application, 1)
+    client.get(url)  # warm the session
+    short = queries(client, url)
+    lengthen_the_flow(application, 20)
+    page = client.get(url).content.decode()
+    assert page.count("zc-flow-step") >= 20 and "说明19.pdf" in page
+    assert queries(client, url) == short
+
+
+def test_the_applicants_flow_uses_constant_queries(org):
+    application = walk(org, filed(org, name="陈静"), to="committee")
+    client = login(org.client, application.applicant)
+    url = reverse("applications:detail", args=[application.pk])
+    client.get(url)  # warm the session
+    short = queries(client, url)
+    lengthen_the_flow(application, 20)
+    assert "说明19.pdf" in client.get(url).content.decode()
+    assert queries(client, url) == short

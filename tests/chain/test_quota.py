@@ -22,24 +22,22 @@ def taken(org) -> int:
 
 
 def department_returns(org, application, opinion: str) -> Application:
-    return chain.decide(actor=org.reviewer, node=chain.NODES["department"], pk=application.pk, decision="return",
+    return chain.decide(actor=org.reviewer, stage="department", pk=application.pk, decision="return",
                         opinion=opinion)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_clerks_racing_for_the_last_vacancy_only_one_gets_it(org):
     first, second = filed(org, name="林芳"), filed(org, name="周明")
-    unit = chain.NODES["unit"]
     rec = recommendation(org, takes=True)
-    fresh = dict(status=S.SUBMITTED, node="unit", claimed_by=None, vacancy_level="", recommendation=None,
-                 reached_department=False)
+    fresh = dict(status=S.SUBMITTED, stage="unit", claimed_by=None, vacancy_level="", recommendation=None)
     for trial in range(TRIALS):
         Application.objects.filter(pk__in=[first.pk, second.pk]).update(**fresh)
         PostQuota.objects.filter(pk=org.quota.pk).update(associate_taken=0)
         proofs = [proof(), proof()]
 
         def decide(clerk, application, checked):
-            return lambda: chain.decide(actor=clerk, node=unit, pk=application.pk, decision="approve",
+            return lambda: chain.decide(actor=clerk, stage="unit", pk=application.pk, decision="approve",
                                         recommendation=rec, proofs=[checked])
 
         outcomes = race([decide(org.clerk, first, proofs[0]), decide(org.clerk2, second, proofs[1])])
@@ -51,8 +49,8 @@ def test_two_clerks_racing_for_the_last_vacancy_only_one_gets_it(org):
         assert taken(org) == 1, trial
         rows = {a.pk: a for a in Application.objects.filter(pk__in=[first.pk, second.pk])}
         winner, loser = rows[won[0].pk], rows[({first.pk, second.pk} - {won[0].pk}).pop()]
-        assert (winner.node, winner.vacancy_level) == ("department", "associate"), trial
-        assert (loser.status, loser.node, loser.vacancy_level, loser.recommendation) == (S.SUBMITTED, "unit", "",
+        assert (winner.stage, winner.vacancy_level) == ("department", "associate"), trial
+        assert (loser.status, loser.stage, loser.vacancy_level, loser.recommendation) == (S.SUBMITTED, "unit", "",
                                                                                           None), trial
 
 
@@ -77,7 +75,7 @@ def test_unlimited_vacancies_never_block(org):
     PostQuota.objects.filter(pk=org.quota.pk).update(associate=None)
     for i in range(4):
         application = unit_approve(org, filed(org, name=f"申报人{i}"), takes=True)
-        assert (application.node, application.vacancy_level) == ("department", "associate")
+        assert (application.stage, application.vacancy_level) == ("department", "associate")
     assert taken(org) == 4
 
 
@@ -85,7 +83,7 @@ def test_unlimited_vacancies_never_block(org):
 def test_no_vacancy_with_an_explanation_takes_none(org):
     PostQuota.objects.filter(pk=org.quota.pk).update(associate=0)
     application = unit_approve(org, filed(org), takes=False, note="转岗人员，使用原岗位")
-    assert (application.node, application.vacancy_level) == ("department", "")
+    assert (application.stage, application.vacancy_level) == ("department", "")
     assert application.recommendation["takes_vacancy"] is False
     assert application.recommendation["vacancy_note"] == "转岗人员，使用原岗位"
     assert taken(org) == 0
@@ -109,9 +107,9 @@ def test_an_enterprise_is_not_asked_about_vacancies(org):
     client = login(org.client, clerk)
     page = client.get(reverse("chain:review", args=["unit", application.pk])).content.decode()
     assert "是否占用岗位空缺" not in page
-    done = chain.decide(actor=clerk, node=chain.NODES["unit"], pk=application.pk, decision="approve",
+    done = chain.decide(actor=clerk, stage="unit", pk=application.pk, decision="approve",
                         recommendation=recommendation(org, takes=None), proofs=[proof()])
-    assert (done.node, done.vacancy_level) == ("bureau", "")  # no competent department: on to the bureau
+    assert (done.stage, done.vacancy_level) == ("bureau", "")  # no competent department: on to the bureau
 
 
 @pytest.mark.django_db
@@ -125,7 +123,7 @@ def test_terminating_gives_the_vacancy_back(org):
     assert taken(org) == 1 and again.vacancy_level == "associate"
     department_returns(org, application, "请补充考核材料")
     resubmit(application)
-    done = chain.decide(actor=org.clerk, node=chain.NODES["unit"], pk=application.pk, decision="terminate",
+    done = chain.decide(actor=org.clerk, stage="unit", pk=application.pk, decision="terminate",
                         opinion="经核查存在弄虚作假")
     assert (done.status, done.vacancy_level) == (S.TERMINATED, "")
     assert taken(org) == 0
@@ -140,7 +138,7 @@ def test_a_resubmission_recommended_without_a_vacancy_gives_it_back(org):
     department_returns(org, application, "请补充继续教育证明")
     resubmit(application)
     again = unit_approve(org, application, takes=False, note="转岗人员，使用原岗位")
-    assert (again.node, again.vacancy_level) == ("department", "")
+    assert (again.stage, again.vacancy_level) == ("department", "")
     assert again.recommendation["takes_vacancy"] is False
     assert taken(org) == 0
     # The vacancy is free for a colleague, and the application keeps moving without one.

@@ -14,7 +14,10 @@ from django.utils import timezone
 from accounts.models import Role, RoleAssignment
 from applications import chain
 from applications.models import Delegation
+from review import desks, scopes
 from review.recusal import others_holding
+from review.stages import stages
+from review.subjects import SUBJECTS
 from tests.applications.support import login, scan_upload
 from tests.factories import PersonFactory, UnitFactory, unit_account, unit_admin
 
@@ -36,7 +39,7 @@ def _applicant_holding(org, role, *, unit=None, region=None, name="林芳"):
 def _unit_case(org):
     unit_account(org.unit)
     lin = _applicant_holding(org, Role.UNIT_ADMIN, unit=org.unit)
-    return lin, filed(org, person=lin, node="unit"), \
+    return lin, filed(org, person=lin, stage="unit"), \
         "本人的职称申报不能由本人审核，请由本单位其他管理员（经办人乙、经办人甲）或单位账号（福州市第一医院）审核。"
 
 
@@ -71,38 +74,38 @@ def _refused(org, application, note, attempts):
 
 def test_unit_node_her_claim_and_every_decision_are_refused(org):
     lin, application, note = _unit_case(org)
-    node = chain.NODES["unit"]
+    stage = "unit"
     _refused(org, application, note, [
-        lambda: chain.claim(actor=lin, node=node, pk=application.pk),
-        lambda: chain.decide(actor=lin, node=node, pk=application.pk, decision="approve",
+        lambda: chain.claim(actor=lin, stage=stage, pk=application.pk),
+        lambda: chain.decide(actor=lin, stage=stage, pk=application.pk, decision="approve",
                              recommendation=recommendation(org), proofs=[proof()]),
-        lambda: chain.decide(actor=lin, node=node, pk=application.pk, decision="return", opinion="自己退回"),
-        lambda: chain.decide(actor=lin, node=node, pk=application.pk, decision="terminate", opinion="自己终止"),
+        lambda: chain.decide(actor=lin, stage=stage, pk=application.pk, decision="return", opinion="自己退回"),
+        lambda: chain.decide(actor=lin, stage=stage, pk=application.pk, decision="terminate", opinion="自己终止"),
     ])
     # Even claimed for her by the data (as an older version allowed), she cannot decide it.
     type(application).objects.filter(pk=application.pk).update(claimed_by=lin)
     _refused(org, application, note, [
-        lambda: chain.decide(actor=lin, node=node, pk=application.pk, decision="return", opinion="自己退回"),
+        lambda: chain.decide(actor=lin, stage=stage, pk=application.pk, decision="return", opinion="自己退回"),
     ])
 
 
 def test_department_node_her_claim_and_decisions_are_refused(org):
     doctor, application, note = _department_case(org)
-    node = chain.NODES["department"]
+    stage = "department"
     _refused(org, application, note, [
-        lambda: chain.claim(actor=doctor, node=node, pk=application.pk),
-        lambda: chain.decide(actor=doctor, node=node, pk=application.pk, decision="approve", opinion="同意"),
-        lambda: chain.decide(actor=doctor, node=node, pk=application.pk, decision="return", opinion="退回"),
+        lambda: chain.claim(actor=doctor, stage=stage, pk=application.pk),
+        lambda: chain.decide(actor=doctor, stage=stage, pk=application.pk, decision="approve", opinion="同意"),
+        lambda: chain.decide(actor=doctor, stage=stage, pk=application.pk, decision="return", opinion="退回"),
     ])
 
 
 def test_bureau_node_her_review_and_her_confirmation_are_refused(org):
     clerk, application, note = _bureau_case(org)
-    node = chain.NODES["bureau"]
+    stage = "bureau"
     _refused(org, application, note, [
-        lambda: chain.claim(actor=clerk, node=node, pk=application.pk),
-        lambda: chain.decide(actor=clerk, node=node, pk=application.pk, decision="approve", opinion="同意"),
-        lambda: chain.decide(actor=clerk, node=node, pk=application.pk, decision="return", opinion="退回"),
+        lambda: chain.claim(actor=clerk, stage=stage, pk=application.pk),
+        lambda: chain.decide(actor=clerk, stage=stage, pk=application.pk, decision="approve", opinion="同意"),
+        lambda: chain.decide(actor=clerk, stage=stage, pk=application.pk, decision="return", opinion="退回"),
     ])
     walk(org, application, to="passed")
     _refused(org, application, note, [lambda: chain.confirm(actor=clerk, pk=application.pk)])
@@ -111,10 +114,10 @@ def test_bureau_node_her_review_and_her_confirmation_are_refused(org):
 
 def test_committee_node_her_acceptance_return_and_result_are_refused(org):
     clerk, application, note = _committee_case(org)
-    node = chain.NODES["committee"]
+    stage = "committee_accept"
     _refused(org, application, note, [
         lambda: chain.committee_accept(actor=clerk, pk=application.pk, accepted_on=timezone.localdate()),
-        lambda: chain.decide(actor=clerk, node=node, pk=application.pk, decision="return", opinion="退回"),
+        lambda: chain.decide(actor=clerk, stage=stage, pk=application.pk, decision="return", opinion="退回"),
     ])
     walk(org, application, to="accepted")
     tally = chain.Tally(members=9, attending=9, agree=9, disagree=0)
@@ -132,15 +135,15 @@ def test_the_delegates_admin_cannot_decide_her_own_application(org):
     other = unit_admin(delegate, name="受托经办人")
     Delegation.objects.create(unit=org.unit, plan=org.plan, delegate=delegate, created_by=org.clerk)
     application = filed(org, person=lin)
-    node = chain.NODES["unit"]
+    stage = "unit"
     note = "本人的职称申报不能由本人审核，请由本单位其他管理员（受托经办人）审核。"
     _refused(org, application, note, [
-        lambda: chain.claim(actor=lin, node=node, pk=application.pk),
-        lambda: chain.decide(actor=lin, node=node, pk=application.pk, decision="return", opinion="退回"),
+        lambda: chain.claim(actor=lin, stage=stage, pk=application.pk),
+        lambda: chain.decide(actor=lin, stage=stage, pk=application.pk, decision="return", opinion="退回"),
     ])
     page = login(org.client, lin).get(reverse("chain:review", args=["unit", application.pk])).content.decode()
     assert note in page and not any(form in page for form in ACTION_FORMS)
-    assert chain.claim(actor=other, node=node, pk=application.pk).claimed_by == other
+    assert chain.claim(actor=other, stage=stage, pk=application.pk).claimed_by == other
 
 
 # ------------------------------------------------------------------ the review page and a direct POST, every node
@@ -199,7 +202,7 @@ def test_her_colleague_sees_the_usual_actions(org):
     lin, application, _note = _unit_case(org)
     page = login(org.client, org.clerk).get(reverse("chain:review", args=["unit", application.pk])).content.decode()
     assert 'value="claim"' in page and "recusal-note" not in page
-    assert chain.claim(actor=org.clerk, node=chain.NODES["unit"], pk=application.pk).claimed_by == org.clerk
+    assert chain.claim(actor=org.clerk, stage="unit", pk=application.pk).claimed_by == org.clerk
 
 
 # ------------------------------------------------------------------ lists, the task centre, the next one to open
@@ -211,8 +214,8 @@ def test_her_application_is_left_out_of_her_queues_but_listed_under_all(org):
 
     unclaimed = client.get(reverse("chain:unit"), {"status": "unclaimed"}).content.decode()
     assert f'data-application="{theirs.pk}"' in unclaimed and f'data-application="{hers.pk}"' not in unclaimed
-    assert chain.node_tab_counts(lin, chain.NODES["unit"])["unclaimed"] == 1
-    assert chain.node_tab_counts(org.clerk, chain.NODES["unit"])["unclaimed"] == 2
+    assert desks.tab_counts(lin, desks.desk_get("unit"))["unclaimed"] == 1
+    assert desks.tab_counts(org.clerk, desks.desk_get("unit"))["unclaimed"] == 2
 
     everything = client.get(reverse("chain:unit"), {"status": "all"}).content.decode()
     row = everything[everything.index(f'data-application="{hers.pk}"'):]
@@ -222,7 +225,7 @@ def test_her_application_is_left_out_of_her_queues_but_listed_under_all(org):
     tasks = client.get(reverse("review:tasks")).content.decode()
     assert reverse("chain:review", args=["unit", theirs.pk]) in tasks
     assert reverse("chain:review", args=["unit", hers.pk]) not in tasks
-    assert chain.next_for(lin, chain.NODES["unit"], exclude=theirs.pk) is None
+    assert desks.next_for(lin, stages().get("unit"), exclude=theirs.pk) is None
 
 
 @pytest.mark.parametrize("make", [_unit_case, _department_case, _bureau_case, _committee_case])
@@ -230,10 +233,11 @@ def test_everyone_the_note_names_may_act_at_the_node(org, make):
     """The note's names come from the node's holders, the scopes read backwards: each named user sees the
     application at the node, and the applicant is not among them."""
     person, application, _note = make(org)
-    node = chain.NODES[application.node]
-    named = others_holding(node.holders(application), besides=person)
+    stage = stages().get(application.stage)
+    holders = scopes.holders(stage.role, SUBJECTS["application"], application)
+    named = others_holding(holders, besides=person)
     assert named and person not in named
     for user in named:
-        assert chain.node_applications(user, node).filter(pk=application.pk).exists(), user.name
+        assert desks.desk_subjects(user, stages().desk_of(stage.key)).filter(pk=application.pk).exists(), user.name
     outsider = SimpleNamespace(pk=None)
-    assert set(others_holding(node.holders(application), besides=outsider)) == {*named, person}
+    assert set(others_holding(holders, besides=outsider)) == {*named, person}

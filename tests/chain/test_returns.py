@@ -8,7 +8,8 @@ from django.urls import reverse
 from applications import chain, services
 from applications.models import Application, Plan
 from orgs.models import PostQuota
-from review.models import FlowEntry
+from review import desks
+from core.models import FlowEntry
 from tests.applications.support import basic_values, login, page_messages, save_section
 from tests.factories import CommitteeFactory, PersonFactory, PlanFactory
 
@@ -42,11 +43,11 @@ def test_a_return_at_every_node_and_the_resubmissions(world):
         "action": "decide", "d-decision": "return", "d-return_sections": ["basic", "education"],
         "d-opinion": "请补充行政职务"})
     a.refresh_from_db()
-    assert (a.status, a.node, a.claimed_by) == (S.RETURNED, "", None)
+    assert (a.status, a.stage, a.claimed_by) == (S.RETURNED, "", None)
     first_snapshot = a.snapshot
     a, detail = resubmit_through_the_page(client, a, "科室副主任")
     assert "单位管理员退回：" in detail and "需修改的栏目：个人基本信息、学历信息。请补充行政职务" in detail
-    assert (a.status, a.node, a.claimed_by) == (S.SUBMITTED, "unit", None)
+    assert (a.status, a.stage, a.claimed_by) == (S.SUBMITTED, "unit", None)
     assert a.snapshot["sections"]["basic"]["values"]["admin_post"] == "科室副主任"
     assert first_snapshot["sections"]["basic"]["values"]["admin_post"] != "科室副主任"
     assert a.snapshot["submitted_at"] != first_snapshot["submitted_at"]
@@ -61,15 +62,15 @@ def test_a_return_at_every_node_and_the_resubmissions(world):
             response = client.post(reverse("chain:review", args=[node, a.pk]), {"action": "return", "d-opinion": opinion})
             assert response.status_code == 302
         else:
-            chain.decide(actor=actor, node=chain.NODES[node], pk=a.pk, decision="return", opinion=opinion)
+            chain.decide(actor=actor, stage=node, pk=a.pk, decision="return", opinion=opinion)
         a.refresh_from_db()
-        assert (a.status, a.node) == (S.RETURNED, "")
+        assert (a.status, a.stage) == (S.RETURNED, "")
         a, detail = resubmit_through_the_page(client, a, f"第{i + 2}次修改")
         assert opinion in detail
-        assert (a.status, a.node) == (S.SUBMITTED, "unit")
+        assert (a.status, a.stage) == (S.SUBMITTED, "unit")
         assert a.snapshot["sections"]["basic"]["values"]["admin_post"] == f"第{i + 2}次修改"
         # The node that returned it does not see it as waiting any more; the unit does.
-        assert chain.node_tab_counts(world.clerk, chain.NODES["unit"])["unclaimed"] == 1
+        assert desks.tab_counts(world.clerk, desks.desk_get("unit"))["unclaimed"] == 1
 
     a = walk(world, a, to="confirmed")
     assert a.certificate_no
@@ -79,7 +80,7 @@ def test_a_return_at_every_node_and_the_resubmissions(world):
     flow = list(FlowEntry.objects.filter(subject_type="application", subject_id=a.pk).order_by("at", "pk"))
     actions = [e.action for e in flow]
     assert actions.count("submit") == 5 and actions.count("return") == 4
-    assert [e.node for e in flow if e.action == "return"] == ["unit", "department", "bureau", "committee"]
+    assert [e.stage for e in flow if e.action == "return"] == ["unit", "department", "bureau", "committee_accept"]
     assert actions[-3:] == ["accept", "result_pass", "confirm"]
     login(client, world.person)
     detail = client.get(reverse("applications:detail", args=[a.pk])).content.decode()
@@ -106,9 +107,9 @@ def test_termination_blocks_another_application_that_year(org):
         "action": "decide", "d-decision": "terminate", "d-opinion": "经核查，业绩材料不实"}, follow=True)
     assert f"已终止{person.name}本年度的申报。" in page_messages(response)
     application.refresh_from_db()
-    assert (application.status, application.node) == (S.TERMINATED, "")
+    assert (application.status, application.stage) == (S.TERMINATED, "")
     entry = FlowEntry.objects.filter(subject_id=application.pk, action="terminate").get()
-    assert (entry.node, entry.opinion, entry.actor_name) == ("unit", "经核查，业绩材料不实", "经办人甲")
+    assert (entry.stage, entry.opinion, entry.actor_name) == ("unit", "经核查，业绩材料不实", "经办人甲")
 
     same_year = PlanFactory(committee=org.plan.committee, name=f"{org.plan.year}年度工程技术职称评审（第二批）")
     with pytest.raises(services.ApplicationError, match=f"您的{org.plan.year}年度申报已被单位终止，本年度不能再申报。"):
@@ -133,7 +134,7 @@ def test_termination_blocks_another_application_that_year(org):
 
 def test_a_return_does_not_block_the_year(org):
     application = filed(org)
-    chain.decide(actor=org.clerk, node=chain.NODES["unit"], pk=application.pk, decision="return", opinion="请补充")
+    chain.decide(actor=org.clerk, stage="unit", pk=application.pk, decision="return", opinion="请补充")
     other = PlanFactory(committee=org.plan.committee, name="第二批")
     assert services.application_start(actor=application.applicant, plan=other, series="工程技术", level="副高").pk
     assert Plan.objects.count() == 2

@@ -15,7 +15,8 @@ from accounts.models import Role
 from applications import chain
 from applications.models import ApplicationFile, Delegation
 from orgs.models import Unit
-from review.models import FlowAttachment
+from review.stages import stages
+from core.models import FlowAttachment, FlowEntry
 from tests.applications import test_access as own_access
 from tests.applications.support import login
 from tests.factories import CommitteeFactory, PersonFactory, UnitFactory, bureau_staff, unit_admin
@@ -24,7 +25,7 @@ from .support import filed, state, staff, walk
 
 pytestmark = pytest.mark.django_db
 
-NODE_KEYS = list(chain.NODES)
+NODE_KEYS = list(stages().desks)
 # How each route's arguments are built. A new route must be declared here (test_every_chain_route_is_declared
 # fails until it is); a route taking `pk` is an application's page and is checked for every node and outsider.
 ARGUMENTS = {
@@ -164,9 +165,9 @@ def test_each_node_opens_every_page_of_its_own_node(client, org, everywhere):
 def test_a_node_not_reached_yet_gets_404(client, org, reached):
     """Filed and standing at `reached`: the later nodes' (in-scope) staff see nothing of it yet."""
     application = walk(org, filed(org), to=reached)
-    assert application.node == reached
+    assert stages().desk_of(application.stage).key == reached
     o = with_files(org, application)
-    later = chain.ORDER[chain.ORDER.index(reached) + 1:]
+    later = NODE_KEYS[NODE_KEYS.index(reached) + 1:]
     staff_of = {"department": org.reviewer, "bureau": org.bureau, "committee": org.committee}
     for node in later:
         login(client, staff_of[node])
@@ -216,7 +217,7 @@ def test_delegation_moves_the_unit_node_to_the_delegates_admins_and_back(client,
     application = filed(org)
     delegate = UnitFactory(name="福州市人才服务中心")
     delegate_admin = unit_admin(delegate, name="受托单位管理员")
-    chain.claim(actor=org.clerk, node=chain.NODES["unit"], pk=application.pk)
+    chain.claim(actor=org.clerk, stage="unit", pk=application.pk)
     assert visible_to(client, org.clerk, application) == (True, True)
     assert visible_to(client, delegate_admin, application) == (False, False)
 
@@ -232,16 +233,16 @@ def test_delegation_moves_the_unit_node_to_the_delegates_admins_and_back(client,
     assert visible_to(client, delegate_admin, application) == (True, True)
     # The delegate decides; the unit's clerks cannot.
     with pytest.raises(Exception) as refused:
-        chain.claim(actor=org.clerk2, node=chain.NODES["unit"], pk=application.pk)
+        chain.claim(actor=org.clerk2, stage="unit", pk=application.pk)
     assert refused.type.__name__ == "Http404"
-    chain.claim(actor=delegate_admin, node=chain.NODES["unit"], pk=application.pk)
+    chain.claim(actor=delegate_admin, stage="unit", pk=application.pk)
 
     login(client, org.clerk)
     client.post(reverse("chain:unit_plan", args=[org.plan.pk]), {"action": "cancel"})
     assert not Delegation.objects.exists()
     assert visible_to(client, org.clerk, application) == (True, True)
     assert visible_to(client, delegate_admin, application) == (False, False)
-    actions = [e.action for e in chain.FlowEntry.objects.filter(subject_id=application.pk).order_by("pk")]
+    actions = [e.action for e in FlowEntry.objects.filter(subject_id=application.pk).order_by("pk")]
     assert actions[-3:] == ["delegate", "claim", "delegate_cancel"]
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from applications import chain
 from core.files import STORAGE_FULL
-from review.models import FlowAttachment
+from core.models import FlowAttachment
 from tests.applications.support import login
 from tests.helpers import files_under
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def at_unit(org, settings):
     settings.PUBLICITY_MIN_WORKING_DAYS = 5
     application = filed(org)
-    chain.claim(actor=org.clerk, node=chain.NODES["unit"], pk=application.pk)
+    chain.claim(actor=org.clerk, stage="unit", pk=application.pk)
     login(org.client, org.clerk)
     return application
 
@@ -42,7 +42,7 @@ def test_a_full_disk_while_the_publicity_proof_is_stored_decides_nothing(org, at
 
 
 def test_a_decisions_attachment_that_went_missing_gets_a_404_page_and_the_review_page_opens(org, at_unit):
-    chain.decide(actor=org.clerk, node=chain.NODES["unit"], pk=at_unit.pk, decision="approve", opinion="",
+    chain.decide(actor=org.clerk, stage="unit", pk=at_unit.pk, decision="approve", opinion="",
                  recommendation=recommendation(org), proofs=[proof()])
     attachment = FlowAttachment.objects.get()
     Path(attachment.file.path).unlink()

@@ -3,11 +3,15 @@ result follows from them: valid with two thirds of the members present (COMMITTE
 同意 votes reach the plan's share of those present, the bound included; the counts go into the flow."""
 
 import pytest
+from django.db import connection
+from django.db.models import Count, Q, Sum
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications import chain
 from applications.models import Application
-from review.models import FlowEntry
+from core.models import FlowEntry
+from review.models import Decision
 from tests.applications.support import login, page_messages
 
 from .support import filed, walk
@@ -43,7 +47,7 @@ def test_the_result_follows_from_the_counts(org, agree, disagree, abstain, passe
     application, messages = vote(org, 9, 9, agree, disagree, abstain, opinion="专家组认为业绩突出")
     assert application.status == (S.PASSED if passed else S.FAILED)
     assert f"已录入评审结果：{'通过' if passed else '不通过'}（同意{agree}票，实到9人）。" in messages
-    entry = FlowEntry.objects.filter(subject_id=application.pk, node="committee").order_by("pk").last()
+    entry = FlowEntry.objects.filter(subject_id=application.pk, stage="committee_result").order_by("pk").last()
     assert entry.action == ("result_pass" if passed else "result_fail")
     assert entry.opinion == (f"表决情况：应到9人，实到9人；同意{agree}票，不同意{disagree}票，弃权{abstain}票；"
                              "专家组认为业绩突出")
@@ -77,3 +81,16 @@ def test_a_quorum_setting_that_cannot_be_read_stops_the_start():
 
     result = load_settings(DEBUG="1", COMMITTEE_QUORUM_SHARE="two thirds")
     assert result.returncode != 0 and "COMMITTEE_QUORUM_SHARE must read like 2/3." in result.stderr
+
+
+def test_the_counts_are_integers_on_the_decision_and_a_pass_rate_is_one_query(org):
+    vote(org, 9, 9, 6, 3)
+    vote(org, 9, 9, 5, 3, 1)
+    vote(org, 25, 17, 12, 5)
+    rows = Decision.objects.filter(stage="committee_result").order_by("pk")
+    assert list(rows.values_list("decision", "members", "attending", "agree", "disagree", "abstain")) == [
+        ("result_pass", 9, 9, 6, 3, 0), ("result_fail", 9, 9, 5, 3, 1), ("result_pass", 25, 17, 12, 5, 0)]
+    with CaptureQueriesContext(connection) as captured:
+        outcome = Decision.objects.filter(stage="committee_result").aggregate(
+            decided=Count("pk"), passed=Count("pk", filter=Q(decision="result_pass")), agree=Sum("agree"))
+    assert len(captured) == 1 and outcome == {"decided": 3, "passed": 2, "agree": 23}

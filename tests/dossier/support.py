@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from dossier import services
+from review import services as review_services
 from dossier.catalogue import FieldSpec, KindSpec, catalogue
 from dossier.evidence import check_upload
 from dossier.forms import record_form
@@ -195,7 +196,7 @@ def make_record(owner, kind_key: str = "work_experience", *, status: str = Statu
     record = services.record_submit(actor=owner, record=record)
     decision = {Status.APPROVED: "approve", Status.RETURNED: "return", Status.TERMINATED: "terminate"}.get(status)
     if decision:
-        record = services.record_decide(actor=admin, record=record, decision=decision, opinion="审核意见")
+        record = review_services.record_decide(actor=admin, record=record, decision=decision, opinion="审核意见")
     assert record.status == status
     return record
 

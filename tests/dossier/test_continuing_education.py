@@ -12,7 +12,7 @@ from core.demo_ids import make_id_number
 from dossier import services
 from dossier.continuing_education import feed_ingest, parse_feed
 from dossier.models import ContinuingEducationFeed, Record, Source, Status
-from review.models import FlowEntry
+from core.models import FlowEntry
 from tests.factories import PersonFactory
 
 from .support import login, make_record, page_messages

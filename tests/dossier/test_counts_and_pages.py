@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dossier import services
+from review import services as review_services
 from dossier.catalogue import catalogue
 from dossier.models import Status
 
@@ -49,7 +50,7 @@ def test_the_donuts_show_live_counts_per_category(client, owner, admin, dossier)
 
     # Live: one more decision shows at once.
     pending = make_record(owner, "honour", status=Status.PENDING)
-    services.record_decide(actor=admin, record=pending, decision="terminate")
+    review_services.record_decide(actor=admin, record=pending, decision="terminate")
     charts = {c["key"]: c["values"] for c in json_script(client.get("/dossier/").content.decode(), "donut-data")}
     assert charts["honours"] == [6, 1, 2, 1, 1]
 

@@ -4,7 +4,7 @@ import pytest
 
 from dossier.catalogue import catalogue
 from dossier.models import Evidence, Record, Status
-from review.models import FlowEntry
+from core.models import FlowEntry
 
 from .support import (
     SPEC_KIND_KEYS,

@@ -8,9 +8,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from dossier import services
+from review import services as review_services
 from dossier.catalogue import catalogue
 from dossier.models import Record, Status, Withdrawal
-from review.models import FlowEntry
+from core.models import FlowEntry
 
 from .support import make_record, record_data
 
@@ -43,9 +44,9 @@ def _perform(action, *, actor, record, withdrawal):
         case "submit":
             services.record_submit(actor=actor, record=record)
         case "approve" | "return" | "terminate":
-            services.record_decide(actor=actor, record=record, decision=action, opinion="审核意见")
+            review_services.record_decide(actor=actor, record=record, decision=action, opinion="审核意见")
         case "reopen":
-            services.withdrawal_decide(actor=actor, withdrawal=withdrawal, grant=True, opinion="同意")
+            review_services.withdrawal_decide(actor=actor, withdrawal=withdrawal, grant=True, opinion="同意")
         case "edit":
             services.record_update(actor=actor, record=record, kind=kind, data=record_data(kind, seed="改"))
         case "delete":
@@ -105,19 +106,19 @@ def test_every_transition_writes_one_flow_entry_with_actor_role_action_and_opini
     record = step(lambda: services.record_create(owner=owner, kind=kind, data=record_data(kind)),
                   actor=owner, role="个人", action="create")
     step(lambda: services.record_submit(actor=owner, record=record), actor=owner, role="个人", action="submit")
-    step(lambda: services.record_decide(actor=admin, record=record, decision="return", opinion="请补充证明"),
+    step(lambda: review_services.record_decide(actor=admin, record=record, decision="return", opinion="请补充证明"),
          actor=admin, role="单位管理员", action="return", opinion="请补充证明")
     step(lambda: services.record_update(actor=owner, record=record, kind=kind, data=record_data(kind, seed="乙")),
          actor=owner, role="个人", action="save")
     step(lambda: services.record_submit(actor=owner, record=record), actor=owner, role="个人", action="submit")
-    step(lambda: services.record_decide(actor=admin, record=record, decision="approve"),
+    step(lambda: review_services.record_decide(actor=admin, record=record, decision="approve"),
          actor=admin, role="单位管理员", action="approve")
     withdrawal = step(lambda: services.withdrawal_request(actor=owner, record=record, reason="单位名称有误"),
                       actor=owner, role="个人", action="withdraw_request", opinion="单位名称有误")
-    step(lambda: services.withdrawal_decide(actor=admin, withdrawal=withdrawal, grant=True, opinion="同意修改"),
+    step(lambda: review_services.withdrawal_decide(actor=admin, withdrawal=withdrawal, grant=True, opinion="同意修改"),
          actor=admin, role="单位管理员", action="withdraw_grant", opinion="同意修改")
     step(lambda: services.record_submit(actor=owner, record=record), actor=owner, role="个人", action="submit")
-    step(lambda: services.record_decide(actor=admin, record=record, decision="terminate", opinion="材料造假"),
+    step(lambda: review_services.record_decide(actor=admin, record=record, decision="terminate", opinion="材料造假"),
          actor=admin, role="单位管理员", action="terminate", opinion="材料造假")
 
     flow = FlowEntry.objects.filter(subject_type="record", subject_id=record.pk)
@@ -129,7 +130,7 @@ def test_every_transition_writes_one_flow_entry_with_actor_role_action_and_opini
 def test_a_refused_withdrawal_is_logged_with_its_reason(owner, admin):
     record = make_record(owner, KIND, status=Status.APPROVED, admin=admin)
     withdrawal = services.withdrawal_request(actor=owner, record=record)
-    services.withdrawal_decide(actor=admin, withdrawal=withdrawal, grant=False, opinion="已被引用的材料")
+    review_services.withdrawal_decide(actor=admin, withdrawal=withdrawal, grant=False, opinion="已被引用的材料")
     entry = _last_flow(record)
     assert (entry.actor, entry.role, entry.action, entry.opinion) == (admin, "单位管理员", "withdraw_refuse", "已被引用的材料")
 
@@ -139,16 +140,16 @@ def test_returning_without_an_opinion_is_refused(owner, admin, opinion):
     record = make_record(owner, KIND, status=Status.PENDING)
     flow = FlowEntry.objects.count()
     with pytest.raises(services.RecordError, match="^退回时必须填写审核意见。$"):
-        services.record_decide(actor=admin, record=record, decision="return", opinion=opinion)
+        review_services.record_decide(actor=admin, record=record, decision="return", opinion=opinion)
     record.refresh_from_db()
     assert record.status == Status.PENDING and FlowEntry.objects.count() == flow
 
 
 def test_approving_and_terminating_need_no_opinion(owner, admin):
     approved = make_record(owner, KIND, status=Status.PENDING)
-    services.record_decide(actor=admin, record=approved, decision="approve")
+    review_services.record_decide(actor=admin, record=approved, decision="approve")
     terminated = make_record(owner, KIND, status=Status.PENDING)
-    services.record_decide(actor=admin, record=terminated, decision="terminate")
+    review_services.record_decide(actor=admin, record=terminated, decision="terminate")
     assert Record.objects.get(pk=approved.pk).status == Status.APPROVED
     assert Record.objects.get(pk=terminated.pk).status == Status.TERMINATED
     assert _last_flow(approved).opinion == "" and _last_flow(terminated).opinion == ""
@@ -157,5 +158,5 @@ def test_approving_and_terminating_need_no_opinion(owner, admin):
 def test_an_unknown_decision_is_refused(owner, admin):
     record = make_record(owner, KIND, status=Status.PENDING)
     with pytest.raises(services.RecordError):
-        services.record_decide(actor=admin, record=record, decision="publish")
+        review_services.record_decide(actor=admin, record=record, decision="publish")
     assert Record.objects.get(pk=record.pk).status == Status.PENDING

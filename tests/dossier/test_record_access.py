@@ -81,9 +81,10 @@ def test_a_draft_is_not_visible_to_the_unit_admin(client, owner, admin):
 
 def test_a_record_reopened_by_withdrawal_is_hidden_from_the_unit_again(client, owner, admin):
     from dossier import services
+    from review import services as review_services
 
     record = make_record(owner, "honour", status=Status.APPROVED, admin=admin)
-    services.withdrawal_decide(actor=admin, withdrawal=services.withdrawal_request(actor=owner, record=record),
+    review_services.withdrawal_decide(actor=admin, withdrawal=services.withdrawal_request(actor=owner, record=record),
                                grant=True)
     login(client, admin)
     assert client.get(f"/dossier/r/{record.pk}/").status_code == 404

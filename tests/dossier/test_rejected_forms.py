@@ -4,7 +4,7 @@ import pytest
 
 from dossier.catalogue import catalogue
 from dossier.models import Record
-from review.models import FlowEntry
+from core.models import FlowEntry
 
 from .support import field_block, input_value, login, make_record, valid_data
 

@@ -6,7 +6,7 @@ import pytest
 from dossier import services
 from dossier.catalogue import catalogue
 from dossier.models import Record, Status
-from review.models import FlowEntry
+from core.models import FlowEntry
 
 from .support import field_block, login, make_record, page_messages, png_upload, valid_data
 

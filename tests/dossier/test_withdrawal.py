@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from dossier import services
+from review import services as review_services
 from dossier.citations import record_is_cited
 from dossier.models import Record, Status, Withdrawal
 
@@ -34,7 +35,7 @@ def test_a_withdrawal_request_on_an_approved_record_is_pending_and_a_second_one_
 def test_a_granted_withdrawal_makes_the_record_editable_and_shows_in_the_flow(client, owner, admin):
     record = make_record(owner, "honour", status=Status.APPROVED, admin=admin)
     withdrawal = services.withdrawal_request(actor=owner, record=record, reason="授予单位有误")
-    services.withdrawal_decide(actor=admin, withdrawal=withdrawal, grant=True)
+    review_services.withdrawal_decide(actor=admin, withdrawal=withdrawal, grant=True)
 
     record.refresh_from_db()
     withdrawal.refresh_from_db()
@@ -49,7 +50,7 @@ def test_a_granted_withdrawal_makes_the_record_editable_and_shows_in_the_flow(cl
     assert "意见：授予单位有误" in drawer
     # A new request is possible once the record is approved again; the old one stays as history.
     services.record_submit(actor=owner, record=record)
-    services.record_decide(actor=admin, record=record, decision="approve")
+    review_services.record_decide(actor=admin, record=record, decision="approve")
     services.withdrawal_request(actor=owner, record=record)
     assert list(Withdrawal.objects.filter(record=record).values_list("state", flat=True)) == ["pending", "granted"]
 
@@ -59,16 +60,16 @@ def test_refusing_a_withdrawal_needs_a_reason(owner, admin, opinion):
     record = make_record(owner, "honour", status=Status.APPROVED, admin=admin)
     withdrawal = services.withdrawal_request(actor=owner, record=record)
     with pytest.raises(services.RecordError, match="不同意撤回时必须填写理由。"):
-        services.withdrawal_decide(actor=admin, withdrawal=withdrawal, grant=False, opinion=opinion)
+        review_services.withdrawal_decide(actor=admin, withdrawal=withdrawal, grant=False, opinion=opinion)
     withdrawal.refresh_from_db()
     assert withdrawal.state == Withdrawal.State.PENDING
 
-    services.withdrawal_decide(actor=admin, withdrawal=withdrawal, grant=False, opinion="该业绩已用于年度考核")
+    review_services.withdrawal_decide(actor=admin, withdrawal=withdrawal, grant=False, opinion="该业绩已用于年度考核")
     withdrawal.refresh_from_db()
     assert (withdrawal.state, withdrawal.opinion) == (Withdrawal.State.REFUSED, "该业绩已用于年度考核")
     assert Record.objects.get(pk=record.pk).status == Status.APPROVED
     with pytest.raises(services.RecordError, match="该撤回申请已处理。"):
-        services.withdrawal_decide(actor=admin, withdrawal=withdrawal, grant=True)
+        review_services.withdrawal_decide(actor=admin, withdrawal=withdrawal, grant=True)
 
 
 def test_only_the_admin_of_the_records_unit_decides_a_withdrawal(owner, admin, other_admin):
@@ -77,7 +78,7 @@ def test_only_the_admin_of_the_records_unit_decides_a_withdrawal(owner, admin, o
     for actor in (other_admin, owner):
         for grant in (True, False):
             with pytest.raises(PermissionDenied):
-                services.withdrawal_decide(actor=actor, withdrawal=withdrawal, grant=grant, opinion="理由")
+                review_services.withdrawal_decide(actor=actor, withdrawal=withdrawal, grant=grant, opinion="理由")
     withdrawal.refresh_from_db()
     assert withdrawal.state == Withdrawal.State.PENDING
     assert Record.objects.get(pk=record.pk).status == Status.APPROVED
@@ -89,9 +90,9 @@ def test_the_withdrawals_page_lists_requests_and_its_filters_work(client, owner,
     paper = make_record(owner, "paper", status=Status.APPROVED, admin=admin, seed="丙")
     theirs = make_record(stranger, "honour", status=Status.APPROVED, admin=admin, seed="丁")
     services.withdrawal_request(actor=owner, record=honour)  # pending
-    services.withdrawal_decide(actor=admin, withdrawal=services.withdrawal_request(actor=owner, record=patent),
+    review_services.withdrawal_decide(actor=admin, withdrawal=services.withdrawal_request(actor=owner, record=patent),
                                grant=True)  # granted: the record is back to 编辑中
-    services.withdrawal_decide(actor=admin, withdrawal=services.withdrawal_request(actor=owner, record=paper),
+    review_services.withdrawal_decide(actor=admin, withdrawal=services.withdrawal_request(actor=owner, record=paper),
                                grant=False, opinion="不予撤回")  # refused
     services.withdrawal_request(actor=stranger, record=theirs)
 

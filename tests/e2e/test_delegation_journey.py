@@ -20,8 +20,8 @@ def filed_application(unit, plan) -> Application:
 
     person = PersonFactory(unit=unit, name="陈静", series="工程技术")
     application = Application.objects.create(
-        applicant=person, plan=plan, unit=unit, series="工程技术", level="副高", status="submitted", node="unit",
-        reached_unit=True, submitted_at=timezone.now() - datetime.timedelta(days=1), node_since=timezone.now())
+        applicant=person, plan=plan, unit=unit, series="工程技术", level="副高", status="submitted", stage="unit",
+        submitted_at=timezone.now() - datetime.timedelta(days=1), node_since=timezone.now())
     application.snapshot = snapshot_build(application)
     application.save(update_fields=["snapshot"])
     return application

@@ -58,7 +58,7 @@ def world(e2e_data, tmp_media):
     client.logout()
     PostQuota.objects.create(unit=unit, year=plan.year, associate=1, confirmed_at=timezone.now())
     application = services.application_submit(actor=person, application=application)
-    assert (application.status, application.node) == ("submitted", "unit")
+    assert (application.status, application.stage) == ("submitted", "unit")
     return SimpleNamespace(
         unit=unit, clerk=clerk, plan=plan, person=person, application=application, tmp=tmp_media,
         reviewer=staff(Role.DEPARTMENT_REVIEWER, department, name="主管部门黄敏"),
@@ -282,11 +282,10 @@ def test_from_the_unit_clerk_to_a_certificate_number(page, shot, screen_shot, lo
 def recommended_by_the_unit(world):
     """The clerk's part of the chain through the services (the first journey does it in the browser)."""
     start, end = publicity_week()
-    unit = chain.NODES["unit"]
-    chain.claim(actor=world.clerk, node=unit, pk=world.application.pk)
+    chain.claim(actor=world.clerk, stage="unit", pk=world.application.pk)
     proofs, errors = check_uploads([upload("公示证明.jpg", image_bytes(scan_image("公示")))], PROOF, existing=0)
     assert not errors
-    chain.decide(actor=world.clerk, node=unit, pk=world.application.pk, decision="approve", proofs=proofs,
+    chain.decide(actor=world.clerk, stage="unit", pk=world.application.pk, decision="approve", proofs=proofs,
                  recommendation=chain.Recommendation(publicity_from=start, publicity_to=end, opinion="同意推荐。",
                                                      takes_vacancy=True))
 

@@ -2,9 +2,10 @@
 the owner may still adjust (调整) it, each change logged in the flow; a terminated record's list is frozen."""
 
 from dossier import services
+from review import services as review_services
 from dossier.catalogue import catalogue
 from dossier.models import ImportJob, Status
-from review.models import FlowEntry
+from core.models import FlowEntry
 
 from .support import (
     as_cells, as_post, commit, docx_upload, fill, items_import_url, make_review, make_topic, page_messages, pdf_upload,
@@ -28,7 +29,7 @@ def numbers(record) -> list[str]:
 
 
 def adjustments(record) -> list[str]:
-    return list(FlowEntry.objects.filter(subject_type="record", subject_id=record.pk, action=FlowEntry.Action.ADJUST)
+    return list(FlowEntry.objects.filter(subject_type="record", subject_id=record.pk, action="adjust")
                 .order_by("pk").values_list("opinion", flat=True))
 
 
@@ -117,7 +118,7 @@ def test_after_submission_every_change_is_an_adjustment_in_the_flow(nurse_client
     assert topic.items.count() == 12
     assert adjustments(topic) == ["调整病案：新增第11条", "调整病案：修改一条", "调整病案：调整排序", "调整病案：删除一条",
                                   "调整病案：导入2条"]
-    entries = FlowEntry.objects.filter(subject_id=topic.pk, action=FlowEntry.Action.ADJUST)
+    entries = FlowEntry.objects.filter(subject_id=topic.pk, action="adjust")
     assert {(e.actor_id, e.from_status, e.to_status) for e in entries} == {(nurse.pk, "pending", "pending")}
     drawer = nurse_client.get(f"/dossier/r/{topic.pk}/", headers={"HX-Request": "true"})
     assert text(drawer).count("调整 · 林晓燕（个人）") == 5
@@ -125,7 +126,7 @@ def test_after_submission_every_change_is_an_adjustment_in_the_flow(nurse_client
 
 def test_a_terminated_record_refuses_every_change(nurse_client, nurse, admin):
     topic = services.record_submit(actor=nurse, record=make_topic(nurse, cases=10))
-    services.record_decide(actor=admin, record=topic, decision="terminate")
+    review_services.record_decide(actor=admin, record=topic, decision="terminate")
     before = rows_of(topic, "cases")
     item = topic.items.get(position=2)
 

@@ -18,7 +18,7 @@ from core.bulk import collector_paused
 from dossier import imports, services
 from dossier.catalogue import catalogue
 from dossier.models import ImportJob, Record, RecordCounter
-from review.models import FlowEntry
+from core.models import FlowEntry
 
 from .support import case_values
 
@@ -46,7 +46,7 @@ def test_each_row_becomes_a_draft_record_with_its_flow_entry_and_the_counters_ma
         assert record.search_text == " ".join(
             str(record.data[k] or "") for k in ("inpatient_no", "patient", "admission_diagnosis")).lower()
         assert record.created_at and record.updated_at and record.submitted_at is None
-    entries = FlowEntry.objects.filter(action=FlowEntry.Action.EXCEL_IMPORT)
+    entries = FlowEntry.objects.filter(action="excel_import")
     assert sorted(entries.values_list("subject_id", flat=True)) == [r.pk for r in records]
     assert {(e.subject_type, e.actor_id, e.actor_name, e.role, e.from_status, e.to_status) for e in entries} == {
         ("record", nurse.pk, nurse.name, Role.APPLICANT.label, "", "draft")}

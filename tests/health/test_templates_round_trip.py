@@ -9,7 +9,7 @@ from openpyxl.utils import get_column_letter
 
 from dossier.catalogue import catalogue
 from dossier.models import ImportJob, Record, RecordItem
-from review.models import FlowEntry
+from core.models import FlowEntry
 
 from .support import (
     allowed_rows, as_cells, case_import_url, case_values, commit, fill, items_import_url, make_review, make_topic,
@@ -100,7 +100,7 @@ def test_case_records_come_back_exactly_as_filled(nurse_client, nurse):
     assert [r.data for r in records] == expected
     assert {r.status for r in records} == {"draft"}
     assert [r.title for r in records] == [v["patient"] for v in expected]
-    assert FlowEntry.objects.filter(action=FlowEntry.Action.EXCEL_IMPORT).count() == 7
+    assert FlowEntry.objects.filter(action="excel_import").count() == 7
     job.refresh_from_db()
     assert job.state == ImportJob.State.DONE and job.rows == []
 

@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw
 
 from accounts.models import Role, RoleAssignment, User
 from dossier import services
+from review import services as review_services
 from dossier.catalogue import KindSpec, catalogue
 from dossier.evidence import check_upload
 from dossier.models import Record, RecordCounter, Status
@@ -102,7 +103,7 @@ def make_record(owner: User, kind_key: str = "research_project", *, status: str 
     else:
         record = services.record_submit(actor=owner, record=record)
     if status in DECISION_FOR:
-        record = services.record_decide(actor=admin, record=record, decision=DECISION_FOR[status], opinion=opinion)
+        record = review_services.record_decide(actor=admin, record=record, decision=DECISION_FOR[status], opinion=opinion)
     assert record.status == status
     return record
 

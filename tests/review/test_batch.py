@@ -4,9 +4,9 @@ the rest are approved and the unit's counters follow."""
 import pytest
 from django.urls import reverse
 
-from dossier import services
 from dossier.models import Record, Status
-from review.models import FlowEntry
+from core.models import FlowEntry
+from review import engine
 
 from .support import actual_counts, counters, login, make_record, page_messages
 
@@ -47,14 +47,14 @@ def test_batch_keeps_each_record_all_or_nothing(client, unit_a, owner_a, admin_a
     """A failure while deciding one record leaves that record, its flow and its counters as they were; the
     records decided before it stay decided."""
     first, broken, last = (make_record(owner_a, "research_project") for _ in range(3))
-    real_flow_write = services.flow_write
+    real_flow_write = engine.flow_write
 
     def flow_write(**kwargs):
         if kwargs["subject_id"] == broken.pk and kwargs["action"] == "approve":
             raise RuntimeError("disk full")
         return real_flow_write(**kwargs)
 
-    monkeypatch.setattr(services, "flow_write", flow_write)
+    monkeypatch.setattr(engine, "flow_write", flow_write)
     login(client, admin_a)
 
     with pytest.raises(RuntimeError):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from dossier.catalogue import catalogue
 from dossier.models import Record, Status
-from review.models import FlowEntry
+from core.models import FlowEntry
 
 from .support import login, make_record, page_messages
 

@@ -10,6 +10,7 @@ from accounts.roles import forget_roles
 from dossier.catalogue import catalogue
 from dossier.models import Status
 from review import selectors
+from review import services as review_services
 from review.menu import menu_html
 
 from .support import login, make_record
@@ -42,9 +43,7 @@ def test_a_decision_shows_in_the_menu_on_the_next_request(client, owner_a, admin
     login(client, admin_a)
     before = client.get("/unit/records/k/research_project/").content.decode()
     make_record(owner_a, "research_project", status=Status.APPROVED, admin=admin_a)
-    from dossier import services
-
-    services.record_decide(actor=admin_a, record=record, decision="approve", opinion="")
+    review_services.record_decide(actor=admin_a, record=record, decision="approve", opinion="")
     after = client.get("/unit/records/k/research_project/").content.decode()
 
     assert 'title="待审核">1</span>' in before and "(1/0)" in before
@@ -61,9 +60,7 @@ def test_unit_counts_are_the_submitted_records_of_the_admins_units(owner_a, owne
     make_record(owner_a, "paper", status=Status.DRAFT)  # a draft never reaches the unit
     make_record(owner_b, "honour", status=Status.PENDING)
     record = make_record(owner_a, "honour", status=Status.PENDING)
-    from dossier import services
-
-    services.record_decide(actor=admin_a, record=record, decision="approve", opinion="")  # its pending row: 0
+    review_services.record_decide(actor=admin_a, record=record, decision="approve", opinion="")  # its pending row: 0
     one_unit = {
         "research_project": (5, {Status.APPROVED: 2, Status.PENDING: 1, Status.RETURNED: 1, Status.TERMINATED: 1}),
         "honour": (1, {Status.APPROVED: 1}),

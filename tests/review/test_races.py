@@ -8,10 +8,11 @@ import pytest
 from django.db import connection
 
 from dossier import services
+from review import services as review_services
 from dossier.models import Record, Status
 from orgs.models import PostQuota
 from orgs.services import QuotaError, post_quota_take
-from review.models import FlowEntry
+from core.models import FlowEntry
 from tests.factories import PersonFactory, UnitFactory, unit_admin
 
 from .support import actual_counts, counters, make_record
@@ -57,8 +58,8 @@ def test_two_admins_deciding_one_record_at_once_land_exactly_one_decision():
 
     for record in records:
         approve, return_ = race(
-            lambda: services.record_decide(actor=first, record=record, decision="approve"),
-            lambda: services.record_decide(actor=second, record=record, decision="return", opinion="请补充材料"),
+            lambda: review_services.record_decide(actor=first, record=record, decision="approve"),
+            lambda: review_services.record_decide(actor=second, record=record, decision="return", opinion="请补充材料"),
         )
 
         landed = [o for o in (approve, return_) if isinstance(o, Record)]

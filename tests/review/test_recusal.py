@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 
 from dossier import services
+from review import services as review_services
 from dossier.models import Record, Status, Withdrawal
-from review.models import FlowEntry
+from core.models import FlowEntry
 from tests.factories import unit_account, unit_admin
 
 from .support import counters, login, make_record, page_messages, row_ids
@@ -53,7 +54,7 @@ def _unchanged(record) -> tuple:
 def test_the_service_refuses_a_decision_on_her_own_record(hers, lin, unit_a, decision):
     before, counted = _unchanged(hers), counters(unit_a)
     with pytest.raises(services.RecordError) as refused:
-        services.record_decide(actor=lin, record=hers, decision=decision, opinion="自审")
+        review_services.record_decide(actor=lin, record=hers, decision=decision, opinion="自审")
     assert str(refused.value) == NOTE
     assert _unchanged(hers) == before and counters(unit_a) == counted
 
@@ -81,11 +82,11 @@ def test_a_colleague_decides_her_record_and_her_note_names_every_other_admin(cli
     login(client, colleague)
     page = client.get(reverse("review:record", args=[hers.pk])).content.decode()
     assert 'name="decision"' in page and "recusal-note" not in page
-    services.record_decide(actor=colleague, record=hers, decision="approve")
+    review_services.record_decide(actor=colleague, record=hers, decision="approve")
     assert Record.objects.get(pk=hers.pk).status == Status.APPROVED
     # The unit's account decides as well (it is nobody's own record).
     other = make_record(lin, "research_project", title="林芳的第二个项目")
-    assert services.record_decide(actor=account, record=other, decision="return", opinion="请补充").status == \
+    assert review_services.record_decide(actor=account, record=other, decision="return", opinion="请补充").status == \
         Status.RETURNED
 
 
@@ -93,7 +94,7 @@ def test_with_no_other_admin_the_note_says_so(client, unit_a):
     alone = unit_admin(unit_a, name="林芳")
     record = make_record(alone, "research_project")
     with pytest.raises(services.RecordError, match="本人的业绩不能由本人审核；目前没有本单位其他管理员可以审核"):
-        services.record_decide(actor=alone, record=record, decision="approve")
+        review_services.record_decide(actor=alone, record=record, decision="approve")
 
 
 def test_her_record_is_listed_to_look_at_only(client, hers, lin, owner_a):
@@ -157,7 +158,7 @@ def _withdrawal_unchanged(withdrawal) -> tuple:
 def test_the_service_refuses_her_decision_on_her_own_withdrawal(her_withdrawal, lin, grant):
     before = _withdrawal_unchanged(her_withdrawal)
     with pytest.raises(services.RecordError) as refused:
-        services.withdrawal_decide(actor=lin, withdrawal=her_withdrawal, grant=grant, opinion="同意")
+        review_services.withdrawal_decide(actor=lin, withdrawal=her_withdrawal, grant=grant, opinion="同意")
     assert str(refused.value) == WITHDRAWAL_NOTE
     assert _withdrawal_unchanged(her_withdrawal) == before
 
@@ -185,5 +186,5 @@ def test_a_direct_post_on_her_own_withdrawal_changes_nothing(client, her_withdra
     assert page_messages(response) == [WITHDRAWAL_NOTE]
     assert _withdrawal_unchanged(her_withdrawal) == before
     # Her colleague may.
-    services.withdrawal_decide(actor=colleague, withdrawal=her_withdrawal, grant=True)
+    review_services.withdrawal_decide(actor=colleague, withdrawal=her_withdrawal, grant=True)
     assert Record.objects.get(pk=her_withdrawal.record_id).status == Status.DRAFT

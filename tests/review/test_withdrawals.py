@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from dossier.models import Record, Status, Withdrawal
-from review.models import FlowEntry
+from core.models import FlowEntry
 
 from .support import login, make_record, page_messages
 
