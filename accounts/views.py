@@ -60,14 +60,14 @@ def session_state(request):
 
 def login_view(request):
     if request.user.is_authenticated:
-        return redirect("core:home")
+        return redirect("home")
     form = LoginForm(request=request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         login(request, form.user, backend="accounts.backends.LoginBackend")
         if form.user.must_change_password:
             # The change page itself says why (a second, flashed warning repeated it word for word).
             return redirect("accounts:password_change")
-        return redirect(request.GET.get("next") if _safe_next(request) else "core:home")
+        return redirect(request.GET.get("next") if _safe_next(request) else "home")
     return render(request, "accounts/login.html", {
         "form": form, "timed_out": request.GET.get("timeout"), "expired": request.GET.get("expired"),
         "max_hours": settings.SESSION_COOKIE_AGE // 3600,
@@ -189,7 +189,7 @@ def password_change_view(request):
         password_change(user=request.user, new_password=form.cleaned_data["password1"], ip=client_ip(request))
         update_session_auth_hash(request, request.user)
         messages.success(request, "密码已修改。")
-        return redirect("core:home")
+        return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form})
 
 

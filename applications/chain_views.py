@@ -15,7 +15,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from accounts.roles import admin_unit_ids
 from core.excel import ExcelError
 from core.files import StorageError
-from dossier.evidence import check_uploads
+from core.uploads import check_uploads
 from orgs.models import PostQuota, Unit
 from review.recusal import is_own
 from review.services import flow_for

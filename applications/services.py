@@ -14,7 +14,7 @@ from django_fsm import can_proceed
 
 from accounts.models import Role
 from core.files import FileStore
-from dossier.evidence import CheckedFile
+from core.uploads import CheckedFile
 from dossier.models import Record, Status as RecordStatus
 from review.models import FlowEntry
 from review.services import flow_write

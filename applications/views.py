@@ -10,7 +10,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from core.files import StorageError
-from dossier.evidence import check_uploads
+from core.uploads import check_uploads
 from dossier.forms import spec_form_class
 from dossier.models import Record, Status as RecordStatus
 from dossier.catalogue import catalogue

@@ -185,7 +185,7 @@ def record_form(kind: KindSpec, *, unit_name: str = "", data=None, initial=None)
 
 
 class EvidenceUploadForm(forms.Form):
-    """Multiple files in one input; each is checked by dossier.evidence against the kind's rules."""
+    """Multiple files in one input; each is checked by core.uploads against the kind's rules."""
 
     files = forms.FileField(required=False)
 

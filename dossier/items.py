@@ -16,7 +16,7 @@ from review.models import FlowEntry
 from review.services import flow_write
 
 from .catalogue import ChildListSpec, KindSpec
-from .evidence import CheckedFile
+from core.uploads import CheckedFile
 from .models import Record, RecordItem, Status
 
 

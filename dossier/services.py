@@ -19,7 +19,7 @@ from review.services import flow_write
 
 from .catalogue import KindSpec, catalogue
 from .citations import record_is_cited
-from .evidence import CheckedFile
+from core.uploads import CheckedFile
 from .models import Evidence, Record, RecordCounter, Source, Status, Withdrawal
 from .rules import is_unit_admin_of_record
 
@@ -273,7 +273,7 @@ def _evidence_save(store: FileStore, record: Record, files, slot_files: dict | N
 
 
 def evidence_add(*, actor, record: Record, files: list[CheckedFile]) -> None:
-    """The owner adds evidence to an editable record (files already checked by dossier.evidence). StorageError
+    """The owner adds evidence to an editable record (files already checked by core.uploads). StorageError
     (core.files) when the storage refuses one: none is kept."""
     with transaction.atomic(), FileStore() as store:
         record = Record.objects.select_for_update().get(pk=record.pk)

@@ -18,7 +18,7 @@ from review.services import flow_for
 from . import items, selectors, services
 from .catalogue import catalogue
 from .display import child_tables, detail_rows, row_slots, row_values
-from .evidence import check_uploads
+from core.uploads import check_uploads
 from .forms import record_form
 from .menu import menu_html
 from .models import Status, Withdrawal

@@ -14,7 +14,7 @@ from core.files import StorageError
 from . import imports, items, selectors, services
 from .catalogue import catalogue
 from .display import format_value
-from .evidence import check_upload
+from core.uploads import check_upload
 from .forms import item_form
 from .models import ImportJob, Record, RecordItem
 

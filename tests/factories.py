@@ -6,7 +6,7 @@ import itertools
 import factory
 
 from accounts.models import Role, RoleAssignment, User
-from core.demo_ids import make_credit_code, make_id_number
+from zhicheng.demo.ids import make_credit_code, make_id_number
 from orgs.models import Region, Unit
 
 PASSWORD = "Passw0rd2026"

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "review",
     "dossier",
     "applications",
+    "zhicheng",  # the project's layer above every app: home, navigation, the demo (manage.py seed_demo)
 ]
 
 # Shared token of the continuing-education platform for POST /api/ce/feed (empty: the endpoint refuses).
@@ -105,7 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.navigation",
+                "zhicheng.context_processors.navigation",
             ],
         },
     },
@@ -139,7 +140,7 @@ AUTHENTICATION_BACKENDS = [
     "accounts.backends.LoginBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Argon2 first: the 1,000,000-round PBKDF2 default costs ~0.6 s of CPU per login.

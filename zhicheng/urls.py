@@ -3,9 +3,12 @@ from django.urls import include, path
 
 from core.health import liveness, readiness
 
+from . import views
 from .api import api
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("dev/sms/", views.sms_outbox, name="sms_outbox"),
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
     path("units/", include("orgs.urls")),

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 from applications.sections import sections
 from dossier import services as dossier_services
 from dossier.catalogue import catalogue
-from dossier.evidence import check_upload
+from core.uploads import check_upload
 from dossier.forms import record_form
 
 TODAY = datetime.date.today()

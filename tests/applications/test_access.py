@@ -10,7 +10,7 @@ from django.urls import URLPattern, get_resolver, reverse
 from applications import services
 from applications.models import Application, ApplicationFile, Committee, Plan
 from applications.sections import sections
-from dossier.evidence import check_upload
+from core.uploads import check_upload
 from tests.factories import CommitteeFactory, PersonFactory, UnitFactory, bureau_staff, system_admin, unit_admin
 
 from .support import TODAY, login, page_messages, photo_upload, plan_for

@@ -13,7 +13,7 @@ from applications.precheck import precheck
 from applications.sections import sections
 from dossier import services as dossier_services
 from dossier.catalogue import catalogue
-from dossier.evidence import check_upload
+from core.uploads import check_upload
 from tests.factories import PersonFactory
 
 from .support import (

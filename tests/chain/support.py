@@ -11,7 +11,7 @@ from applications import chain
 from applications.chain_forms import PROOF
 from applications.models import Application
 from applications.services import snapshot_build
-from dossier.evidence import check_upload
+from core.uploads import check_upload
 from orgs.models import PostQuota
 from review.models import FlowEntry
 from tests.applications.support import scan_upload

@@ -13,7 +13,7 @@ from PIL import Image
 
 from dossier import services
 from dossier.catalogue import FieldSpec, KindSpec, catalogue
-from dossier.evidence import check_upload
+from core.uploads import check_upload
 from dossier.forms import record_form
 from dossier.models import Record, Status
 
@@ -169,7 +169,7 @@ def png_upload(name: str = "毕业证书.png", content: bytes | None = None) -> 
 
 
 def checked_png(kind: KindSpec, name: str = "scan.png"):
-    """A PNG that passed dossier.evidence's checks, ready for the services."""
+    """A PNG that passed core.uploads' checks, ready for the services."""
     return check_upload(png_upload(name), kind.evidence)
 
 

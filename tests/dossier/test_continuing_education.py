@@ -8,7 +8,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from core.demo_ids import make_id_number
+from zhicheng.demo.ids import make_id_number
 from dossier import services
 from dossier.continuing_education import feed_ingest, parse_feed
 from dossier.models import ContinuingEducationFeed, Record, Source, Status

@@ -9,7 +9,7 @@ from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
 from accounts.models import SmsMessage
-from core.demo_ids import make_id_number
+from zhicheng.demo.ids import make_id_number
 from tests.factories import PASSWORD, UnitFactory, unit_admin
 
 NURSE_NAME = "林晓燕"

@@ -18,8 +18,8 @@ from accounts.models import Role
 from applications import chain, services
 from applications.chain_forms import PROOF
 from applications.models import Application
-from core.demo_ids import make_id_number
-from dossier.evidence import check_uploads
+from zhicheng.demo.ids import make_id_number
+from core.uploads import check_uploads
 from orgs.models import PostQuota, Unit
 from tests.applications.support import dossier, fill_everything, image_bytes, login, plan_for, scan_image, upload
 from tests.chain.support import staff

@@ -13,7 +13,7 @@ from PIL import Image
 
 from dossier import items, services
 from dossier.catalogue import catalogue
-from dossier.evidence import check_upload
+from core.uploads import check_upload
 from dossier.forms import item_form, record_form
 from dossier.models import ImportJob, Record
 

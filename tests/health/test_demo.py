@@ -2,7 +2,7 @@
 
 from dossier import services
 from dossier.catalogue import catalogue
-from dossier.demo import seed_health
+from zhicheng.demo.dossiers import seed_health
 from dossier.models import Record, Status
 
 

@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 from accounts.models import Role, RoleAssignment, User
 from dossier import services
 from dossier.catalogue import KindSpec, catalogue
-from dossier.evidence import check_upload
+from core.uploads import check_upload
 from dossier.models import Record, RecordCounter, Status
 from orgs.models import Unit
 from tests.factories import PersonFactory, UnitFactory

@@ -1,4 +1,8 @@
-"""Checking uploaded evidence against the catalogue's rules: real type sniffing, image verification, limits."""
+"""Checking uploaded files against an upload field's rules: real type sniffing, image verification, limits.
+
+Every upload in the platform (a record's evidence, an application's attachments, a unit's post-quota file) is
+checked here before a service stores it; the catalogue's attachment slots (dossier.catalogue.EvidenceSpec) are
+FileRules with a label and a key."""
 
 import zipfile
 from dataclasses import dataclass
@@ -7,7 +11,6 @@ import magic
 from django.core.exceptions import ValidationError
 from PIL import Image
 
-from .catalogue import EvidenceSpec
 
 # What each allowed extension must really contain (python-magic's answer).
 EXPECTED_MIME = {
@@ -22,7 +25,27 @@ _HEAD = 8192
 
 
 @dataclass(frozen=True)
+class FileRules:
+    """What an upload field accepts: file extensions, the size of each file, how many files."""
+
+    types: tuple[str, ...]
+    max_mb: float
+    max_count: int
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_mb * 1024 * 1024)
+
+    @property
+    def accept(self) -> str:
+        """The file input's accept attribute."""
+        return ",".join(f".{t}" for t in self.types)
+
+
+@dataclass(frozen=True)
 class CheckedFile:
+    """An upload that passed check_upload, with its cleaned name and its sniffed content type."""
+
     upload: object
     name: str
     size: int
@@ -33,7 +56,7 @@ def _extension(name: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
-def check_upload(upload, rules: EvidenceSpec) -> CheckedFile:
+def check_upload(upload, rules: FileRules) -> CheckedFile:
     """Raise ValidationError (Chinese) unless the file is of an allowed type, really, and within size."""
     name = (upload.name or "").rsplit("/", 1)[-1][:200]
     ext = _extension(name)
@@ -72,7 +95,7 @@ def check_upload(upload, rules: EvidenceSpec) -> CheckedFile:
     return CheckedFile(upload=upload, name=name, size=upload.size, content_type=mime)
 
 
-def check_uploads(uploads: list, rules: EvidenceSpec, *, existing: int) -> tuple[list[CheckedFile], list[str]]:
+def check_uploads(uploads: list, rules: FileRules, *, existing: int) -> tuple[list[CheckedFile], list[str]]:
     """Check a batch; returns (accepted files, error messages). The count limit includes files already kept."""
     accepted, errors = [], []
     for upload in uploads:

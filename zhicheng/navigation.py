@@ -1,4 +1,5 @@
-"""The role-aware navigation: which entries each role sees. Later issues add their entries here."""
+"""The role-aware navigation: which entries each role sees. It names pages of every app, so it lives in the
+project package, above them all."""
 
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ class NavItem:
 
 
 NAV = [
-    NavItem("首页", "core:home", "house", frozenset(Role.values)),
+    NavItem("首页", "home", "house", frozenset(Role.values)),
     NavItem("个人信息", "accounts:profile", "person-vcard", frozenset({Role.APPLICANT})),
     NavItem("个人业绩库", "dossier:home", "journal-bookmark", frozenset({Role.APPLICANT})),
     NavItem("职称申报", "applications:home", "file-earmark-text", frozenset({Role.APPLICANT})),
