@@ -3,6 +3,8 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from orgs.models import Unit
+
 from .models import AuthEvent, User
 from .roles import admin_unit_ids
 
@@ -31,3 +33,11 @@ def auth_events_for(user: User) -> QuerySet[AuthEvent]:
     if not user.has_perm("accounts.view_audit_log"):
         return AuthEvent.objects.none()
     return AuthEvent.objects.select_related("user").order_by("-at")
+
+
+def admin_unit_for(user: User, unit_id: int | None = None) -> Unit:
+    """The unit whose settings a unit admin is working on: the one asked for, or their first; 404 otherwise."""
+    ids = sorted(admin_unit_ids(user))
+    if not ids or (unit_id is not None and unit_id not in ids):
+        raise Http404
+    return Unit.objects.select_related("region").get(pk=unit_id if unit_id is not None else ids[0])

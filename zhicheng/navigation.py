@@ -30,7 +30,7 @@ NAV = [
     NavItem("单位信息", "orgs:unit_info", "info-square", frozenset({Role.UNIT_ADMIN})),
     NavItem("岗位核准信息", "orgs:quotas", "clipboard-check", frozenset({Role.UNIT_ADMIN})),
     NavItem("主管部门审核", "chain:department", "file-earmark-check", frozenset({Role.DEPARTMENT_REVIEWER})),
-    NavItem("所属单位统计", "orgs:department_stats", "bar-chart", frozenset({Role.DEPARTMENT_REVIEWER})),
+    NavItem("所属单位统计", "dossier:department_stats", "bar-chart", frozenset({Role.DEPARTMENT_REVIEWER})),
     NavItem("职称资格审查", "chain:bureau", "patch-check", frozenset({Role.BUREAU_STAFF})),
     NavItem("评委会接收", "chain:committee", "inbox", frozenset({Role.COMMITTEE_STAFF})),
     NavItem("答辩安排", "chain:defences", "calendar-event", frozenset({Role.COMMITTEE_STAFF})),
