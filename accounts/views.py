@@ -8,6 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.http import client_ip
@@ -17,6 +18,7 @@ from .forms import (
     PasswordChangeForm,
     PasswordForgotForm,
     PasswordResetForm,
+    ProfileForm,
     RegistrationDecisionForm,
     RegistrationForm,
     SmsSendForm,
@@ -28,6 +30,7 @@ from .services import (
     password_reset,
     password_reset_code_send,
     person_register,
+    profile_update,
     registration_decide,
 )
 from .sms import SmsError, sms_code_send, sms_send_permit
@@ -75,8 +78,6 @@ def login_view(request):
 
 
 def _safe_next(request) -> bool:
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     nxt = request.GET.get("next")
     return bool(nxt) and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()})
 
@@ -233,9 +234,6 @@ def audit_log(request):
 @login_required
 def profile(request):
     """个人信息: the person's own account data (full ID number: it is their own) and editable fields."""
-    from .forms import ProfileForm
-    from .services import profile_update
-
     form = ProfileForm(request.POST or None, instance=User.objects.get(pk=request.user.pk))
     if request.method == "POST" and form.is_valid():
         profile_update(user=request.user, fields={k: form.cleaned_data[k] for k in form.changed_data})

@@ -25,6 +25,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from accounts.models import Role
+from accounts.sms import notice_send
 from core.excel import Column, read_rows, template_bytes
 from core.masking import mask_id_number
 from core.pdf import GRID, register_font, styles
@@ -259,8 +260,6 @@ def defences_import(*, actor, upload) -> Outcome:
 
 def _tell(notices) -> None:
     """An SMS to each applicant whose arrangement is new or changed (those with a phone number)."""
-    from accounts.sms import notice_send
-
     for application, values in notices:
         local = timezone.localtime(values["starts_at"])
         text = (f"{application.applicant.name}您好：您申报的{application.plan.name}已安排答辩，时间"

@@ -19,6 +19,12 @@ from .sections import SectionSpec, sections
 SENIOR_LEVELS = ("副高", "正高")
 
 
+def years_between(start: datetime.date, end: datetime.date) -> int:
+    """Whole years from `start` to `end` (never negative)."""
+    years = end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+    return max(years, 0)
+
+
 @dataclass(frozen=True)
 class Problem:
     message: str
@@ -132,8 +138,6 @@ def precheck(application: Application, today: datetime.date | None = None) -> li
             problems.append(Problem(f"资历信息：请填写现资格取得时间（申报{application.level}须任现职满{minimum}年）。",
                                     _section_url(application, "qualification"), hard=not exceptional))
         else:
-            from .services import years_between
-
             years = years_between(datetime.date.fromisoformat(obtained), plan.closes_on)
             if years < minimum:
                 problems.append(Problem(

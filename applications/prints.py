@@ -36,6 +36,7 @@ from dossier.display import format_value
 
 from .models import ApplicationFile, PrintFile
 from .sections import sections
+from .services import snapshot_hash
 
 logger = logging.getLogger(__name__)
 
@@ -408,8 +409,6 @@ BUILDERS = {"brief_pdf": brief_pdf, "review_pdf": review_pdf, "review_xlsx": rev
 def print_get(application, url_kind: str) -> tuple[str, str, bytes]:
     """(file name, content type, bytes) of a print, made once per snapshot and stored. A stored print that the
     storage lost is made again; one the storage cannot keep is served all the same."""
-    from .services import snapshot_hash
-
     kind, name, content_type = KINDS[url_kind]
     digest = snapshot_hash(printed_snapshot(application))
     stored = PrintFile.objects.filter(application=application, kind=kind, snapshot_hash=digest).first()

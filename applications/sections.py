@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from dossier.catalogue import EvidenceSpec, FieldSpec, _fields, _slot
+from dossier.catalogue import EvidenceSpec, FieldSpec, _fields, _slot, catalogue
 from dossier.display import format_value
 
 BASE_FILE = Path(__file__).with_name("sections.toml")
@@ -153,8 +153,6 @@ def _build(raw: dict) -> Sections:
 def sections() -> Sections:
     with open(BASE_FILE, "rb") as fh:
         result = _build(tomllib.load(fh))
-    from dossier.catalogue import catalogue
-
     kinds = set(catalogue().kinds_by_key)
     for section in result.all:
         unknown = set(section.source) - kinds

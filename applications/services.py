@@ -19,7 +19,9 @@ from dossier.models import Record, Status as RecordStatus
 from review.models import FlowEntry
 from review.services import flow_write
 
+from .chain import chain_enter
 from .models import Application, ApplicationFile, Citation, Plan
+from .precheck import precheck
 from .sections import SectionSpec
 
 SUBJECT = "application"
@@ -237,9 +239,6 @@ def application_submit(*, actor, application: Application) -> Application:
     """The applicant submits (提交), first or again after a 退回. Refused while a hard pre-check condition fails.
     The row lock and the status check make twenty parallel clicks file exactly once. The application then enters
     its plan's review chain at the first node."""
-    from .chain import chain_enter
-    from .precheck import precheck
-
     with transaction.atomic():
         # of=self: lock the application row only (PostgreSQL refuses FOR UPDATE on the nullable unit join).
         locked = Application.objects.select_for_update(of=("self",)).select_related(
@@ -264,8 +263,3 @@ def application_submit(*, actor, application: Application) -> Application:
         chain_enter(locked)
         locked.save()
     return locked
-
-
-def years_between(start: datetime.date, end: datetime.date) -> int:
-    years = end.year - start.year - ((end.month, end.day) < (start.month, start.day))
-    return max(years, 0)

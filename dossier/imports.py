@@ -28,8 +28,9 @@ from core.files import FileStore
 
 from .catalogue import ChildListSpec, KindSpec, catalogue
 from .forms import record_form_class, spec_form_class, validate_rows
-from .models import ImportJob, Record
-from .services import import_batches
+from .items import ItemError, items_import
+from .models import ImportJob, Record, RecordItem
+from .services import RecordError, import_batches, records_import, records_import_rows
 
 INLINE_ROWS = 300
 STALE_AFTER = datetime.timedelta(minutes=10)  # a running job that wrote no progress for this long has no worker
@@ -188,8 +189,6 @@ def _existing_keys(job: ImportJob, kind: KindSpec, child: ChildListSpec | None, 
     if not unique:
         return set()
     if child is not None:
-        from .models import RecordItem
-
         stored = RecordItem.objects.filter(record_id=job.record_id, list_key=child.key).values_list("data", flat=True)
     else:
         stored = Record.objects.filter(owner_id=job.owner_id, kind=kind.key).values_list("data", flat=True)
@@ -310,9 +309,6 @@ class _Overtaken(Exception):
 
 
 def _commit(job_id: int, attempt: int | None = None) -> None:
-    from .items import ItemError, items_import
-    from .services import RecordError, records_import, records_import_rows
-
     job = _run(job_id, attempt)
     if job is None:
         return

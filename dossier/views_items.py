@@ -1,5 +1,7 @@
 """Child lists (病案, 参考文献), Excel templates and imports, and 批量提交 — generic over the catalogue."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -140,8 +142,6 @@ def template_download(request, kind_key, child_key=""):
         raise Http404
     name, content = imports.template_for(kind, child)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    from urllib.parse import quote
-
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
 
