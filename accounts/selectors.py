@@ -15,7 +15,8 @@ def staff_registrations_for(user: User, *, term: str = "", status: str = "") -> 
     qs = User.objects.filter(kind=User.Kind.PERSON, unit_id__in=units)
     term = (term or "").strip()
     if term:
-        qs = qs.filter(Q(name__icontains=term) | Q(id_number__iexact=term.upper()) | Q(id_number__startswith=term.upper()))
+        upper = term.upper()
+        qs = qs.filter(Q(name__icontains=term) | Q(id_number__iexact=upper) | Q(id_number__startswith=upper))
     if status:
         qs = qs.filter(registration=status)
     return qs.select_related("unit").order_by("-date_joined", "-pk")

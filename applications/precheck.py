@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from dossier.catalogue import catalogue
 from dossier.forms import spec_form_class
-from dossier.models import Record, Status as RecordStatus
+from dossier.models import Record
+from dossier.models import Status as RecordStatus
 
 from .models import Application
 from .sections import SectionSpec, sections
@@ -117,8 +118,8 @@ def precheck(application: Application, today: datetime.date | None = None) -> li
                 have = {str(r["values"].get("year")) for r in rows}
                 missing = [y for y in _years(plan, section.one_per_year_last) if str(y) not in have]
                 if missing:
-                    problems.append(Problem(
-                        f"{section.label}：缺少{'、'.join(str(y) for y in missing)}年度。", _section_url(application, section.key)))
+                    problems.append(Problem(f"{section.label}：缺少{'、'.join(str(y) for y in missing)}年度。",
+                                            _section_url(application, section.key)))
         else:
             problems.extend(_fields_problems(application, section))
 
@@ -151,7 +152,8 @@ def precheck(application: Application, today: datetime.date | None = None) -> li
         by_year: dict[str, decimal.Decimal] = {}
         for row in _rows(application, "continuing_education"):
             year = str(row["values"].get("year"))
-            by_year[year] = by_year.get(year, decimal.Decimal(0)) + decimal.Decimal(str(row["values"].get("hours") or 0))
+            hours = decimal.Decimal(str(row["values"].get("hours") or 0))
+            by_year[year] = by_year.get(year, decimal.Decimal(0)) + hours
         short = [f"{y}年{by_year.get(str(y), 0):g}学时" for y in _years(plan, plan.ce_years)
                  if by_year.get(str(y), 0) < required]
         if short:

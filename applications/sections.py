@@ -71,7 +71,8 @@ class SectionSpec:
                 values[row_key] = source.get("values", {}).get(record_data.get(source["field"]))
                 continue
             candidates = source if isinstance(source, list) else [source]
-            values[row_key] = next((record_data.get(c) for c in candidates if record_data.get(c) not in (None, "")), None)
+            filled = (record_data.get(c) for c in candidates if record_data.get(c) not in (None, ""))
+            values[row_key] = next(filled, None)
         return values
 
 

@@ -1,7 +1,6 @@
 """Writes for applications. Each docstring says who may call it; every check lives here, not in views."""
 
 import copy
-import datetime
 import hashlib
 import json
 import secrets
@@ -15,7 +14,8 @@ from django_fsm import can_proceed
 from accounts.models import Role
 from core.files import FileStore
 from core.uploads import CheckedFile
-from dossier.models import Record, Status as RecordStatus
+from dossier.models import Record
+from dossier.models import Status as RecordStatus
 from review.models import FlowEntry
 from review.services import flow_write
 

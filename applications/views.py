@@ -13,15 +13,16 @@ from django.views.decorators.http import require_POST
 
 from core.files import StorageError
 from core.uploads import check_uploads
-from dossier.forms import spec_form_class
-from dossier.models import Record, Status as RecordStatus
 from dossier.catalogue import catalogue
+from dossier.forms import spec_form_class
+from dossier.models import Record
+from dossier.models import Status as RecordStatus
 from review.services import flow_for
 
 from . import responses, selectors, services
-from .forms import CommitteeForm, PlanForm, StartForm
 from .defences import notice_pdf
 from .display import rows_view
+from .forms import CommitteeForm, PlanForm, StartForm
 from .models import ApplicationFile, Defence, Plan
 from .precheck import precheck
 from .sections import sections
@@ -173,7 +174,8 @@ def section_page(request, pk, key):
                 row_form = form_class(data=request.POST)
                 files_ok, errors = ([], [])
                 if section.row_attachment:
-                    files_ok, errors = check_uploads(request.FILES.getlist("row_files"), section.row_attachment, existing=0)
+                    files_ok, errors = check_uploads(request.FILES.getlist("row_files"), section.row_attachment,
+                                                     existing=0)
                 if errors:
                     slot_errors["row"] = errors
                 if row_form.is_valid() and not errors:

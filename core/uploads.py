@@ -11,7 +11,6 @@ import magic
 from django.core.exceptions import ValidationError
 from PIL import Image
 
-
 # What each allowed extension must really contain (python-magic's answer).
 EXPECTED_MIME = {
     "jpg": {"image/jpeg"},

@@ -218,7 +218,8 @@ def _merge(base: dict, override: dict) -> dict:
     for section in ("settings", "categories", "choices", "evidence", "category_series"):
         merged.setdefault(section, {}).update(override.get(section, {}))
     for name, extra in override.get("choices_add", {}).items():
-        merged["choices"][name] = list(merged["choices"].get(name, [])) + [c for c in extra if c not in merged["choices"].get(name, [])]
+        have = list(merged["choices"].get(name, []))
+        merged["choices"][name] = have + [c for c in extra if c not in have]
     kinds = merged.setdefault("kinds", {})
     for key, patch in override.get("kinds", {}).items():
         patch = dict(patch)

@@ -12,12 +12,12 @@ from django.db.models import Count, Max
 
 from accounts.models import Role
 from core.files import FileStore
+from core.uploads import CheckedFile
 from review.models import FlowEntry
 from review.services import flow_write
 
 from .catalogue import ChildListSpec, KindSpec
 from .evidence import evidence_store
-from core.uploads import CheckedFile
 from .models import Record, RecordItem, Status
 
 

@@ -43,7 +43,8 @@ class Record(models.Model):
     title = models.CharField("业绩名称", max_length=200, blank=True)
     search_text = models.TextField(blank=True, help_text="lower-cased values of the type's search fields")
     source = models.CharField("来源", max_length=8, choices=Source.choices, default=Source.USER)
-    external_key = models.CharField(max_length=100, null=True, blank=True)
+    # NULL, not "": the unique constraint below holds only among records that have a key.
+    external_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     submitted_at = models.DateTimeField("申报日期", null=True, blank=True)
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

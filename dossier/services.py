@@ -13,6 +13,7 @@ from django_fsm import can_proceed, has_transition_perm
 from accounts.models import Role
 from core.bulk import collector_paused
 from core.files import FileStore
+from core.uploads import CheckedFile
 from review.models import FlowEntry
 from review.recusal import is_own, others_holding, recusal_note
 from review.services import flow_write
@@ -20,7 +21,6 @@ from review.services import flow_write
 from .catalogue import KindSpec, catalogue
 from .citations import record_is_cited
 from .evidence import evidence_store
-from core.uploads import CheckedFile
 from .models import Evidence, Record, RecordCounter, Source, Status, Withdrawal
 from .rules import is_unit_admin_of_record
 

@@ -14,13 +14,13 @@ from django.views.decorators.http import require_POST
 
 from core.files import StorageError, stored_file_response
 from core.skeleton import Skeletons, Slot, csrf_token, fill, pager_shape, pager_slots, render_page, tab_slots
+from core.uploads import check_uploads
 from review.services import flow_for
 
 from . import items, selectors, services
 from .catalogue import catalogue
 from .continuing_education import extract_for
 from .display import child_tables, detail_rows, row_slots, row_values
-from core.uploads import check_uploads
 from .forms import record_form
 from .menu import menu_html
 from .models import Status, Withdrawal
@@ -324,7 +324,10 @@ def ce_extract(request):
     if not kind.extractable:
         raise Http404
     created = extract_for(request.user)
-    messages.success(request, f"已从继续教育平台提取 {created} 条新记录。" if created else "没有新的继续教育记录可提取。")
+    if created:
+        messages.success(request, f"已从继续教育平台提取 {created} 条新记录。")
+    else:
+        messages.success(request, "没有新的继续教育记录可提取。")
     return redirect("dossier:list", kind_key=kind.key)
 
 

@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.models import AuthEvent, Role, RoleAssignment, User
 from accounts.services import builtin_unit_create
-from zhicheng.demo.ids import make_credit_code
 from orgs.models import Region, Unit
 from tests.factories import PersonFactory, UnitFactory, bureau_staff, system_admin
 from tests.helpers import assert_field_error, form_inputs, log_in, request_sms, sms_code, wrong_code
+from zhicheng.demo.ids import make_credit_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("regions", "captcha_off")]
 

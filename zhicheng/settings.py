@@ -114,7 +114,8 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("DB_PREPARED_STATEMENTS", default=True):
+_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if _POSTGRES and env.bool("DB_PREPARED_STATEMENTS", default=True):
     # The few queries every page makes (core.prepared) run as server-side prepared statements, planned once per
     # connection instead of on every request; the rest of the ORM keeps client-side binding. Switch off behind a
     # pooler in transaction mode that does not track prepared statements (PgBouncer before 1.21).

@@ -11,9 +11,9 @@ import re
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from core.uploads import check_upload
 from dossier import services
 from dossier.catalogue import FieldSpec, KindSpec, catalogue
-from core.uploads import check_upload
 from dossier.forms import record_form
 from dossier.models import Record, Status
 

@@ -7,9 +7,23 @@ from dossier.models import ImportJob, Status
 from review.models import FlowEntry
 
 from .support import (
-    as_cells, as_post, commit, docx_upload, fill, items_import_url, make_review, make_topic, page_messages, pdf_upload,
+    as_cells,
+    as_post,
+    commit,
+    docx_upload,
+    fill,
+    items_import_url,
+    make_review,
+    make_topic,
+    page_messages,
+    pdf_upload,
     png_upload,
-    rows_of, template_workbook, text, topic_case_values, upload, workbook_upload,
+    rows_of,
+    template_workbook,
+    text,
+    topic_case_values,
+    upload,
+    workbook_upload,
 )
 
 CASES = catalogue().kind("health_topic").child("cases")

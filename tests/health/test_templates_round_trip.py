@@ -12,8 +12,22 @@ from dossier.models import ImportJob, Record, RecordItem
 from review.models import FlowEntry
 
 from .support import (
-    allowed_rows, as_cells, case_import_url, case_values, commit, fill, items_import_url, make_review, make_topic,
-    reference_values, rows_of, template_workbook, text, topic_case_values, upload, workbook_upload,
+    allowed_rows,
+    as_cells,
+    case_import_url,
+    case_values,
+    commit,
+    fill,
+    items_import_url,
+    make_review,
+    make_topic,
+    reference_values,
+    rows_of,
+    template_workbook,
+    text,
+    topic_case_values,
+    upload,
+    workbook_upload,
 )
 
 # (url, kind, child list): the 卫生-病案 template and the child-list templates.
