@@ -5,7 +5,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/zhicheng
 DEV_ENV = DEBUG=1
 REPORTS = var/test-reports
 
-.PHONY: run test test-sqlite test-postgres install install-test demo bench check clean
+.PHONY: run test lint test-sqlite test-postgres install install-test demo bench check clean
 
 # A local checkout gets a .env with DEBUG=1 (git ignores it), so plain `manage.py` commands work here;
 # production never runs make and keeps the safe defaults.
@@ -27,8 +27,14 @@ demo: install
 run: demo
 	$(DEV_ENV) scripts/serve.sh $(UV)
 
-# The whole suite on SQLite, then on PostgreSQL; browser tests run with the captcha switched off.
-test: install-test
+# The code's shape: ruff (pyproject's [tool.ruff]) and the import layers (pyproject's [tool.importlinter]:
+# core <- orgs <- accounts <- dossier <- review <- applications <- zhicheng, no app importing the tests).
+lint: install-test
+	$(UV) run ruff check .
+	$(UV) run lint-imports
+
+# The lint, then the whole suite on SQLite, then on PostgreSQL; browser tests run with the captcha switched off.
+test: lint
 	scripts/ensure-postgres.sh
 	rm -rf $(REPORTS) && mkdir -p $(REPORTS)
 	$(DEV_ENV) $(UV) run python manage.py makemigrations --check --dry-run

@@ -6,4 +6,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号"
 
     def ready(self):
-        from . import signals  # noqa: F401  (auth audit hooks into Django's auth signals)
+        # The auth audit's signal handlers, connected once the models are loaded (Django's documented place).
+        from . import signals  # noqa: F401, PLC0415

@@ -1,13 +1,12 @@
 """Writing the authentication audit log (append-only, UTC timestamps)."""
 
 from .models import AuthEvent
+from .roles import roles_of
 
 
 def role_label(user) -> str:
     if user is None or not getattr(user, "pk", None):
         return ""
-    from .roles import roles_of
-
     return ",".join(sorted({a.get_role_display() for a in roles_of(user)}))
 
 

@@ -5,9 +5,9 @@ from core.captcha import CaptchaFormMixin
 from core.validators import parse_id_number, validate_credit_code, validate_phone
 from orgs.models import Region, Unit
 
-from .lockout import normalise_username
-from .models import SmsCode, User
+from .models import POLITICAL_CHOICES, SERIES_CHOICES, SmsCode, User
 from .sms import SmsError, sms_code_check
+from .validators import normalise_username
 
 
 class RequestFormMixin(CaptchaFormMixin):
@@ -297,8 +297,6 @@ class ProfileForm(forms.ModelForm):
         fields = ["email", "political_status", "series"]
 
     def __init__(self, *args, **kwargs):
-        from .models import POLITICAL_CHOICES, SERIES_CHOICES
-
         super().__init__(*args, **kwargs)
         self.fields["political_status"] = forms.ChoiceField(
             label="政治面貌", choices=[("", "请选择")] + POLITICAL_CHOICES, required=False)

@@ -14,10 +14,9 @@ from django.shortcuts import render
 
 from core.http import client_ip
 
-
-def normalise_username(raw: str | None) -> str:
-    """ID numbers are stored with an upper-case X; accept a lower-case one at login."""
-    return (raw or "").strip().upper() if raw else ""
+from .audit import audit
+from .forms import LoginForm
+from .validators import normalise_username
 
 
 def username_from_request(request, credentials) -> str:
@@ -41,9 +40,6 @@ def cool_off(request):
 
 def lockout_response(request, original_response=None, credentials=None):
     """The same page for every locked username, known or not, so a lockout reveals nothing."""
-    from .audit import audit
-    from .forms import LoginForm
-
     audit(
         event="lockout",
         username=username_from_request(request, credentials),

@@ -12,6 +12,11 @@ def is_unit_admin(user):
 
 
 @rules.predicate
+def is_unit_admin_of_unit(user, unit):
+    return unit is not None and unit.pk in admin_unit_ids(user)
+
+
+@rules.predicate
 def is_unit_admin_of_person(user, person):
     return person is not None and person.unit_id in admin_unit_ids(user)
 
@@ -40,16 +45,10 @@ def is_approved_person(user):
 
 rules.add_perm("accounts.review_registrations", is_unit_admin)
 rules.add_perm("accounts.review_registration", is_unit_admin_of_person)
+# A unit's own settings and post quotas (orgs.services and orgs.selectors ask for it: orgs knows no roles).
+rules.add_perm("orgs.administer_unit", is_unit_admin_of_unit)
 rules.add_perm("orgs.create_builtin_unit", is_bureau_staff | is_system_admin)
 rules.add_perm("orgs.create_builtin_unit_in", is_bureau_staff_of_region | is_system_admin)
 rules.add_perm("accounts.view_audit_log", is_system_admin)
 rules.add_perm("accounts.submit", is_approved_person)
-
-
-@rules.predicate
-def is_department_reviewer(user):
-    return Role.DEPARTMENT_REVIEWER in role_names(user)
-
-
-rules.add_perm("orgs.view_department_stats", is_department_reviewer)
 rules.add_perm("orgs.publish_announcement", is_bureau_staff | is_system_admin)

@@ -3,6 +3,8 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from orgs.models import Unit
+
 from .models import AuthEvent, User
 from .roles import admin_unit_ids
 
@@ -13,7 +15,8 @@ def staff_registrations_for(user: User, *, term: str = "", status: str = "") -> 
     qs = User.objects.filter(kind=User.Kind.PERSON, unit_id__in=units)
     term = (term or "").strip()
     if term:
-        qs = qs.filter(Q(name__icontains=term) | Q(id_number__iexact=term.upper()) | Q(id_number__startswith=term.upper()))
+        upper = term.upper()
+        qs = qs.filter(Q(name__icontains=term) | Q(id_number__iexact=upper) | Q(id_number__startswith=upper))
     if status:
         qs = qs.filter(registration=status)
     return qs.select_related("unit").order_by("-date_joined", "-pk")
@@ -31,3 +34,11 @@ def auth_events_for(user: User) -> QuerySet[AuthEvent]:
     if not user.has_perm("accounts.view_audit_log"):
         return AuthEvent.objects.none()
     return AuthEvent.objects.select_related("user").order_by("-at")
+
+
+def admin_unit_for(user: User, unit_id: int | None = None) -> Unit:
+    """The unit whose settings a unit admin is working on: the one asked for, or their first; 404 otherwise."""
+    ids = sorted(admin_unit_ids(user))
+    if not ids or (unit_id is not None and unit_id not in ids):
+        raise Http404
+    return Unit.objects.select_related("region").get(pk=unit_id if unit_id is not None else ids[0])

@@ -22,7 +22,6 @@ from django.utils.module_loading import import_string
 
 from .models import SmsCode, SmsMessage
 
-
 logger = logging.getLogger(__name__)
 
 
@@ -129,7 +128,8 @@ def sms_code_send(*, phone: str, purpose: str) -> Sent:
             expires_at=now + settings.SMS_CODE_TTL,
         )
     minutes = int(settings.SMS_CODE_TTL.total_seconds() // 60)
-    _backend().send(phone, f"【职称申报】{_PURPOSE_TEXT.get(purpose, '')}，验证码{code}，{minutes}分钟内有效，请勿泄露。")
+    text = f"【职称申报】{_PURPOSE_TEXT.get(purpose, '')}，验证码{code}，{minutes}分钟内有效，请勿泄露。"
+    _backend().send(phone, text)
     return Sent(phone=phone, expires_at=record.expires_at)
 
 

@@ -20,3 +20,8 @@ class PasswordShapeValidator:
 
     def get_help_text(self):
         return "以字母开头，由字母和数字组成，8到20位。"
+
+
+def normalise_username(raw: str | None) -> str:
+    """ID numbers are stored with an upper-case X; accept a lower-case one at login."""
+    return (raw or "").strip().upper() if raw else ""

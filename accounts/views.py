@@ -8,6 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.http import client_ip
@@ -17,6 +18,7 @@ from .forms import (
     PasswordChangeForm,
     PasswordForgotForm,
     PasswordResetForm,
+    ProfileForm,
     RegistrationDecisionForm,
     RegistrationForm,
     SmsSendForm,
@@ -28,6 +30,7 @@ from .services import (
     password_reset,
     password_reset_code_send,
     person_register,
+    profile_update,
     registration_decide,
 )
 from .sms import SmsError, sms_code_send, sms_send_permit
@@ -60,14 +63,14 @@ def session_state(request):
 
 def login_view(request):
     if request.user.is_authenticated:
-        return redirect("core:home")
+        return redirect("home")
     form = LoginForm(request=request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         login(request, form.user, backend="accounts.backends.LoginBackend")
         if form.user.must_change_password:
             # The change page itself says why (a second, flashed warning repeated it word for word).
             return redirect("accounts:password_change")
-        return redirect(request.GET.get("next") if _safe_next(request) else "core:home")
+        return redirect(request.GET.get("next") if _safe_next(request) else "home")
     return render(request, "accounts/login.html", {
         "form": form, "timed_out": request.GET.get("timeout"), "expired": request.GET.get("expired"),
         "max_hours": settings.SESSION_COOKIE_AGE // 3600,
@@ -75,8 +78,6 @@ def login_view(request):
 
 
 def _safe_next(request) -> bool:
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     nxt = request.GET.get("next")
     return bool(nxt) and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()})
 
@@ -189,7 +190,7 @@ def password_change_view(request):
         password_change(user=request.user, new_password=form.cleaned_data["password1"], ip=client_ip(request))
         update_session_auth_hash(request, request.user)
         messages.success(request, "密码已修改。")
-        return redirect("core:home")
+        return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form})
 
 
@@ -233,9 +234,6 @@ def audit_log(request):
 @login_required
 def profile(request):
     """个人信息: the person's own account data (full ID number: it is their own) and editable fields."""
-    from .forms import ProfileForm
-    from .services import profile_update
-
     form = ProfileForm(request.POST or None, instance=User.objects.get(pk=request.user.pk))
     if request.method == "POST" and form.is_valid():
         profile_update(user=request.user, fields={k: form.cleaned_data[k] for k in form.changed_data})

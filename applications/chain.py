@@ -1,8 +1,8 @@
 """The review chain of applications (SPEC §4 rules, §5 职称申报, §6): what the review engine needs to know about
 an application, and the thin services callers and tests use.
 
-The stages themselves (用人单位, 主管部门, 人社部门, 评委会接收, 评委会评审, 人社部门确认), their decisions and the desks
-that list them are declared in review/stages.toml; review.engine applies any decision of any of them. A plan
+The stages themselves (用人单位, 主管部门, 人社部门, 评委会接收, 评委会评审, 人社部门确认), their decisions and the
+desks that list them are declared in review/stages.toml; review.engine applies any decision of any of them. A plan
 names the stages of its chain (Plan.chain: unit, department, bureau, committee, in that order, any may be left
 out); the committee's result and the bureau's confirmation always follow. This module registers applications as
 a subject of the engine (their scope paths, the delegation 委托, their chain, the sections a return may name),

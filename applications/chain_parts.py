@@ -306,7 +306,8 @@ COUNTS = ("members", "attending", "agree", "disagree", "abstain")
 def _count(label: str, **kwargs) -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=0, max_value=999, widget=forms.NumberInput(attrs={"min": 0}),
                               error_messages={"required": f"请填写{label}。", "invalid": f"{label}应为整数。",
-                                              "min_value": f"{label}不能为负数。", "max_value": f"{label}不能超过999。"},
+                                              "min_value": f"{label}不能为负数。",
+                                              "max_value": f"{label}不能超过999。"},
                               **kwargs)
 
 

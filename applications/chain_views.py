@@ -22,7 +22,8 @@ from review.forms import action_forms, actions_of
 from review.recusal import is_own
 from review.stages import Desk, stages
 
-from . import chain, defences as defence_import, responses
+from . import chain, responses
+from . import defences as defence_import
 from .chain_forms import DelegateForm
 from .display import snapshot_sections
 from .models import Application, Defence, Plan
@@ -186,7 +187,8 @@ def defences(request):
     q = request.GET.get("q", "").strip()[:50]
     page = Paginator(defence_import.office_list(request.user, tab, q), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "applications/chain/defences.html", {
-        "page": page, "status": tab, "q": q, "tabs": [(key, label, counts[key]) for key, label, _q in defence_import.TABS],
+        "page": page, "status": tab, "q": q,
+        "tabs": [(key, label, counts[key]) for key, label, _q in defence_import.TABS],
         "first_index": (page.number - 1) * PAGE_SIZE + 1, "outcome": outcome, "file_error": file_error,
     })
 

@@ -25,9 +25,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from accounts.models import Role
+from accounts.sms import notice_send
 from core.excel import Column, read_rows, template_bytes
-from core.masking import mask_id_number
 from core.flow import flow_write
+from core.masking import mask_id_number
 from core.pdf import GRID, register_font, styles
 from review import desks
 
@@ -110,7 +111,8 @@ def template(user) -> bytes:
                      f"{a.series} · {a.level}", d.group if d else None, local.date() if d else None,
                      f"{local:%H:%M}" if d else None, d.place if d else None, d.seq if d else None,
                      (d.notes or None) if d else None])
-    notes = ["本表列出本评委会已接收（评审中）的全部申报；请为安排答辩的申报填写学科组、答辩日期、答辩时间、答辩地点和答辩序号。",
+    notes = ["本表列出本评委会已接收（评审中）的全部申报；"
+             "请为安排答辩的申报填写学科组、答辩日期、答辩时间、答辩地点和答辩序号。",
              "暂不安排的行请保留空白，导入时跳过；已安排的行修改后重新导入即可变更，变更会以短信通知申报人。",
              "申报编号、姓名请勿修改；证件号码、工作单位、申报资格仅供核对。"]
     return template_bytes(COLUMNS, title="答辩安排", notes=notes, rows=rows)
@@ -124,7 +126,8 @@ class RowForm(forms.Form):
     name = forms.CharField(error_messages={"required": "请填写姓名。"})
     group = forms.CharField(max_length=30, error_messages={"required": "请填写学科组。",
                                                            "max_length": "学科组不能超过30个字。"})
-    date = forms.DateField(error_messages={"required": "请填写答辩日期。", "invalid": "请按 2024-03-15 的格式填写日期。"})
+    date = forms.DateField(error_messages={"required": "请填写答辩日期。",
+                                           "invalid": "请按 2024-03-15 的格式填写日期。"})
     time = forms.CharField(error_messages={"required": "请填写答辩时间，如 09:30。"})
     place = forms.CharField(max_length=100, error_messages={"required": "请填写答辩地点。",
                                                             "max_length": "答辩地点不能超过100个字。"})
@@ -205,7 +208,8 @@ def defences_import(*, actor, upload) -> Outcome:
                 continue
             if application.pk in wanted:
                 outcome.errors.append({"line": row.line, "column": LABELS["number"],
-                                       "message": f"与第{wanted[application.pk][0]}行是同一申报，每人只能有一条答辩安排。"})
+                                       "message": f"与第{wanted[application.pk][0]}行是同一申报，"
+                                                  "每人只能有一条答辩安排。"})
                 continue
             slot = (data["group"].strip(), data["date"], data["seq"])
             if slot in taken:
@@ -258,8 +262,6 @@ def defences_import(*, actor, upload) -> Outcome:
 
 def _tell(notices) -> None:
     """An SMS to each applicant whose arrangement is new or changed (those with a phone number)."""
-    from accounts.sms import notice_send
-
     for application, values in notices:
         local = timezone.localtime(values["starts_at"])
         text = (f"{application.applicant.name}您好：您申报的{application.plan.name}已安排答辩，时间"

@@ -49,7 +49,8 @@ class PlanForm(forms.ModelForm):
     specialties_text = forms.CharField(label="申报专业", required=False, help_text="逗号分隔，不填表示不限")
     forms_text = forms.CharField(label="申报形式", initial="常规申报,破格申报", help_text="逗号分隔")
     chain_text = forms.CharField(label="审核流程", initial="unit,department,bureau,committee",
-                                 help_text="unit 用人单位、department 主管部门、bureau 人社部门、committee 评委会，按顺序逗号分隔")
+                                 help_text="unit 用人单位、department 主管部门、bureau 人社部门、"
+                                           "committee 评委会，按顺序逗号分隔")
     min_years_text = forms.CharField(label="任现职最低年限", required=False, initial="中级:4,副高:5,正高:5",
                                      help_text="级别:年数，逗号分隔")
     grades_text = forms.CharField(label="合格的考核等次", required=False, initial="优秀,合格")
@@ -62,7 +63,8 @@ class PlanForm(forms.ModelForm):
         model = Plan
         fields = ["year", "name", "committee", "opens_on", "closes_on", "ce_hours_per_year", "ce_hours_senior",
                   "ce_years", "appraisal_years"]
-        widgets = {"opens_on": forms.DateInput(attrs={"type": "date"}), "closes_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"opens_on": forms.DateInput(attrs={"type": "date"}),
+                   "closes_on": forms.DateInput(attrs={"type": "date"})}
 
     def clean(self):
         cleaned = super().clean()

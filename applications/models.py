@@ -16,7 +16,8 @@ class Committee(models.Model):
     name = models.CharField("评委会名称", max_length=100)
     series = models.CharField("评审系列", max_length=30)
     levels = models.JSONField("评审级别", default=list)
-    bureau = models.ForeignKey("orgs.Unit", verbose_name="组建单位", on_delete=models.PROTECT, related_name="committees")
+    bureau = models.ForeignKey("orgs.Unit", verbose_name="组建单位", on_delete=models.PROTECT,
+                               related_name="committees")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -11,12 +11,19 @@ from django.urls import reverse
 
 from dossier.catalogue import catalogue
 from dossier.forms import spec_form_class
-from dossier.models import Record, Status as RecordStatus
+from dossier.models import Record
+from dossier.models import Status as RecordStatus
 
 from .models import Application
 from .sections import SectionSpec, sections
 
 SENIOR_LEVELS = ("副高", "正高")
+
+
+def years_between(start: datetime.date, end: datetime.date) -> int:
+    """Whole years from `start` to `end` (never negative)."""
+    years = end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+    return max(years, 0)
 
 
 @dataclass(frozen=True)
@@ -111,8 +118,8 @@ def precheck(application: Application, today: datetime.date | None = None) -> li
                 have = {str(r["values"].get("year")) for r in rows}
                 missing = [y for y in _years(plan, section.one_per_year_last) if str(y) not in have]
                 if missing:
-                    problems.append(Problem(
-                        f"{section.label}：缺少{'、'.join(str(y) for y in missing)}年度。", _section_url(application, section.key)))
+                    problems.append(Problem(f"{section.label}：缺少{'、'.join(str(y) for y in missing)}年度。",
+                                            _section_url(application, section.key)))
         else:
             problems.extend(_fields_problems(application, section))
 
@@ -132,8 +139,6 @@ def precheck(application: Application, today: datetime.date | None = None) -> li
             problems.append(Problem(f"资历信息：请填写现资格取得时间（申报{application.level}须任现职满{minimum}年）。",
                                     _section_url(application, "qualification"), hard=not exceptional))
         else:
-            from .services import years_between
-
             years = years_between(datetime.date.fromisoformat(obtained), plan.closes_on)
             if years < minimum:
                 problems.append(Problem(
@@ -147,7 +152,8 @@ def precheck(application: Application, today: datetime.date | None = None) -> li
         by_year: dict[str, decimal.Decimal] = {}
         for row in _rows(application, "continuing_education"):
             year = str(row["values"].get("year"))
-            by_year[year] = by_year.get(year, decimal.Decimal(0)) + decimal.Decimal(str(row["values"].get("hours") or 0))
+            hours = decimal.Decimal(str(row["values"].get("hours") or 0))
+            by_year[year] = by_year.get(year, decimal.Decimal(0)) + hours
         short = [f"{y}年{by_year.get(str(y), 0):g}学时" for y in _years(plan, plan.ce_years)
                  if by_year.get(str(y), 0) < required]
         if short:

@@ -24,8 +24,19 @@ from reportlab.lib.pagesizes import A3, A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    BaseDocTemplate, CondPageBreak, Frame, FrameBreak, Image, NextPageTemplate, PageBreak, PageTemplate, Paragraph,
-    SimpleDocTemplate, Spacer, Table, TableStyle,
+    BaseDocTemplate,
+    CondPageBreak,
+    Frame,
+    FrameBreak,
+    Image,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
 )
 
 from core.excel import workbook_bytes
@@ -36,6 +47,7 @@ from dossier.display import format_value
 
 from .models import ApplicationFile, PrintFile
 from .sections import sections
+from .services import snapshot_hash
 
 logger = logging.getLogger(__name__)
 
@@ -264,9 +276,11 @@ def _opinions(look: Look, width: float) -> Table:
     """是否破格, then the unit's and the reporting department's opinions with their seals (FORMS-AND-RULES §2)."""
     half = width / 2
     table = Table([[look.cell_for("单位审核意见：", half), look.cell_for("单位呈报意见：", half)],
-                   [look.cell_for("（单位签章）　　　年　月　日", half), look.cell_for("（人事（职改）部门签章）　　　年　月　日", half)]],
+                   [look.cell_for("（单位签章）　　　年　月　日", half),
+                    look.cell_for("（人事（职改）部门签章）　　　年　月　日", half)]],
                   colWidths=[half, half], rowHeights=[16 * mm, look.leading + 6])
-    table.setStyle(TableStyle(look.grid + [("VALIGN", (0, 0), (-1, 0), "TOP"), ("LINEBELOW", (0, 0), (-1, 0), 0, "white"),
+    table.setStyle(TableStyle(look.grid + [("VALIGN", (0, 0), (-1, 0), "TOP"),
+                                           ("LINEBELOW", (0, 0), (-1, 0), 0, "white"),
                                            ("ALIGN", (0, 1), (-1, 1), "RIGHT")]))
     return table
 
@@ -363,7 +377,8 @@ def review_xlsx(application) -> bytes:
     values = snapshot["sections"].get("basic", {}).get("values", {})
     for label, value in (("姓名", account["name"]), ("身份证号", account["id_number"]), ("性别", account["gender"]),
                          ("出生日期", account["birth_date"]), ("工作单位", account["unit"]),
-                         ("申报系列", snapshot["series"]), ("申报级别", snapshot["level"]), ("申报形式", snapshot["form"]),
+                         ("申报系列", snapshot["series"]), ("申报级别", snapshot["level"]),
+                         ("申报形式", snapshot["form"]),
                          ("评委会接收日期", snapshot.get("outcome", {}).get("accepted_at", "")),
                          ("证书编号", snapshot.get("outcome", {}).get("certificate_no", ""))):
         sheet.append([label, value])
@@ -408,8 +423,6 @@ BUILDERS = {"brief_pdf": brief_pdf, "review_pdf": review_pdf, "review_xlsx": rev
 def print_get(application, url_kind: str) -> tuple[str, str, bytes]:
     """(file name, content type, bytes) of a print, made once per snapshot and stored. A stored print that the
     storage lost is made again; one the storage cannot keep is served all the same."""
-    from .services import snapshot_hash
-
     kind, name, content_type = KINDS[url_kind]
     digest = snapshot_hash(printed_snapshot(application))
     stored = PrintFile.objects.filter(application=application, kind=kind, snapshot_hash=digest).first()

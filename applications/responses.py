@@ -9,6 +9,7 @@ from core.files import stored_file_response
 from core.models import FlowAttachment
 
 from .models import ApplicationFile
+from .prints import print_get
 
 
 def application_file(application, file_pk) -> FileResponse:
@@ -30,8 +31,6 @@ def flow_attachment(application, attachment_pk) -> FileResponse:
 
 def print_response(application, kind: str) -> HttpResponse:
     """A print of the submitted application (brief.pdf, review.pdf, review.xlsx), made from its snapshot."""
-    from .prints import print_get
-
     try:
         name, content_type, content = print_get(application, kind)
     except KeyError:

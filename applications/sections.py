@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from dossier.catalogue import EvidenceSpec, FieldSpec, _fields, _slot
+from dossier.catalogue import EvidenceSpec, FieldSpec, _fields, _slot, catalogue
 from dossier.display import format_value
 
 BASE_FILE = Path(__file__).with_name("sections.toml")
@@ -71,7 +71,8 @@ class SectionSpec:
                 values[row_key] = source.get("values", {}).get(record_data.get(source["field"]))
                 continue
             candidates = source if isinstance(source, list) else [source]
-            values[row_key] = next((record_data.get(c) for c in candidates if record_data.get(c) not in (None, "")), None)
+            filled = (record_data.get(c) for c in candidates if record_data.get(c) not in (None, ""))
+            values[row_key] = next(filled, None)
         return values
 
 
@@ -153,8 +154,6 @@ def _build(raw: dict) -> Sections:
 def sections() -> Sections:
     with open(BASE_FILE, "rb") as fh:
         result = _build(tomllib.load(fh))
-    from dossier.catalogue import catalogue
-
     kinds = set(catalogue().kinds_by_key)
     for section in result.all:
         unknown = set(section.source) - kinds

@@ -2,25 +2,24 @@
 
 from django.http import Http404
 
+from accounts.models import Role
+from accounts.roles import role_names
+
+from .models import Application, Citation, Committee
+
 
 def record_is_cited(record) -> bool:
     """Whether a filed (non-draft) application cites the record: such a record can no longer be withdrawn."""
-    from .models import Application, Citation
-
     return Citation.objects.filter(record_id=record.pk).exclude(application__status=Application.Status.DRAFT).exists()
 
 
 def own_applications(user):
-    from .models import Application
-
     return (Application.objects.filter(applicant=user).select_related("plan", "plan__committee", "defence")
             .order_by("-created_at"))
 
 
 def own_application_get(user, pk: int):
     """One of the user's own applications; 404 otherwise."""
-    from .models import Application
-
     application = Application.objects.filter(pk=pk, applicant=user).select_related("plan", "plan__committee").first()
     if application is None:
         raise Http404
@@ -29,11 +28,6 @@ def own_application_get(user, pk: int):
 
 def bureau_committees(user):
     """Committees of the HR bureau the user works for (their unit), or every committee for a system admin."""
-    from accounts.models import Role
-    from accounts.roles import role_names
-
-    from .models import Committee
-
     if Role.SYSTEM_ADMIN in role_names(user):
         return Committee.objects.all()
     return Committee.objects.filter(bureau_id=user.unit_id)

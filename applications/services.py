@@ -1,7 +1,6 @@
 """Writes for applications. Each docstring says who may call it; every check lives here, not in views."""
 
 import copy
-import datetime
 import hashlib
 import json
 import secrets
@@ -15,11 +14,13 @@ from django_fsm import can_proceed
 from accounts.models import Role
 from core.files import FileStore
 from core.flow import flow_write
-from dossier.evidence import CheckedFile
-from dossier.models import Record, Status as RecordStatus
+from core.uploads import CheckedFile
+from dossier.models import Record
+from dossier.models import Status as RecordStatus
 from review import engine
 
 from .models import Application, ApplicationFile, Citation, Plan
+from .precheck import precheck
 from .sections import SectionSpec
 
 SUBJECT = "application"
@@ -237,8 +238,6 @@ def application_submit(*, actor, application: Application) -> Application:
     """The applicant submits (提交), first or again after a 退回. Refused while a hard pre-check condition fails.
     The row lock and the status check make twenty parallel clicks file exactly once. The application then enters
     its plan's review chain at its first stage (review.engine.enter)."""
-    from .precheck import precheck
-
     with transaction.atomic():
         # of=self: lock the application row only (PostgreSQL refuses FOR UPDATE on the nullable unit join).
         locked = Application.objects.select_for_update(of=("self",)).select_related(
@@ -263,8 +262,3 @@ def application_submit(*, actor, application: Application) -> Application:
         engine.enter(locked)
         locked.save()
     return locked
-
-
-def years_between(start: datetime.date, end: datetime.date) -> int:
-    years = end.year - start.year - ((end.month, end.day) < (start.month, start.day))
-    return max(years, 0)

@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:pk>/files/<int:file_pk>/", views.file, name="file"),
     path("<int:pk>/print/<str:kind>", views.print_file, name="print"),
     path("<int:pk>/defence-notice.pdf", views.defence_notice, name="defence_notice"),
-    path("<int:pk>/flow-files/<int:attachment_pk>/", views.flow_file, name="flow_file"),  # brief.pdf, review.pdf, review.xlsx
+    # brief.pdf, review.pdf, review.xlsx
+    path("<int:pk>/flow-files/<int:attachment_pk>/", views.flow_file, name="flow_file"),
 ]

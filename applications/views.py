@@ -1,25 +1,28 @@
 """The applicant's application pages and the HR bureau's plan pages, generic over sections.toml."""
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from core.files import StorageError
-from dossier.evidence import check_uploads
-from dossier.forms import spec_form_class
-from dossier.models import Record, Status as RecordStatus
+from core.uploads import check_uploads
 from dossier.catalogue import catalogue
+from dossier.forms import spec_form_class
+from dossier.models import Record
+from dossier.models import Status as RecordStatus
 from review import engine
 
 from . import responses, selectors, services
-from .forms import CommitteeForm, PlanForm, StartForm
 from .defences import notice_pdf
 from .display import rows_view
+from .forms import CommitteeForm, PlanForm, StartForm
 from .models import ApplicationFile, Defence, Plan
 from .precheck import precheck
 from .sections import sections
@@ -68,8 +71,6 @@ def start(request, plan_pk):
 
 def _section_status(application, problems):
     bad = {p.url for p in problems}
-    from django.urls import reverse
-
     return [
         (section, reverse("applications:section", args=[application.pk, section.key]) not in bad)
         for section in sections().for_series(application.series)
@@ -172,7 +173,8 @@ def section_page(request, pk, key):
                 row_form = form_class(data=request.POST)
                 files_ok, errors = ([], [])
                 if section.row_attachment:
-                    files_ok, errors = check_uploads(request.FILES.getlist("row_files"), section.row_attachment, existing=0)
+                    files_ok, errors = check_uploads(request.FILES.getlist("row_files"), section.row_attachment,
+                                                     existing=0)
                 if errors:
                     slot_errors["row"] = errors
                 if row_form.is_valid() and not errors:
@@ -239,8 +241,6 @@ def section_page(request, pk, key):
         _offer_rows(form, section, application.data)
     if section.key == "basic" and form is not None:
         # 申报专业技术资格名称: the names of the application's series and level.
-        from django import forms as django_forms
-
         titles = sections().titles(application.series, application.level)
         field = form.fields["title_name"]
         field.widget = django_forms.Select(choices=[("", "请选择")] + [(t, t) for t in titles],
@@ -281,8 +281,6 @@ def _offer_rows(form, section, data: dict) -> None:
     """A field that picks a row of another section (有效学历) is a drop-down of that section's rows as they read
     now. A value kept from before that no longer matches any row stays selected, so that it is not dropped
     unseen: saving the page asks for a new pick, and the pre-check names it."""
-    from django import forms as django_forms
-
     for spec in section.fields:
         if spec.pick_row:
             field = form.fields[spec.key]
@@ -367,9 +365,7 @@ bureau_required = permission_required("applications.manage_plans", raise_excepti
 def plans(request):
     committee_form = CommitteeForm(request.POST if request.POST.get("action") == "committee" else None, prefix="c")
     plan_form = PlanForm(request.POST if request.POST.get("action") == "plan" else None, prefix="p")
-    from .selectors import bureau_committees
-
-    committees = bureau_committees(request.user)
+    committees = selectors.bureau_committees(request.user)
     plan_form.fields["committee"].queryset = committees
     if request.method == "POST":
         if request.POST.get("action") == "committee" and committee_form.is_valid():

@@ -24,7 +24,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from accounts.models import Role, RoleAssignment, User
-from core.demo_ids import make_credit_code, make_id_number
+from zhicheng.demo.ids import make_credit_code, make_id_number
 from dossier.catalogue import catalogue
 from dossier.models import Record, Source, Status
 from orgs.models import Region, Unit

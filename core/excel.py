@@ -192,8 +192,8 @@ def _check_extent(upload, width: int, max_rows: int) -> None:
     if extent is None:
         return
     if extent.columns > width:
-        raise ExcelError(f"第{column_letters(extent.columns)}列有内容，超出了模板的{width}列（A–{column_letters(width)}列）。"
-                         "请删除模板以外的列和内容后再上传。")
+        raise ExcelError(f"第{column_letters(extent.columns)}列有内容，"
+                         f"超出了模板的{width}列（A–{column_letters(width)}列）。请删除模板以外的列和内容后再上传。")
     raise ExcelError(f"第{extent.rows}行有内容，超出了一次最多导入的{max_rows}行数据。请删除多余的行、不要留空行，"
                      "或分批导入。")
 
@@ -290,7 +290,8 @@ def _convert(column: Column, value, row: ParsedRow):
             row.errors.append((column.label, f"“{_cell_text(value)}”不是有效日期，请按 2024-03-15 的格式填写。"))
             return ""
     if column.excel_text and isinstance(value, (int, float)) and not isinstance(value, bool):
-        row.errors.append((column.label, "该单元格是数字格式，数字可能已丢失（如开头的0或末尾几位），请将该列设为文本格式后重新录入。"))
+        row.errors.append((column.label, "该单元格是数字格式，数字可能已丢失（如开头的0或末尾几位），"
+                                         "请将该列设为文本格式后重新录入。"))
         return _cell_text(value)
     if column.type == "bool":
         text = _cell_text(value)

@@ -30,7 +30,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from .context_processors import navigation
+from zhicheng.context_processors import navigation  # core/skeleton.py goes with the stock rendering (issue 20)
 
 _MARK = "\x00"  # cannot occur in markup, labels or URLs, so a split finds exactly the slots
 _LIMIT = 4096  # shapes kept per process; far more than a catalogue's types × statuses × actions

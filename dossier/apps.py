@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from .catalogue import catalogue
+
 
 class DossierConfig(AppConfig):
     name = "dossier"
@@ -7,6 +9,4 @@ class DossierConfig(AppConfig):
 
     def ready(self):
         # Fail at start-up, not on first use, when a province's catalogue override is malformed.
-        from .catalogue import catalogue
-
         catalogue()

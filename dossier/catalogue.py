@@ -17,6 +17,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from core.uploads import FileRules
+
 BASE_FILE = Path(__file__).with_name("catalogue.toml")
 FIELD_TYPES = {"text", "textarea", "date", "year", "int", "decimal", "choice", "multichoice", "bool"}
 COLUMN_FORMATS = {"period", "rank", "join"}
@@ -81,12 +83,10 @@ def _nowrap(spec: FieldSpec) -> bool:
 
 
 @dataclass(frozen=True)
-class EvidenceSpec:
-    """One attachment slot: the default 佐证材料 (`evidence`) or a named one (查重文档附件, 纸质扫描版…)."""
+class EvidenceSpec(FileRules):
+    """One attachment slot: the default 佐证材料 (`evidence`) or a named one (查重文档附件, 纸质扫描版…). Its
+    files are checked by core.uploads against the FileRules it extends (types, size, count)."""
 
-    types: tuple[str, ...]
-    max_mb: float
-    max_count: int
     required: bool
     help: str = ""
     key: str = "evidence"
@@ -97,14 +97,6 @@ class EvidenceSpec:
     def applies(self, data: dict) -> bool:
         """Whether this slot is asked for, given the record's values (a conditional slot)."""
         return FieldSpec(key=self.key, label=self.label, type="text", show_if=self.show_if).visible(data)
-
-    @property
-    def max_bytes(self) -> int:
-        return int(self.max_mb * 1024 * 1024)
-
-    @property
-    def accept(self) -> str:
-        return ",".join(f".{t}" for t in self.types)
 
 
 @dataclass(frozen=True)
@@ -226,7 +218,8 @@ def _merge(base: dict, override: dict) -> dict:
     for section in ("settings", "categories", "choices", "evidence", "category_series"):
         merged.setdefault(section, {}).update(override.get(section, {}))
     for name, extra in override.get("choices_add", {}).items():
-        merged["choices"][name] = list(merged["choices"].get(name, [])) + [c for c in extra if c not in merged["choices"].get(name, [])]
+        have = list(merged["choices"].get(name, []))
+        merged["choices"][name] = have + [c for c in extra if c not in have]
     kinds = merged.setdefault("kinds", {})
     for key, patch in override.get("kinds", {}).items():
         patch = dict(patch)

@@ -1,14 +1,17 @@
-"""Whether an application cites a record. One function, so the application issue can implement it in one place.
+"""Whether an application cites a record. The dossier asks; the app that files applications answers, by
+registering its check here when it starts (applications.apps), so that the dossier never imports what sits above
+it. A record cited by any registered check can no longer be withdrawn."""
 
-Until applications exist (issue 6) no record can be cited; the withdrawal rules already ask this question.
-"""
+from collections.abc import Callable
+
+CITATION_CHECKS: list[Callable] = []
+
+
+def citation_check_register(check: Callable) -> None:
+    """`check(record) -> bool`: whether a filed application cites the record."""
+    if check not in CITATION_CHECKS:
+        CITATION_CHECKS.append(check)
 
 
 def record_is_cited(record) -> bool:
-    from django.apps import apps
-
-    if not apps.is_installed("applications"):
-        return False
-    from applications.selectors import record_is_cited as cited  # provided by the applications app
-
-    return cited(record)
+    return any(check(record) for check in CITATION_CHECKS)

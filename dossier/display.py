@@ -7,6 +7,7 @@ from django.utils import timezone
 from core.skeleton import Slot
 
 from .catalogue import ColumnSpec, FieldSpec, KindSpec
+from .items import items_of
 
 
 def format_value(spec: FieldSpec, value) -> str:
@@ -70,8 +71,6 @@ def detail_rows(kind: KindSpec, record) -> list[tuple[str, str]]:
 
 def child_tables(kind: KindSpec, record) -> list[dict]:
     """The record's child lists as tables (病案, 参考文献) for the drawer and the review page."""
-    from .items import items_of
-
     tables = []
     for child in kind.children:
         if not child.applies(record.data):

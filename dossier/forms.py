@@ -29,8 +29,8 @@ def _form_field(spec: FieldSpec) -> forms.Field:
         case "year":
             this_year = datetime.date.today().year
             return forms.IntegerField(
-                min_value=YEAR_MIN, max_value=this_year + 1, widget=forms.NumberInput(attrs={"placeholder": "如：2024"}),
-                **common,
+                min_value=YEAR_MIN, max_value=this_year + 1,
+                widget=forms.NumberInput(attrs={"placeholder": "如：2024"}), **common,
             )
         case "int":
             return forms.IntegerField(
@@ -112,7 +112,9 @@ class RecordFormBase(forms.Form):
                     field.widget.attrs["data-show-in"] = "|".join(spec.show_if["in"])
                 for key in ("equals", "not_equals", "filled"):
                     if key in spec.show_if:
-                        field.widget.attrs[f"data-show-{key.replace('_', '-')}"] = str(spec.show_if[key]).lower() if isinstance(spec.show_if[key], bool) else spec.show_if[key]
+                        value = spec.show_if[key]
+                        field.widget.attrs[f"data-show-{key.replace('_', '-')}"] = (
+                            str(value).lower() if isinstance(value, bool) else value)
 
     def clean(self):
         cleaned = super().clean()
@@ -129,7 +131,8 @@ class RecordFormBase(forms.Form):
                 continue
             empty = value in (None, "", []) or (spec.type == "bool" and value is None)
             if spec.required and empty and spec.key not in self.errors and not self.partial:
-                self.add_error(spec.key, f"请填写{spec.label}。" if spec.type not in ("choice", "multichoice") else f"请选择{spec.label}。")
+                verb = "请选择" if spec.type in ("choice", "multichoice") else "请填写"
+                self.add_error(spec.key, f"{verb}{spec.label}。")
             if spec.pattern and value and not PATTERNS[spec.pattern][0].match(str(value).strip()):
                 self.add_error(spec.key, f"{spec.label}：{PATTERNS[spec.pattern][1]}")
             if spec.not_future and isinstance(value, datetime.date) and value > today:
@@ -185,7 +188,7 @@ def record_form(kind: KindSpec, *, unit_name: str = "", data=None, initial=None)
 
 
 class EvidenceUploadForm(forms.Form):
-    """Multiple files in one input; each is checked by dossier.evidence against the kind's rules."""
+    """Multiple files in one input; each is checked by core.uploads against the kind's rules."""
 
     files = forms.FileField(required=False)
 

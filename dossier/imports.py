@@ -26,10 +26,10 @@ from core.bulk import collector_paused
 from core.excel import Column, ExcelError, columns_from_specs, read_rows, template_bytes
 from core.files import FileStore
 
+from . import items, services
 from .catalogue import ChildListSpec, KindSpec, catalogue
 from .forms import record_form_class, spec_form_class, validate_rows
-from .models import ImportJob, Record
-from .services import import_batches
+from .models import ImportJob, Record, RecordItem
 
 INLINE_ROWS = 300
 STALE_AFTER = datetime.timedelta(minutes=10)  # a running job that wrote no progress for this long has no worker
@@ -57,7 +57,8 @@ def template_for(kind: KindSpec, child: ChildListSpec | None) -> tuple[str, byte
     notes = [f"本模板用于导入“{title}”。"]
     if child and child.recent_years:
         notes.append(
-            f"{child.label}须为近{child.recent_years}年内的" + (f"（至少{child.recent_min}条）" if child.recent_min else "")
+            f"{child.label}须为近{child.recent_years}年内的"
+            + (f"（至少{child.recent_min}条）" if child.recent_min else "")
             + f"，至少{child.min_count}条。"
         )
     if child and child.item_attachment:
@@ -188,8 +189,6 @@ def _existing_keys(job: ImportJob, kind: KindSpec, child: ChildListSpec | None, 
     if not unique:
         return set()
     if child is not None:
-        from .models import RecordItem
-
         stored = RecordItem.objects.filter(record_id=job.record_id, list_key=child.key).values_list("data", flat=True)
     else:
         stored = Record.objects.filter(owner_id=job.owner_id, kind=kind.key).values_list("data", flat=True)
@@ -235,12 +234,13 @@ def _validate(job: ImportJob, parsed) -> None:
         job.rows = [{**(data if data is not None else raw.values), "_line": raw.line}
                     for data, raw in zip(rows[:PREVIEW_ROWS], parsed)]
     elif child is None:
-        job.rows, job.batches = rows[:PREVIEW_ROWS], "\n".join(import_batches(kind, rows))
+        job.rows, job.batches = rows[:PREVIEW_ROWS], "\n".join(services.import_batches(kind, rows))
     else:
         job.rows = rows
     job.processed = len(parsed)
     job.state = ImportJob.State.INVALID if errors else ImportJob.State.READY
-    job.message = f"共{len(parsed)}行，{len({e['line'] for e in errors})}行有错误。" if errors else f"共{len(parsed)}行，全部允许导入。"
+    bad_lines = len({e["line"] for e in errors})
+    job.message = f"共{len(parsed)}行，{bad_lines}行有错误。" if errors else f"共{len(parsed)}行，全部允许导入。"
     # Only while this run still owns the job (not expired or retried meanwhile); the upload is no longer needed.
     ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.VALIDATING, attempt=job.attempt).update(
         errors=job.errors, rows=job.rows, batches=job.batches, processed=job.processed, state=job.state,
@@ -288,7 +288,8 @@ def _progress_outside(job_id: int):
         return
     side = connections.create_connection(connection.alias)
     table = connection.ops.quote_name(ImportJob._meta.db_table)
-    sql = f"UPDATE {table} SET processed = %s, updated_at = now() WHERE id = %s"  # progress and heartbeat
+    # Progress and heartbeat; the table name is the model's own (quoted), the values are parameters.
+    sql = f"UPDATE {table} SET processed = %s, updated_at = now() WHERE id = %s"  # noqa: S608
 
     def progress(n: int) -> None:
         try:
@@ -310,9 +311,6 @@ class _Overtaken(Exception):
 
 
 def _commit(job_id: int, attempt: int | None = None) -> None:
-    from .items import ItemError, items_import
-    from .services import RecordError, records_import, records_import_rows
-
     job = _run(job_id, attempt)
     if job is None:
         return
@@ -323,15 +321,15 @@ def _commit(job_id: int, attempt: int | None = None) -> None:
         # in it together, so a killed run leaves neither and its retry cannot write the records twice.
         with _progress_outside(job.pk) as progress, transaction.atomic():
             if child is not None:
-                items_import(actor=job.owner, record=job.record, child=child, rows=job.rows)
+                items.items_import(actor=job.owner, record=job.record, child=child, rows=job.rows)
             elif job.batches:
-                records_import(owner=job.owner, kind=kind, batches=job.batches.split("\n"), progress=progress)
+                services.records_import(owner=job.owner, kind=kind, batches=job.batches.split("\n"), progress=progress)
             else:  # validated before jobs kept their batches
-                records_import_rows(owner=job.owner, kind=kind, rows=job.rows, progress=progress)
+                services.records_import_rows(owner=job.owner, kind=kind, rows=job.rows, progress=progress)
             if not mine.update(state=ImportJob.State.DONE, processed=job.total, rows=[], batches="",
                                message=f"已导入{job.total}条。", updated_at=timezone.now()):
                 raise _Overtaken
     except _Overtaken:
         logger.warning("import %s: attempt %s overtaken, rolled back", job.pk, job.attempt)
-    except (ItemError, RecordError, ExcelError) as error:  # refused as a whole: nothing was written
+    except (items.ItemError, services.RecordError, ExcelError) as error:  # refused as a whole: nothing was written
         mine.update(state=ImportJob.State.FAILED, message=str(error), updated_at=timezone.now())

@@ -8,14 +8,15 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 
 from accounts.models import Role
 from core.files import FileStore
 from core.flow import flow_write
+from core.uploads import CheckedFile
 
 from .catalogue import ChildListSpec, KindSpec
-from .evidence import CheckedFile
+from .evidence import evidence_store
 from .models import Record, RecordItem, Status
 
 
@@ -102,8 +103,6 @@ def item_add(*, actor, record: Record, child: ChildListSpec, data: dict,
              attachment: CheckedFile | None = None) -> RecordItem:
     """The owner adds a row at the end of a child list (an 调整 after submission). StorageError (core.files)
     when the storage refuses the attachment: nothing is added."""
-    from .services import _evidence_save
-
     with transaction.atomic(), FileStore() as store:
         locked, adjusting = _locked_record_for_items(actor, record)
         if _duplicate(locked, child, data):
@@ -111,7 +110,7 @@ def item_add(*, actor, record: Record, child: ChildListSpec, data: dict,
         last = RecordItem.objects.filter(record=locked, list_key=child.key).aggregate(m=Max("position"))["m"]
         item = RecordItem.objects.create(record=locked, list_key=child.key, position=(last or 0) + 1, data=data)
         if attachment is not None:
-            _evidence_save(store, locked, [], {"item": [attachment]}, item=item)
+            evidence_store(store, locked, [], {"item": [attachment]}, item=item)
         if adjusting:
             _log_adjustment(actor, locked, child, f"新增第{item.position}条")
     return item
@@ -119,8 +118,6 @@ def item_add(*, actor, record: Record, child: ChildListSpec, data: dict,
 
 def item_update(*, actor, item: RecordItem, child: ChildListSpec, data: dict,
                 attachment: CheckedFile | None = None) -> RecordItem:
-    from .services import _evidence_save
-
     with transaction.atomic(), FileStore() as store:
         locked, adjusting = _locked_record_for_items(actor, item.record)
         if _duplicate(locked, child, data, exclude=item.pk):
@@ -129,7 +126,7 @@ def item_update(*, actor, item: RecordItem, child: ChildListSpec, data: dict,
         item.save(update_fields=["data"])
         if attachment is not None:
             old = list(item.evidence.all())
-            _evidence_save(store, locked, [], {"item": [attachment]}, item=item)
+            evidence_store(store, locked, [], {"item": [attachment]}, item=item)
             for evidence in old:
                 stored = evidence.file
                 evidence.delete()
@@ -199,8 +196,6 @@ def items_of(record: Record, child: ChildListSpec) -> list[RecordItem]:
 
 def child_counts(records: list[Record], kind: KindSpec) -> dict[tuple[int, str], int]:
     """{(record id, list key): rows} for a page of records, in one query (the 病案数量 column)."""
-    from django.db.models import Count
-
     if not kind.children or not records:
         return {}
     rows = (

@@ -13,6 +13,7 @@ from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from . import rules as record_rules
+from .catalogue import catalogue
 
 
 class Status(models.TextChoices):
@@ -43,7 +44,8 @@ class Record(models.Model):
     title = models.CharField("业绩名称", max_length=200, blank=True)
     search_text = models.TextField(blank=True, help_text="lower-cased values of the type's search fields")
     source = models.CharField("来源", max_length=8, choices=Source.choices, default=Source.USER)
-    external_key = models.CharField(max_length=100, null=True, blank=True)
+    # NULL, not "": the unique constraint below holds only among records that have a key.
+    external_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     submitted_at = models.DateTimeField("申报日期", null=True, blank=True)
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -133,8 +135,6 @@ class Evidence(models.Model):
     @property
     def slot_label(self) -> str:
         """The catalogue's label of this file's slot (查重文档附件, 纸质扫描版…)."""
-        from .catalogue import catalogue
-
         try:
             return catalogue().kind(self.record.kind).slot(self.slot).label
         except (KeyError, StopIteration):
@@ -162,7 +162,8 @@ class Withdrawal(models.Model):
     reason = models.CharField("撤回原因", max_length=500, blank=True)
     state = models.CharField("处理情况", max_length=8, choices=State.choices, default=State.PENDING)
     requested_at = models.DateTimeField("申请时间", default=timezone.now)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
     opinion = models.CharField("处理意见", max_length=500, blank=True)
 

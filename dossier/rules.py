@@ -2,7 +2,8 @@
 
 import rules
 
-from accounts.roles import admin_unit_ids
+from accounts.models import Role
+from accounts.roles import admin_unit_ids, role_names
 
 
 @rules.predicate
@@ -35,3 +36,12 @@ def may_review(instance, user) -> bool:
 rules.add_perm("dossier.view_record", is_owner | is_unit_admin_of_record)
 rules.add_perm("dossier.edit_record", is_owner)
 rules.add_perm("dossier.review_record", may_review_rule)
+
+
+@rules.predicate
+def is_department_reviewer(user):
+    return Role.DEPARTMENT_REVIEWER in role_names(user)
+
+
+# 所属单位统计: the record counts of the units under a competent department (dossier.views_department).
+rules.add_perm("dossier.view_department_stats", is_department_reviewer)

@@ -3,14 +3,16 @@ records submitted to their unit. Anything else is a 404."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
-from accounts.roles import admin_unit_ids
+from accounts.models import Role, User
+from accounts.roles import admin_unit_ids, roles_of
 from core.prepared import Prepared
+from orgs.models import Unit
 
 from .catalogue import catalogue
-from .models import Evidence, Record, Status, Withdrawal
+from .models import Evidence, Record, RecordCounter, Status, Withdrawal
 
 
 def records_visible_to(user) -> QuerySet[Record]:
@@ -125,3 +127,23 @@ def own_withdrawals(user, *, name: str = "", kind: str = "", state: str = "", st
     if status:
         qs = qs.filter(record__status=status)
     return qs.order_by("-requested_at", "-pk")
+
+
+def department_unit_stats(user) -> list[dict]:
+    """所属单位统计 for a competent department's reviewer: each unit under the department(s) the user reviews for,
+    with its registered staff and its records pending, approved and returned (read-only; from RecordCounter)."""
+    departments = [a.unit_id for a in roles_of(user) if a.role == Role.DEPARTMENT_REVIEWER and a.unit_id]
+    units = list(Unit.objects.filter(department_id__in=departments).order_by("name"))
+    ids = [u.pk for u in units]
+    staff = dict(User.objects.filter(unit_id__in=ids, kind=User.Kind.PERSON).values_list("unit_id")
+                 .annotate(n=Count("pk")).order_by())
+    counters = {}
+    for unit_id, status, n in (RecordCounter.objects.filter(unit_id__in=ids).values_list("unit_id", "status")
+                               .annotate(n=Sum("n")).order_by()):
+        counters.setdefault(unit_id, {})[status] = n
+    return [
+        {"unit": u, "staff": staff.get(u.pk, 0), "pending": counters.get(u.pk, {}).get(Status.PENDING, 0),
+         "approved": counters.get(u.pk, {}).get(Status.APPROVED, 0),
+         "returned": counters.get(u.pk, {}).get(Status.RETURNED, 0)}
+        for u in units
+    ]

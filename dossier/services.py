@@ -16,10 +16,11 @@ from core.bulk import collector_paused
 from core.files import FileStore
 from core.flow import flow_write
 from core.models import FlowEntry
+from core.uploads import CheckedFile
 
 from .catalogue import KindSpec, catalogue
 from .citations import record_is_cited
-from .evidence import CheckedFile
+from .evidence import evidence_store
 from .forms import record_form
 from .items import child_problems
 from .models import Evidence, Record, RecordCounter, Source, Status, Withdrawal
@@ -81,7 +82,7 @@ def record_create(*, owner, kind: KindSpec, data: dict, files: list[CheckedFile]
         _denormalise(record, kind)
         record.save()
         _count(record.unit_id, record.kind, record.status, +1)
-        _evidence_save(store, record, files, slot_files)
+        evidence_store(store, record, files, slot_files)
         flow_write(subject_type=SUBJECT, subject_id=record.pk, actor=owner, role=Role.APPLICANT.label,
                    action="create", label="新增", to_status=record.status)
     return record
@@ -100,7 +101,7 @@ def record_update(*, actor, record: Record, kind: KindSpec, data: dict, files: l
         record.data = data
         _denormalise(record, kind)
         record.save()
-        _evidence_save(store, record, files, slot_files)
+        evidence_store(store, record, files, slot_files)
         flow_write(subject_type=SUBJECT, subject_id=record.pk, actor=actor, role=Role.APPLICANT.label,
                    action="save", label="保存", from_status=record.status, to_status=record.status)
     return record
@@ -203,20 +204,10 @@ def withdrawal_request(*, actor, record: Record, reason: str = "") -> Withdrawal
     return withdrawal
 
 
-def _evidence_save(store: FileStore, record: Record, files, slot_files: dict | None = None, item=None) -> None:
-    """Store checked files: `files` in the default slot, `slot_files` {slot key: files} in named slots; inside
-    the caller's transaction and FileStore."""
-    batches = [("evidence", files)] + list((slot_files or {}).items())
-    for slot, checked_files in batches:
-        for checked in checked_files:
-            evidence = Evidence(record=record, slot=slot, item=item, name=checked.name, size=checked.size,
-                                content_type=checked.content_type)
-            store.save(evidence.file, checked.name, checked.upload)
-            evidence.save()
 
 
 def evidence_add(*, actor, record: Record, files: list[CheckedFile]) -> None:
-    """The owner adds evidence to an editable record (files already checked by dossier.evidence). StorageError
+    """The owner adds evidence to an editable record (files already checked by core.uploads). StorageError
     (core.files) when the storage refuses one: none is kept."""
     with transaction.atomic(), FileStore() as store:
         record = Record.objects.select_for_update().get(pk=record.pk)
@@ -224,7 +215,7 @@ def evidence_add(*, actor, record: Record, files: list[CheckedFile]) -> None:
             raise PermissionDenied
         if not record.editable:
             raise RecordError("该业绩当前状态不能修改佐证材料。")
-        _evidence_save(store, record, files)
+        evidence_store(store, record, files)
 
 
 def evidence_remove(*, actor, evidence: Evidence) -> None:

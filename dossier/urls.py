@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_items
+from . import views, views_department, views_items
 
 app_name = "dossier"
 
@@ -27,4 +27,5 @@ urlpatterns = [
     path("k/<slug:kind_key>/batch-submit/", views_items.batch_submit, name="batch_submit"),
     path("imports/<int:job_pk>/", views_items.import_job, name="import_job"),
     path("imports/<int:job_pk>/commit/", views_items.import_commit, name="import_commit"),
+    path("department/stats/", views_department.department_stats, name="department_stats"),
 ]

@@ -7,18 +7,20 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from core.files import StorageError, stored_file_response
-from core.skeleton import Skeletons, Slot, csrf_token, fill, pager_shape, pager_slots, render_page, tab_slots
 from core.flow import flow_for
+from core.skeleton import Skeletons, Slot, csrf_token, fill, pager_shape, pager_slots, render_page, tab_slots
+from core.uploads import check_uploads
 
 from . import items, selectors, services
 from .catalogue import catalogue
+from .continuing_education import extract_for
 from .display import child_tables, detail_rows, row_slots, row_values
-from .evidence import check_uploads
 from .forms import record_form
 from .menu import menu_html
 from .models import Status, Withdrawal
@@ -192,9 +194,7 @@ def _form_page(request, kind, record=None):
     ]
     children = []
     if record is not None:
-        from .items import items_of
-
-        children = [{"spec": c, "count": len(items_of(record, c)), "applies": c.applies(record.data)}
+        children = [{"spec": c, "count": len(items.items_of(record, c)), "applies": c.applies(record.data)}
                     for c in kind.children]
     return render(request, "dossier/form.html", {
         "kind": kind, "form": form, "record": record, "slots": slots, "children": children,
@@ -240,8 +240,6 @@ def _act(request, pk, action):
         action(record)
     except (services.RecordError, PermissionDenied) as error:
         messages.error(request, str(error) or "没有操作权限。")
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     # Back to the page the action was sent from, never to another site (an open redirect otherwise).
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
@@ -322,13 +320,14 @@ def evidence_delete(request, pk):
 @require_POST
 def ce_extract(request):
     """提取: pull the signed-in person's hours from the continuing-education platform's latest export."""
-    from .continuing_education import extract_for
-
     kind = _kind_or_404("continuing_education")  # a province may switch the type off
     if not kind.extractable:
         raise Http404
     created = extract_for(request.user)
-    messages.success(request, f"已从继续教育平台提取 {created} 条新记录。" if created else "没有新的继续教育记录可提取。")
+    if created:
+        messages.success(request, f"已从继续教育平台提取 {created} 条新记录。")
+    else:
+        messages.success(request, "没有新的继续教育记录可提取。")
     return redirect("dossier:list", kind_key=kind.key)
 
 

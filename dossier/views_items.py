@@ -1,5 +1,7 @@
 """Child lists (病案, 参考文献), Excel templates and imports, and 批量提交 — generic over the catalogue."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -10,11 +12,11 @@ from django.views.decorators.http import require_POST
 
 from core.excel import ExcelError
 from core.files import StorageError
+from core.uploads import check_upload
 
 from . import imports, items, selectors, services
 from .catalogue import catalogue
 from .display import format_value
-from .evidence import check_upload
 from .forms import item_form
 from .models import ImportJob, Record, RecordItem
 
@@ -140,8 +142,6 @@ def template_download(request, kind_key, child_key=""):
         raise Http404
     name, content = imports.template_for(kind, child)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    from urllib.parse import quote
-
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
 
@@ -201,10 +201,11 @@ def import_job(request, job_pk):
             by_line.setdefault(error.get("line"), []).append(f"{error['column']}：{error['message']}")
         for index, row in enumerate(job.rows[:200], start=1):
             line = row.get("_line")
-            preview.append({"n": index, "line": line, "cells": [format_value(spec, row.get(spec.key)) for spec in specs],
-                            "errors": by_line.get(line, []) if line else []})
+            cells = [format_value(spec, row.get(spec.key)) for spec in specs]
+            preview.append({"n": index, "line": line, "cells": cells, "errors": by_line.get(line, []) if line else []})
     context = {"job": job, "kind": kind, "child": child, "specs": specs, "preview": preview,
-               "errors": job.errors[:500], "running": job.state in (ImportJob.State.VALIDATING, ImportJob.State.IMPORTING)}
+               "errors": job.errors[:500],
+               "running": job.state in (ImportJob.State.VALIDATING, ImportJob.State.IMPORTING)}
     if request.headers.get("HX-Request"):
         if not context["running"]:
             response = HttpResponse("")

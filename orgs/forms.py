@@ -1,11 +1,11 @@
 from django import forms
 
+from core.uploads import FileRules, check_upload
 from core.validators import validate_credit_code, validate_phone
 
 from .models import Announcement, PostQuota, Unit
 
-QUOTA_TYPES = ("doc", "docx", "pdf", "jpg", "jpeg")
-QUOTA_MAX_BYTES = 10 * 1024 * 1024
+QUOTA_FILE = FileRules(types=("doc", "docx", "pdf", "jpg", "jpeg"), max_mb=10, max_count=1)
 
 
 class UnitInfoForm(forms.ModelForm):
@@ -70,17 +70,9 @@ class PostQuotaForm(forms.Form):
             )
 
     def clean_attachment(self):
-        from dossier.catalogue import EvidenceSpec
-        from dossier.evidence import check_upload
-
         upload = self.cleaned_data.get("attachment")
-        if upload is None:
-            return None
-        rules = EvidenceSpec(types=QUOTA_TYPES, max_mb=10, max_count=1, required=False)
-        try:
-            check_upload(upload, rules)
-        except forms.ValidationError:
-            raise
+        if upload is not None:
+            check_upload(upload, QUOTA_FILE)
         return upload
 
     def vacancies(self) -> dict:

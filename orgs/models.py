@@ -78,7 +78,8 @@ class Unit(models.Model):
     )
     # 管理设置 › 单位信息: detailed data, completed through 完善单位信息 (SPEC §5).
     industry_code = models.CharField("行业代码", max_length=20, blank=True)
-    status = models.CharField("单位状态", max_length=10, choices=[("active", "正常"), ("closed", "注销"), ("suspended", "停业")], default="active")
+    status = models.CharField("单位状态", max_length=10, default="active",
+                              choices=[("active", "正常"), ("closed", "注销"), ("suspended", "停业")])
     economic_type = models.CharField("经济类型", max_length=40, blank=True)
     tax_number = models.CharField("税号", max_length=20, blank=True)
     licence_type = models.CharField("工商登记执照种类", max_length=40, blank=True)

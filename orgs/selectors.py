@@ -1,8 +1,10 @@
-"""Reads for units and regions. Unit data shown here is public directory data (name, region)."""
+"""Reads for units and regions. Unit data shown here is public directory data (name, region); what is a unit's
+own (its post quotas) is checked against the acting user's permissions, which accounts/rules.py declares."""
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
-from .models import Region, Unit
+from .models import PostQuota, Region, Unit
 
 
 def units_search(*, term: str, kind: str = Unit.Kind.UNIT, limit: int = 20) -> QuerySet[Unit]:
@@ -27,42 +29,14 @@ def region_children(*, parent_code: str | None) -> QuerySet[Region]:
     return Region.objects.filter(level=Region.Level.PROVINCE).order_by("code")
 
 
-def admin_unit_for(user, unit_id: int | None = None) -> Unit:
-    """The unit whose settings a unit admin is working on: the one asked for, or their first; 404 otherwise."""
-    from django.http import Http404
-
-    from accounts.roles import admin_unit_ids
-
-    ids = sorted(admin_unit_ids(user))
-    if not ids or (unit_id is not None and unit_id not in ids):
-        raise Http404
-    return Unit.objects.select_related("region").get(pk=unit_id if unit_id is not None else ids[0])
-
-
-def quotas_for(user, unit: Unit):
-    from .models import PostQuota
-
+def quotas_for(user, unit: Unit) -> QuerySet[PostQuota]:
+    """A unit's post quotas, newest year first (for its admin: the caller found `unit` with the user's scope)."""
     return PostQuota.objects.filter(unit=unit).order_by("-year")
 
 
-def quota_get_for(user, pk: int):
-    """A post quota of a unit the user administers; 404 otherwise."""
-    from django.http import Http404
-
-    from accounts.roles import admin_unit_ids
-
-    from .models import PostQuota
-
-    quota = PostQuota.objects.filter(pk=pk, unit_id__in=admin_unit_ids(user)).select_related("unit").first()
-    if quota is None:
+def quota_get_for(user, pk: int) -> PostQuota:
+    """A post quota of a unit the user administers (`orgs.administer_unit`, accounts/rules.py); 404 otherwise."""
+    quota = PostQuota.objects.filter(pk=pk).select_related("unit").first()
+    if quota is None or not user.has_perm("orgs.administer_unit", quota.unit):
         raise Http404
     return quota
-
-
-def department_units_for(user) -> QuerySet[Unit]:
-    """Units under the competent departments the user reviews for (read-only statistics)."""
-    from accounts.models import Role
-    from accounts.roles import roles_of
-
-    departments = [a.unit_id for a in roles_of(user) if a.role == Role.DEPARTMENT_REVIEWER and a.unit_id]
-    return Unit.objects.filter(department_id__in=departments).order_by("name")

@@ -1,4 +1,5 @@
-"""Writes for units and regions. Callers check permissions (see accounts.rules) before calling."""
+"""Writes for units and regions. A write for a unit's admin checks `actor.has_perm("orgs.administer_unit", unit)`:
+orgs knows nothing of people or roles, accounts/rules.py declares who holds that permission."""
 
 import secrets
 
@@ -7,7 +8,7 @@ from django.utils import timezone
 
 from core.files import FileStore
 
-from .models import PostQuota, Region, Unit
+from .models import Announcement, PostQuota, Region, Unit
 from .regions import iter_divisions
 
 
@@ -41,9 +42,7 @@ LEVEL_KEYS = [key for key, _ in PostQuota.LEVELS]
 
 def unit_info_update(*, actor, unit: Unit, fields: dict) -> Unit:
     """A unit admin completes the unit's basic and detailed information (完善单位信息)."""
-    from accounts.roles import admin_unit_ids
-
-    if unit.pk not in admin_unit_ids(actor):
+    if not actor.has_perm("orgs.administer_unit", unit):
         raise PermissionError
     for name, value in fields.items():
         setattr(unit, name, value)
@@ -56,9 +55,7 @@ def unit_info_update(*, actor, unit: Unit, fields: dict) -> Unit:
 def post_quota_save(*, actor, unit: Unit, year: int, vacancies: dict, attachment=None, quota=None):
     """Create or edit a public institution's 岗位核准信息 for a year; refused once confirmed. StorageError
     (core.files) when the storage refuses the attachment: nothing is saved."""
-    from accounts.roles import admin_unit_ids
-
-    if unit.pk not in admin_unit_ids(actor):
+    if not actor.has_perm("orgs.administer_unit", unit):
         raise PermissionError
     if not unit.is_public_institution:
         raise QuotaError("只有事业单位需要填写岗位核准信息。")
@@ -88,10 +85,8 @@ def post_quota_save(*, actor, unit: Unit, year: int, vacancies: dict, attachment
 @transaction.atomic
 def post_quota_confirm(*, actor, quota):
     """确认: the quota becomes immutable. An approved-quota attachment is required."""
-    from accounts.roles import admin_unit_ids
-
     quota = PostQuota.objects.select_for_update().get(pk=quota.pk)
-    if quota.unit_id not in admin_unit_ids(actor):
+    if not actor.has_perm("orgs.administer_unit", quota.unit):
         raise PermissionError
     if quota.confirmed:
         raise QuotaError("岗位核准信息已确认。")
@@ -126,6 +121,4 @@ def post_quota_take(*, unit: Unit, year: int, level: str):
 
 def announcement_publish(*, actor, title: str, body: str, publisher: Unit):
     """HR-bureau staff publish title news (checked by the view's `orgs.publish_announcement` permission)."""
-    from .models import Announcement
-
     return Announcement.objects.create(title=title, body=body, publisher=publisher)

@@ -14,7 +14,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from core.skeleton import number_text
-
 from dossier.catalogue import catalogue
 from dossier.models import Status
 

@@ -16,8 +16,8 @@ from typing import Any, ClassVar
 
 from django import forms
 
+from core.uploads import check_uploads
 from dossier.catalogue import EvidenceSpec
-from dossier.evidence import check_uploads
 
 from .subjects import subject_type_for
 

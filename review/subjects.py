@@ -9,8 +9,9 @@ its plan chooses them, the sections a return may name, the hash of what was file
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from django.db.models import Model, Q
 

@@ -4,8 +4,8 @@ A source is a plain entry in TASK_SOURCES; applications add theirs with `task_so
 ready (applications.chain.register).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.urls import reverse
 

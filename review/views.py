@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 from core.flow import flow_for
 from core.skeleton import Skeletons, Slot, fill, render_page, tab_slots
 from dossier import items
-from dossier.services import RecordError
 from dossier.catalogue import catalogue
 from dossier.display import child_tables, detail_rows, row_slots, row_values
 from dossier.models import Status, Withdrawal
+from dossier.services import RecordError
 from orgs.models import Announcement
 
 from . import desks, engine, scopes, selectors, services

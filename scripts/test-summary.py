@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 passed = failed = skipped = 0
 for path in sys.argv[1:]:
-    root = ET.parse(path).getroot()
+    root = ET.parse(path).getroot()  # noqa: S314 - the JUnit reports this run just wrote
     for suite in root.iter("testsuite"):
         total = int(suite.get("tests", 0))
         bad = int(suite.get("failures", 0)) + int(suite.get("errors", 0))

@@ -6,8 +6,8 @@ import itertools
 import factory
 
 from accounts.models import Role, RoleAssignment, User
-from core.demo_ids import make_credit_code, make_id_number
 from orgs.models import Region, Unit
+from zhicheng.demo.ids import make_credit_code, make_id_number
 
 PASSWORD = "Passw0rd2026"
 _serial = itertools.count(1)

@@ -66,7 +66,7 @@ LOGGED_IN_OK = {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 200)}
 PUBLIC_FOR_ANONYMOUS = {"anonymous": 200, **dict.fromkeys(ROLES[1:], 200)}
 
 PUBLIC = {
-    "core:captcha", "core:sms_outbox", "accounts:login", "accounts:logout", "accounts:register",
+    "core:captcha", "sms_outbox", "accounts:login", "accounts:logout", "accounts:register",
     "accounts:sms_send", "accounts:password_forgot", "accounts:password_reset", "accounts:session_state",
     "orgs:unit_search", "orgs:regions", "orgs:unit_register",
     "healthz", "readyz",
@@ -74,9 +74,9 @@ PUBLIC = {
 OWN_AUTH_NAMESPACES = {"admin", "api"}  # Django admin and the token-authenticated JSON API
 
 ACCESS = {
-    "core:home": ("/", LOGGED_IN_OK),
+    "home": ("/", LOGGED_IN_OK),
     "core:captcha": ("/captcha.png", ALL_OK),
-    "core:sms_outbox": ("/dev/sms/", dict.fromkeys(ROLES, 404)),  # the test runner's DEBUG is off
+    "sms_outbox": ("/dev/sms/", dict.fromkeys(ROLES, 404)),  # the test runner's DEBUG is off
     "accounts:login": ("/accounts/login/", {"anonymous": 200, **dict.fromkeys(ROLES[1:], HOME)}),
     "accounts:logout": ("/accounts/logout/", dict.fromkeys(ROLES, 405)),
     "accounts:register": ("/accounts/register/", PUBLIC_FOR_ANONYMOUS),

@@ -160,8 +160,8 @@ def test_tab_line_feed_and_carriage_return_are_ordinary_text(client, settings, t
 
 
 def _feed(client, record_id_json: str):
-    body = ('{"records": [{"id_number": "350102199005120124", "record_id": "%s", "year": 2024, '
-            '"ce_type": "公需课", "programme": "职业道德", "hours": 8}]}') % record_id_json
+    body = ('{"records": [{"id_number": "350102199005120124", "record_id": "' + record_id_json + '", "year": 2024, '
+            '"ce_type": "公需课", "programme": "职业道德", "hours": 8}]}')
     return client.post("/api/ce/feed", body.encode(), content_type="application/json",
                        headers={"Authorization": "Bearer platform-token"})
 

@@ -7,9 +7,9 @@ import time_machine
 from django.core.exceptions import ValidationError
 from stdnum.cn import ric
 
-from core.demo_ids import make_credit_code, make_id_number
 from core.validators import parse_id_number, validate_credit_code, validate_phone
 from tests.factories import id_number_ending_in_x
+from zhicheng.demo.ids import make_credit_code, make_id_number
 
 UNKNOWN_AREA = "身份证号的地区码不在行政区划代码表中，请确认无误。"
 

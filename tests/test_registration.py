@@ -7,10 +7,10 @@ import pytest
 import time_machine
 
 from accounts.models import AuthEvent, SmsCode, User
-from core.demo_ids import make_id_number
 from orgs.models import Unit
 from tests.factories import PersonFactory, UnitFactory, id_number_ending_in_x
 from tests.helpers import assert_field_error, captcha_answer, form_inputs, request_sms, sms_code, wrong_code
+from zhicheng.demo.ids import make_id_number
 
 REGISTER_URL = "/accounts/register/"
 PHONE = "13812345678"

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.management import CommandError, call_command
 from django.test import Client
 
@@ -31,8 +32,6 @@ def test_argon2_is_the_first_password_hasher():
 
 
 def test_argon2_is_installed_and_hashes():
-    from django.contrib.auth.hashers import Argon2PasswordHasher
-
     encoded = Argon2PasswordHasher().encode("Passw0rd2026", Argon2PasswordHasher().salt())
 
     assert encoded.startswith("argon2$")

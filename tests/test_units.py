@@ -6,10 +6,11 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.models import AuthEvent, Role, RoleAssignment, User
 from accounts.services import builtin_unit_create
-from core.demo_ids import make_credit_code
-from orgs.models import Region, Unit
-from tests.factories import PersonFactory, UnitFactory, bureau_staff, system_admin
+from orgs.models import PostQuota, Region, Unit
+from orgs.services import post_quota_confirm, post_quota_save, unit_info_update
+from tests.factories import PersonFactory, UnitFactory, bureau_staff, system_admin, unit_admin
 from tests.helpers import assert_field_error, form_inputs, log_in, request_sms, sms_code, wrong_code
+from zhicheng.demo.ids import make_credit_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("regions", "captcha_off")]
 
@@ -285,3 +286,27 @@ def test_builtin_unit_fields_are_required(client, builtin_data):
     assert_field_error(response, "name", "请填写单位名称。")
     assert_field_error(response, "region", "请选择属地。")
 
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A unit's own settings: orgs asks for `orgs.administer_unit`, which accounts/rules.py grants to its admins only.
+
+
+def test_only_a_units_admin_may_change_its_information_and_quotas():
+    unit, other = UnitFactory(nature=Unit.Nature.PUBLIC_INSTITUTION), UnitFactory()
+    admin, stranger = unit_admin(unit), unit_admin(other)
+    staff = PersonFactory(unit=unit)
+
+    for outsider in (stranger, staff):
+        assert not outsider.has_perm("orgs.administer_unit", unit)
+        with pytest.raises(PermissionError):
+            unit_info_update(actor=outsider, unit=unit, fields={"address": "他人改的地址"})
+        with pytest.raises(PermissionError):
+            post_quota_save(actor=outsider, unit=unit, year=2026, vacancies={"senior": 9})
+    quota = post_quota_save(actor=admin, unit=unit, year=2026, vacancies={"senior": 1})
+    with pytest.raises(PermissionError):
+        post_quota_confirm(actor=stranger, quota=quota)
+    unit_info_update(actor=admin, unit=unit, fields={"address": "福州市鼓楼区五四路2号"})
+
+    assert Unit.objects.get(pk=unit.pk).address == "福州市鼓楼区五四路2号"
+    assert list(PostQuota.objects.filter(unit=unit).values_list("year", "senior", "confirmed_at")) == [(2026, 1, None)]

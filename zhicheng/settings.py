@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "review",
     "dossier",
     "applications",
+    "zhicheng",  # the project's layer above every app: home, navigation, the demo (manage.py seed_demo)
 ]
 
 # Shared token of the continuing-education platform for POST /api/ce/feed (empty: the endpoint refuses).
@@ -108,7 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.navigation",
+                "zhicheng.context_processors.navigation",
             ],
         },
     },
@@ -116,7 +117,8 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("DB_PREPARED_STATEMENTS", default=True):
+_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if _POSTGRES and env.bool("DB_PREPARED_STATEMENTS", default=True):
     # The few queries every page makes (core.prepared) run as server-side prepared statements, planned once per
     # connection instead of on every request; the rest of the ORM keeps client-side binding. Switch off behind a
     # pooler in transaction mode that does not track prepared statements (PgBouncer before 1.21).
@@ -142,7 +144,7 @@ AUTHENTICATION_BACKENDS = [
     "accounts.backends.LoginBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Argon2 first: the 1,000,000-round PBKDF2 default costs ~0.6 s of CPU per login.

@@ -1,14 +1,21 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import unit_urls
 from core.health import liveness, readiness
+from orgs import urls as orgs_urls
 
+from . import views
 from .api import api
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("dev/sms/", views.sms_outbox, name="sms_outbox"),
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
-    path("units/", include("orgs.urls")),
+    # /units/ (`orgs:`): the directory's own pages (orgs) and the unit pages that act for a person in a role
+    # (accounts), which orgs, below accounts, cannot serve itself.
+    path("units/", include((orgs_urls.urlpatterns + unit_urls.urlpatterns, "orgs"))),
     path("dossier/", include("dossier.urls")),
     path("unit/", include("review.urls")),
     path("apply/", include("applications.urls")),

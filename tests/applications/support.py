@@ -8,6 +8,8 @@ the five years before it (RECENT).
 import datetime
 import io
 import random
+import re
+import subprocess
 from types import SimpleNamespace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,11 +17,12 @@ from django.urls import reverse
 from PIL import Image, ImageDraw
 
 from applications.sections import sections
+from core.uploads import check_upload
 from dossier import services as dossier_services
-from review import services as review_services
 from dossier.catalogue import catalogue
-from dossier.evidence import check_upload
 from dossier.forms import record_form
+from review import services as review_services
+from tests.factories import CommitteeFactory, PlanFactory
 
 TODAY = datetime.date.today()
 YEAR = TODAY.year
@@ -110,8 +113,6 @@ def scan_upload(name: str = "证书.jpg") -> SimpleUploadedFile:
 
 def plan_for(series: str, **kwargs):
     """An open plan of this year for `series` (中级 to 正高); the health series' plan asks for a 卫生-专题."""
-    from tests.factories import CommitteeFactory, PlanFactory
-
     committee = CommitteeFactory(name=f"福建省{series}高级职称评审委员会", series=series, levels=["中级", "副高", "正高"])
     if series == "卫生技术":
         kwargs.setdefault("health_requires", ["health_topic"])
@@ -359,22 +360,16 @@ def valid_row(fields, n: int = 1) -> dict:
 
 def pdf_text(content: bytes) -> str:
     """The text of a PDF as poppler's pdftotext reads it, in drawing order (what a reviewer's viewer copies)."""
-    import subprocess
-
     return subprocess.run(["pdftotext", "-raw", "-", "-"], input=content, capture_output=True,
                           check=True).stdout.decode()
 
 
 def flat(text: str) -> str:
     """Text without its line breaks and spaces, so that a title wrapped inside its cell is found whole."""
-    import re
-
     return re.sub(r"\s+", "", text)
 
 
 def pdf_info(content: bytes) -> dict[str, str]:
-    import subprocess
-
     out = subprocess.run(["pdfinfo", "-"], input=content, capture_output=True, check=True).stdout.decode()
     return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in out.splitlines())}
 

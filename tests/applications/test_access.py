@@ -3,14 +3,17 @@ the day it is added: an application's pages are its applicant's alone (404 for e
 the same unit included); the committee and plan pages are the HR bureau's (403 for applicants)."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 from django.urls import URLPattern, get_resolver, reverse
 
+from accounts.models import User
 from applications import services
 from applications.models import Application, ApplicationFile, Committee, Plan
 from applications.sections import sections
-from dossier.evidence import check_upload
+from core.flow import flow_write
+from core.uploads import check_upload
 from tests.factories import CommitteeFactory, PersonFactory, UnitFactory, bureau_staff, system_admin, unit_admin
 
 from .support import TODAY, login, page_messages, photo_upload, plan_for
@@ -42,16 +45,12 @@ def _routes() -> dict[str, URLPattern]:
 @pytest.fixture
 def owned(unit, person):
     """The applicant's application with a photo, the plan it was started on."""
-    from types import SimpleNamespace
-
     plan = plan_for("工程技术")
     application = services.application_start(actor=person, plan=plan, series="工程技术", level="副高")
     basic = sections().get("basic")
     services.section_save(actor=person, application=application, section=basic, values={"ethnicity": "汉族"},
                           slot_files={"photo": [check_upload(photo_upload(), basic.attachments[0])]})
     # A decision's attachment on the application's flow (as a reviewer's 退回 would leave).
-    from core.flow import flow_write
-
     entry = flow_write(subject_type="application", subject_id=application.pk, actor=person, role="用人单位",
                        action="return", label="退回", opinion="请补充照片",
                        files=[("附件", check_upload(photo_upload(), basic.attachments[0]))])
@@ -122,8 +121,6 @@ def test_bureau_pages_are_403_for_applicants_and_unit_admins(client, unit, perso
 
 
 def test_a_unit_account_cannot_apply(client, owned):
-    from accounts.models import User
-
     account = PersonFactory(kind=User.Kind.UNIT, unit=UnitFactory(), id_number=None, gender="",
                             username="unit-account-1")
     login(client, account)

@@ -12,7 +12,16 @@ from dossier.catalogue import _fields
 from tests.factories import PersonFactory
 
 from .support import (
-    HEALTH, dossier, fill_everything, login, page_messages, plan_for, rows_of, save_section, section_url, values_of,
+    HEALTH,
+    dossier,
+    fill_everything,
+    login,
+    page_messages,
+    plan_for,
+    rows_of,
+    save_section,
+    section_url,
+    values_of,
 )
 
 pytestmark = pytest.mark.django_db

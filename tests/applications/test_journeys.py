@@ -9,13 +9,28 @@ from applications import services
 from applications.models import Application, ApplicationFile, Citation
 from applications.precheck import precheck
 from applications.sections import sections
-from dossier.models import Status
 from core.models import FlowEntry
+from dossier import services as dossier_services
+from dossier.catalogue import catalogue
+from dossier.models import Status
+from tests.applications.support import approved
 from tests.factories import PersonFactory
 
 from .support import (
-    PAPER_TITLE, RECENT, SCHOOL, SERIES, dossier, fill_everything, login, page_messages, pick, plan_for, rows_of,
-    section_keys, section_url, update_row,
+    PAPER_TITLE,
+    RECENT,
+    SCHOOL,
+    SERIES,
+    dossier,
+    fill_everything,
+    login,
+    page_messages,
+    pick,
+    plan_for,
+    rows_of,
+    section_keys,
+    section_url,
+    update_row,
 )
 
 pytestmark = pytest.mark.django_db
@@ -104,8 +119,6 @@ def test_picked_rows_carry_the_record_values_and_a_copy_of_its_evidence(person, 
 
 
 def test_only_own_approved_records_of_the_section_types_can_be_picked(person, stranger, admin, make_plan):
-    from tests.applications.support import approved
-
     plan = make_plan("工程技术")
     application = services.application_start(actor=person, plan=plan, series="工程技术", level="副高")
     education = sections().get("education")
@@ -121,9 +134,6 @@ def test_only_own_approved_records_of_the_section_types_can_be_picked(person, st
 
 
 def test_a_pending_record_is_not_offered_for_picking(client, person, admin, make_plan):
-    from dossier import services as dossier_services
-    from dossier.catalogue import catalogue
-
     plan = make_plan("工程技术")
     application = services.application_start(actor=person, plan=plan, series="工程技术", level="副高")
     kind = catalogue().kind("paper")

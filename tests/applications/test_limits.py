@@ -3,16 +3,31 @@ Chinese and shown by the field; row-count and once-a-year messages are the page'
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from applications import services
 from applications.models import ApplicationFile
+from applications.precheck import precheck
 from applications.sections import sections
 from dossier.forms import spec_form_class
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, unit_admin
 
 from .support import (
-    YEAR, add_group_row, add_row, id_card_upload, image_bytes, login, page_messages, plan_for, rows_of,
-    save_section, scan_image, update_row, valid_row, values_of,
+    YEAR,
+    add_group_row,
+    add_row,
+    approved,
+    id_card_upload,
+    image_bytes,
+    login,
+    page_messages,
+    plan_for,
+    rows_of,
+    save_section,
+    scan_image,
+    update_row,
+    valid_row,
+    values_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +38,6 @@ KB = 1024
 @pytest.fixture
 def draft(unit):
     """draft(series) → a new applicant's application of that series, their client logged in."""
-    from django.test import Client
-
     def make(series: str = "工程技术"):
         person = PersonFactory(unit=unit, series=series)
         application = services.application_start(actor=person, plan=plan_for(series), series=series, level="副高")
@@ -371,8 +384,6 @@ def test_accounting_validity_ends_after_it_starts(draft):
 
 
 def _problems(application) -> list[str]:
-    from applications.precheck import precheck
-
     application.refresh_from_db()
     return [p.message for p in precheck(application) if p.url.endswith("/s/health/")]
 
@@ -450,9 +461,6 @@ def test_private_hospitals_need_their_materials(draft):
 
 def test_picking_is_held_to_the_same_limits(draft, unit):
     """Two approved continuing-education records of one year: the second is refused, and the pick as a whole."""
-    from .support import approved
-    from tests.factories import unit_admin
-
     application, client = draft()
     admin = unit_admin(unit, name="单位管理员")
     records = [approved(application.applicant, admin, "continuing_education", {

@@ -5,20 +5,30 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from applications import services
 from applications.models import Application, ApplicationFile
 from applications.precheck import precheck
 from applications.sections import sections
+from core.uploads import check_upload
 from dossier import services as dossier_services
 from dossier.catalogue import catalogue
-from dossier.evidence import check_upload
 from tests.factories import PersonFactory
 
 from .support import (
-    RECENT, dossier, fill_everything, health_topic, login, page_messages, plan_for, rows_of, scan_upload,
-    section_url, values_of,
+    RECENT,
+    dossier,
+    fill_everything,
+    health_topic,
+    login,
+    page_messages,
+    plan_for,
+    rows_of,
+    scan_upload,
+    section_url,
+    values_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +37,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def complete(unit, admin):
     """complete(series, …) → a filled application that passes every condition, its applicant's client logged in."""
-    from django.test import Client
-
     def make(series: str = "工程技术", *, level: str = "副高", form: str = "常规申报", records_series: str | None = None,
              basic: dict | None = None, qualification: dict | None = None, ce_hours: int = 100, **plan_kwargs):
         person = PersonFactory(unit=unit, name="张伟", series=series)

@@ -2,6 +2,7 @@
 专业技术资格评审表 (A4 portrait PDF, full ID number, and the same as an Excel workbook). Read back with poppler and
 openpyxl; page 1 of each PDF is rendered into the screenshots folder to be looked at."""
 
+import datetime
 import io
 import subprocess
 from pathlib import Path
@@ -13,12 +14,24 @@ from openpyxl import load_workbook
 
 from applications import services
 from applications.models import PrintFile
+from applications.sections import sections
 from core.masking import mask_id_number
+from core.pdf import NO_LINE_START, break_lines, text_width
 from tests.factories import PersonFactory, unit_admin
 
 from .support import (
-    PAPER_TITLE, SCHOOL, TEACHER, dossier, download, fill_everything, flat, login, page_messages, pdf_info,
-    pdf_text, plan_for,
+    PAPER_TITLE,
+    SCHOOL,
+    TEACHER,
+    dossier,
+    download,
+    fill_everything,
+    flat,
+    login,
+    page_messages,
+    pdf_info,
+    pdf_text,
+    plan_for,
 )
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +45,6 @@ SERIES_TEXT = {  # a value each series section prints
 @pytest.fixture
 def filed(client, unit, admin):
     def make(series: str):
-        import datetime
-
         person = PersonFactory(unit=unit, name="张伟", series=series, birth_date=datetime.date(1980, 1, 2))
         records = dossier(person, admin, series=series)
         application = services.application_start(actor=person, plan=plan_for(series), series=series, level="副高")
@@ -113,7 +124,6 @@ def test_the_excel_review_form_has_a_sheet_per_section(client, filed):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     workbook = load_workbook(io.BytesIO(response.content))
-    from applications.sections import sections
 
     assert workbook.sheetnames == ["基本情况"] + [s.label for s in sections().for_series("中小学教师") if s.key != "basic"]
     basic = {row[0]: row[1] for row in workbook["基本情况"].iter_rows(values_only=True)}
@@ -167,8 +177,6 @@ def test_only_the_applicant_downloads_the_prints(client, filed, unit, stranger):
     ("", 4, [""]),
 ])
 def test_cell_text_breaks_between_characters_and_keeps_words(text, room, lines):
-    from core.pdf import NO_LINE_START, break_lines, text_width
-
     assert break_lines(text, room) == lines
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     hanging = "".join(NO_LINE_START)

@@ -10,10 +10,10 @@ from django.db import connection
 from applications import services
 from applications.models import Application
 from core.models import FlowEntry
+from tests.concurrency import waiting_for_the_lock
 from tests.factories import PersonFactory
 
 from .support import dossier, fill_everything, login, plan_for
-from tests.concurrency import waiting_for_the_lock
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

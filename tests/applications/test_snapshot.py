@@ -2,6 +2,7 @@
 or its prints, and the application itself can no longer be changed."""
 
 import copy
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -10,15 +11,29 @@ from applications import services
 from applications.models import Application, ApplicationFile, PrintFile
 from applications.sections import sections
 from dossier import services as dossier_services
-from review import services as review_services
 from dossier.catalogue import catalogue
 from dossier.models import Evidence, Record
 from dossier.services import RecordError
+from review import services as review_services
 from tests.factories import PersonFactory
 
 from .support import (
-    PAPER_TITLE, SCHOOL, approved, dossier, download, fill_everything, flat, jpeg_of_size, login, page_messages,
-    pdf_text, plan_for, rows_of, section_url, upload, valid_row,
+    PAPER_TITLE,
+    SCHOOL,
+    approved,
+    dossier,
+    download,
+    fill_everything,
+    flat,
+    jpeg_of_size,
+    login,
+    page_messages,
+    pdf_text,
+    plan_for,
+    rows_of,
+    section_url,
+    upload,
+    valid_row,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +44,6 @@ LOCKED = "申报已提交，不能修改。"
 @pytest.fixture
 def filed(client, unit, admin):
     """A submitted 工程技术 application, with its snapshot and the text of its two PDF prints."""
-    from types import SimpleNamespace
-
     person = PersonFactory(unit=unit, name="张伟", series="工程技术", email="zhangwei@example.cn")
     plan = plan_for("工程技术")
     records = dossier(person, admin, series="工程技术")

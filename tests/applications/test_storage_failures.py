@@ -16,8 +16,22 @@ from tests.factories import PersonFactory
 from tests.helpers import files_under
 
 from .support import (
-    approved, basic_values, dossier, download, fill_everything, login, page_messages, photo_upload, pick,
-    plan_for, rows_of, save_section, scan_upload, add_row, valid_row, values_of,
+    add_row,
+    approved,
+    basic_values,
+    dossier,
+    download,
+    fill_everything,
+    login,
+    page_messages,
+    photo_upload,
+    pick,
+    plan_for,
+    rows_of,
+    save_section,
+    scan_upload,
+    valid_row,
+    values_of,
 )
 
 pytestmark = pytest.mark.django_db

@@ -11,13 +11,13 @@ import pytest
 from accounts.models import Role
 from applications import services
 from orgs.models import PostQuota, Unit
+
+# The application tests' environment (a throw-away media folder, the base catalogue) applies here too.
+from tests.applications.conftest import _applications_environment  # noqa: E402,F401
 from tests.applications.support import dossier, fill_everything, login, plan_for
 from tests.factories import PersonFactory, UnitFactory, bureau_staff, unit_admin
 
 from .support import last_weekday_before, staff
-
-# The application tests' environment (a throw-away media folder, the base catalogue) applies here too.
-from tests.applications.conftest import _applications_environment  # noqa: E402,F401
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def org(db, regions, client):
     unit = UnitFactory(name="福州市第一医院", department=department)
     plan = plan_for("工程技术")
     quota = PostQuota.objects.create(unit=unit, year=plan.year, associate=1,
-                                     confirmed_at=datetime.datetime.now(datetime.timezone.utc))
+                                     confirmed_at=datetime.datetime.now(datetime.UTC))
     return SimpleNamespace(
         unit=unit, department=department, plan=plan, quota=quota, client=client,
         clerk=unit_admin(unit, name="经办人甲"), clerk2=unit_admin(unit, name="经办人乙"),

@@ -13,7 +13,7 @@ from applications.models import Application
 from applications.services import snapshot_build
 from core.flow import flow_write
 from core.models import FlowEntry
-from dossier.evidence import check_upload
+from core.uploads import check_upload
 from orgs.models import PostQuota
 from review.models import Decision
 from review.stages import stages

@@ -206,7 +206,7 @@ def test_a_unit_without_a_department_goes_from_unit_to_bureau(org):
     from orgs.models import PostQuota
 
     PostQuota.objects.create(unit=company, year=org.plan.year, associate=None, confirmed_at=org.quota.confirmed_at)
-    from .support import recommendation, proof
+    from .support import proof, recommendation
 
     done = chain.decide(actor=clerk, stage=UNIT, pk=application.pk, decision="approve",
                         recommendation=recommendation(org), proofs=[proof()])

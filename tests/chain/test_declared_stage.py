@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from applications import chain
 from core.models import FlowEntry
-from review import desks, stages as declarations
+from review import desks
+from review import stages as declarations
 from review.models import Decision
 from review.parts import PARTS, Part
 from tests.applications.support import login, page_messages

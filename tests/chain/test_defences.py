@@ -17,8 +17,8 @@ from python_calamine import CalamineWorkbook
 from accounts.models import Role, SmsMessage
 from applications import chain
 from applications.models import Application, Defence
-from orgs.models import Unit
 from core.models import FlowEntry
+from orgs.models import Unit
 from tests.applications.support import flat, login, pdf_text
 from tests.crafted_xlsx import header, inline, row, worksheet, xlsx
 from tests.factories import CommitteeFactory, UnitFactory

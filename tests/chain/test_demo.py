@@ -14,7 +14,7 @@ from applications import chain, services
 from applications.chain_forms import PROOF
 from applications.models import Application
 from applications.precheck import precheck
-from dossier.evidence import check_upload
+from core.uploads import check_upload
 from orgs.models import PostQuota
 
 from .support import last_weekday_before

@@ -6,9 +6,9 @@ stored as text with Excel's quote prefix, and unchanged, so a re-imported templa
 
 import datetime
 import io
-from importlib import import_module
 import re
 import zipfile
+from importlib import import_module
 from pathlib import Path
 
 import pytest

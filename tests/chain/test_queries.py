@@ -8,10 +8,9 @@ from django.urls import reverse
 
 from applications import chain
 from applications.models import Application
-from tests.applications.support import login
-
 from core.models import FlowAttachment, FlowEntry
 from review.stages import stages
+from tests.applications.support import login
 
 from .support import decided, filed, passed_on, walk
 

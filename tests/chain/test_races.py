@@ -5,8 +5,8 @@ import pytest
 
 from applications import chain
 from applications.models import Application
-from orgs.models import PostQuota
 from core.models import FlowEntry
+from orgs.models import PostQuota
 
 from .support import filed, proof, race, recommendation
 

@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from applications import chain, services
 from applications.models import Application, Plan
+from core.models import FlowEntry
 from orgs.models import PostQuota
 from review import desks
-from core.models import FlowEntry
 from tests.applications.support import basic_values, login, page_messages, save_section
 from tests.factories import CommitteeFactory, PersonFactory, PlanFactory
 

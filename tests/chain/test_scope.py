@@ -14,14 +14,14 @@ from python_calamine import CalamineWorkbook
 from accounts.models import Role
 from applications import chain
 from applications.models import ApplicationFile, Delegation
+from core.models import FlowAttachment, FlowEntry
 from orgs.models import Unit
 from review.stages import stages
-from core.models import FlowAttachment, FlowEntry
 from tests.applications import test_access as own_access
 from tests.applications.support import login
 from tests.factories import CommitteeFactory, PersonFactory, UnitFactory, bureau_staff, unit_admin
 
-from .support import filed, state, staff, walk
+from .support import filed, staff, state, walk
 
 pytestmark = pytest.mark.django_db
 

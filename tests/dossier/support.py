@@ -11,12 +11,12 @@ import re
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from core.uploads import check_upload
 from dossier import services
-from review import services as review_services
 from dossier.catalogue import FieldSpec, KindSpec, catalogue
-from dossier.evidence import check_upload
 from dossier.forms import record_form
 from dossier.models import Record, Status
+from review import services as review_services
 
 # The 18 types of SPEC §3.2 (1–18) that issue 3 builds.
 SPEC_KIND_KEYS = [
@@ -170,7 +170,7 @@ def png_upload(name: str = "毕业证书.png", content: bytes | None = None) -> 
 
 
 def checked_png(kind: KindSpec, name: str = "scan.png"):
-    """A PNG that passed dossier.evidence's checks, ready for the services."""
+    """A PNG that passed core.uploads' checks, ready for the services."""
     return check_upload(png_upload(name), kind.evidence)
 
 

@@ -8,12 +8,12 @@ import json
 import pytest
 from django.core.management import call_command
 
-from core.demo_ids import make_id_number
+from core.models import FlowEntry
 from dossier import services
 from dossier.continuing_education import feed_ingest, parse_feed
 from dossier.models import ContinuingEducationFeed, Record, Source, Status
-from core.models import FlowEntry
 from tests.factories import PersonFactory
+from zhicheng.demo.ids import make_id_number
 
 from .support import login, make_record, page_messages
 

@@ -6,9 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dossier import services
-from review import services as review_services
 from dossier.catalogue import catalogue
 from dossier.models import Status
+from review import services as review_services
 
 from .support import generic_kind_keys, json_script, login, make_record, menu_counts, row_ids, tab_counts
 

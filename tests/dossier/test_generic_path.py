@@ -2,9 +2,9 @@
 
 import pytest
 
+from core.models import FlowEntry
 from dossier.catalogue import catalogue
 from dossier.models import Evidence, Record, Status
-from core.models import FlowEntry
 
 from .support import (
     SPEC_KIND_KEYS,

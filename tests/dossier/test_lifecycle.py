@@ -7,11 +7,11 @@ import itertools
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from core.models import FlowEntry
 from dossier import services
-from review import services as review_services
 from dossier.catalogue import catalogue
 from dossier.models import Record, Status, Withdrawal
-from core.models import FlowEntry
+from review import services as review_services
 
 from .support import make_record, record_data
 

@@ -4,7 +4,9 @@ nothing about whether it exists). Anonymous visitors go to the login page."""
 import pytest
 from django.urls import reverse
 
+from dossier import services
 from dossier.models import Record, Status, Withdrawal
+from review import services as review_services
 
 from .support import login, make_record
 
@@ -80,9 +82,6 @@ def test_a_draft_is_not_visible_to_the_unit_admin(client, owner, admin):
 
 
 def test_a_record_reopened_by_withdrawal_is_hidden_from_the_unit_again(client, owner, admin):
-    from dossier import services
-    from review import services as review_services
-
     record = make_record(owner, "honour", status=Status.APPROVED, admin=admin)
     review_services.withdrawal_decide(actor=admin, withdrawal=services.withdrawal_request(actor=owner, record=record),
                                grant=True)

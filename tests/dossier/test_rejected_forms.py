@@ -2,9 +2,9 @@
 
 import pytest
 
+from core.models import FlowEntry
 from dossier.catalogue import catalogue
 from dossier.models import Record
-from core.models import FlowEntry
 
 from .support import field_block, input_value, login, make_record, valid_data
 

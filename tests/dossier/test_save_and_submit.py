@@ -3,10 +3,10 @@
 
 import pytest
 
+from core.models import FlowEntry
 from dossier import services
 from dossier.catalogue import catalogue
 from dossier.models import Record, Status
-from core.models import FlowEntry
 
 from .support import field_block, login, make_record, page_messages, png_upload, valid_data
 

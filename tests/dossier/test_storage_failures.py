@@ -13,8 +13,16 @@ from dossier.imports import INLINE_ROWS
 from dossier.models import Evidence, ImportJob, Record, RecordItem, Status
 from tests.factories import PersonFactory
 from tests.health.support import (
-    as_cells, case_import_url, case_values, fill, make_review, pdf_upload, reference_values, template_workbook,
-    upload, workbook_upload,
+    as_cells,
+    case_import_url,
+    case_values,
+    fill,
+    make_review,
+    pdf_upload,
+    reference_values,
+    template_workbook,
+    upload,
+    workbook_upload,
 )
 from tests.helpers import files_under
 

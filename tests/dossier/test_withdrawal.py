@@ -1,13 +1,16 @@
 """撤回: on an approved record the owner asks, the unit admin grants (back to 编辑中) or refuses with a reason;
 撤回记录 lists the requests with filters; a province may switch withdrawal off."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from applications.models import Application, Citation, Committee, Plan
 from dossier import services
-from review import services as review_services
 from dossier.citations import record_is_cited
 from dossier.models import Record, Status, Withdrawal
+from review import services as review_services
 
 from .support import login, make_record, page_messages, row_ids
 
@@ -147,10 +150,6 @@ def test_a_kind_declared_not_withdrawable_refuses_the_request(owner, admin, cata
 
 
 def test_a_record_is_cited_only_by_a_filed_application(owner, admin):
-    import datetime
-
-    from applications.models import Application, Citation, Committee, Plan
-
     record = make_record(owner, "honour", status=Status.APPROVED, admin=admin)
     assert record_is_cited(record) is False
     committee = Committee.objects.create(name="评委会", series="卫生技术", levels=["副高"], bureau=owner.unit)

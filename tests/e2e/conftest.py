@@ -10,9 +10,16 @@ test even when the visible assertions pass. Screenshots go to var/test-reports/s
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings as django_settings
+from playwright.sync_api import expect, sync_playwright
+
+from accounts.models import SmsMessage
+from dossier.catalogue import reset
+from orgs.services import regions_load
+from tests.factories import PersonFactory, UnitFactory, unit_admin
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -45,8 +52,6 @@ def _captcha_must_be_off(settings):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -56,8 +61,6 @@ def browser():
 @pytest.fixture
 def e2e_data(transactional_db):
     """The live server reads committed rows, so journeys use a transactional database with the regions loaded."""
-    from orgs.services import regions_load
-
     regions_load(provinces={"35", "34", "12"})
 
 
@@ -124,8 +127,6 @@ def log_out(page):
 @pytest.fixture
 def sms_code_for():
     """The last 6-digit code the outbox SMS backend 'sent' to a phone (what the user reads on their handset)."""
-    from accounts.models import SmsMessage
-
     def read(phone: str) -> str:
         message = SmsMessage.objects.filter(phone=phone).order_by("-created_at", "-pk").first()
         assert message is not None, f"no SMS was sent to {phone}"
@@ -158,11 +159,6 @@ def pick_region(page):
 @pytest.fixture
 def hospital(e2e_data, settings, tmp_path):
     """福州市第一医院 with its 单位管理员 (黄主任) and an approved member of staff (林晓医生)."""
-    from types import SimpleNamespace
-
-    from dossier.catalogue import reset
-    from tests.factories import PersonFactory, UnitFactory, unit_admin
-
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.DOSSIER_CATALOGUE_OVERRIDES = []
     reset()
@@ -180,8 +176,6 @@ def accept_dialogs(page):
 @pytest.fixture
 def open_record_drawer(page):
     """查看 on the row of `title`: the right-hand drawer opens on 详情; tab="流程" switches to the flow."""
-    from playwright.sync_api import expect
-
     def open_(title: str, tab: str = "详情"):
         page.locator("tr", has_text=title).get_by_role("button", name="查看").click()
         drawer = page.locator("#record-drawer")
@@ -217,8 +211,6 @@ def screen_shot(page, request):
 @pytest.fixture
 def tmp_media(settings, tmp_path):
     """Uploads and imported files of a journey go to a throw-away folder; the journey sees the base catalogue."""
-    from dossier.catalogue import reset
-
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.DOSSIER_CATALOGUE_OVERRIDES = []
     reset()

@@ -9,8 +9,8 @@ from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
 from accounts.models import SmsMessage
-from core.demo_ids import make_id_number
 from tests.factories import PASSWORD, UnitFactory, unit_admin
+from zhicheng.demo.ids import make_id_number
 
 NURSE_NAME = "林晓燕"
 NURSE_EMAIL = "linxiaoyan@example.cn"

@@ -10,10 +10,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from applications.models import Application
-from core.demo_ids import make_id_number
 from tests.applications.support import RECENT, approved, image_bytes, portrait, scan_image
 from tests.e2e.conftest import SCREENSHOTS
 from tests.factories import PASSWORD, CommitteeFactory, PersonFactory, PlanFactory, UnitFactory, unit_admin
+from zhicheng.demo.ids import make_id_number
 
 CONFIRM = "提交后将不可修改信息，是否提交？"
 

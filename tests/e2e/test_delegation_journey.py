@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from applications.models import Application
+from applications.services import snapshot_build
 from orgs.models import Unit
 from tests.applications.support import plan_for
 from tests.factories import PASSWORD, PersonFactory, UnitFactory, unit_admin
@@ -16,8 +17,6 @@ from tests.factories import PASSWORD, PersonFactory, UnitFactory, unit_admin
 
 def filed_application(unit, plan) -> Application:
     """陈静's application standing at the unit node (written directly: filing is tested elsewhere)."""
-    from applications.services import snapshot_build
-
     person = PersonFactory(unit=unit, name="陈静", series="工程技术")
     application = Application.objects.create(
         applicant=person, plan=plan, unit=unit, series="工程技术", level="副高", status="submitted", stage="unit",

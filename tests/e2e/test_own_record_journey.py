@@ -6,6 +6,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.applications.support import plan_for
+from tests.chain.support import filed
 from tests.factories import PASSWORD, unit_account, unit_admin
 from tests.review.support import make_record
 
@@ -14,9 +16,6 @@ NOTE = "本人的业绩不能由本人审核，请由本单位其他管理员（
 
 
 def test_an_admin_cannot_review_her_own_record_and_her_colleague_can(page, shot, log_in, log_out, hospital):
-    from tests.applications.support import plan_for
-    from tests.chain.support import filed
-
     unit_account(hospital.unit)
     lin = unit_admin(hospital.unit, name="林芳")
     make_record(lin, "research_project", title=PROJECT)

@@ -18,13 +18,13 @@ from accounts.models import Role
 from applications import chain, services
 from applications.chain_forms import PROOF
 from applications.models import Application
-from core.demo_ids import make_id_number
-from dossier.evidence import check_uploads
+from core.uploads import check_uploads
 from orgs.models import PostQuota, Unit
 from tests.applications.support import dossier, fill_everything, image_bytes, login, plan_for, scan_image, upload
 from tests.chain.support import staff
 from tests.e2e.conftest import SCREENSHOTS
 from tests.factories import PASSWORD, PersonFactory, UnitFactory, bureau_staff, unit_admin
+from zhicheng.demo.ids import make_id_number
 
 CONFIRM = "确认评审结果并生成证书编号吗？"
 RESUBMIT = "提交后将不可修改信息，是否提交？"

@@ -4,8 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
-from core.demo_ids import make_credit_code
 from orgs.models import Unit
+from zhicheng.demo.ids import make_credit_code
 
 UNIT_NAME = "福州市鼓楼区社区卫生服务中心"
 CONTACT_PHONE = "13905910001"

@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from core.uploads import check_upload
 from dossier import items, services
 from dossier.catalogue import catalogue
-from dossier.evidence import check_upload
 from dossier.forms import item_form, record_form
 from dossier.models import ImportJob, Record
 

@@ -9,8 +9,19 @@ from dossier.catalogue import catalogue
 from dossier.models import ImportJob, Record, RecordItem
 
 from .support import (
-    allowed_rows, as_cells, case_import_url, case_values, commit, fill, items_import_url, make_topic,
-    template_workbook, text, topic_case_values, upload, workbook_upload,
+    allowed_rows,
+    as_cells,
+    case_import_url,
+    case_values,
+    commit,
+    fill,
+    items_import_url,
+    make_topic,
+    template_workbook,
+    text,
+    topic_case_values,
+    upload,
+    workbook_upload,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)  # tasks are enqueued on commit

@@ -13,12 +13,25 @@ from core import excel
 from dossier import services
 from dossier.catalogue import catalogue
 from dossier.models import ImportJob, Record, RecordItem
-
 from tests.crafted_xlsx import header, inline, row, worksheet, xlsx
 
 from .support import (
-    XLSX, as_cells, case_import_url, case_values, commit, fill, items_import_url, make_case, make_topic,
-    png_bytes, rows_of, template_workbook, text, topic_case_values, upload, workbook_upload,
+    XLSX,
+    as_cells,
+    case_import_url,
+    case_values,
+    commit,
+    fill,
+    items_import_url,
+    make_case,
+    make_topic,
+    png_bytes,
+    rows_of,
+    template_workbook,
+    text,
+    topic_case_values,
+    upload,
+    workbook_upload,
 )
 
 CASE_TEMPLATE = "/dossier/template/health_case/"

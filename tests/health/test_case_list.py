@@ -1,16 +1,30 @@
 """The case list of a 专题 (and the reference list of a 综述): add, edit, delete, ↑ ↓, import; after submission
 the owner may still adjust (调整) it, each change logged in the flow; a terminated record's list is frozen."""
 
+from core.models import FlowEntry
 from dossier import services
-from review import services as review_services
 from dossier.catalogue import catalogue
 from dossier.models import ImportJob, Status
-from core.models import FlowEntry
+from review import services as review_services
 
 from .support import (
-    as_cells, as_post, commit, docx_upload, fill, items_import_url, make_review, make_topic, page_messages, pdf_upload,
+    as_cells,
+    as_post,
+    commit,
+    docx_upload,
+    fill,
+    items_import_url,
+    make_review,
+    make_topic,
+    page_messages,
+    pdf_upload,
     png_upload,
-    rows_of, template_workbook, text, topic_case_values, upload, workbook_upload,
+    rows_of,
+    template_workbook,
+    text,
+    topic_case_values,
+    upload,
+    workbook_upload,
 )
 
 CASES = catalogue().kind("health_topic").child("cases")

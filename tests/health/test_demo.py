@@ -2,8 +2,8 @@
 
 from dossier import services
 from dossier.catalogue import catalogue
-from dossier.demo import seed_health
 from dossier.models import Record, Status
+from zhicheng.demo.dossiers import seed_health
 
 
 def test_the_demo_health_dossier_meets_the_rules_and_is_seeded_once(nurse, admin):

@@ -6,7 +6,6 @@ import datetime
 import random
 
 import pytest
-
 from django import forms as django_forms
 
 from dossier import forms

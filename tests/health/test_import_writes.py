@@ -15,10 +15,10 @@ from python_calamine import CalamineWorkbook
 from accounts.models import Role
 from core import excel
 from core.bulk import collector_paused
+from core.models import FlowEntry
 from dossier import imports, services
 from dossier.catalogue import catalogue
 from dossier.models import ImportJob, Record, RecordCounter
-from core.models import FlowEntry
 
 from .support import case_values
 

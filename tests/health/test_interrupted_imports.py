@@ -21,7 +21,15 @@ from dossier.catalogue import catalogue
 from dossier.models import ImportJob, Record
 
 from .support import (
-    as_cells, case_import_url, case_values, commit, fill, template_workbook, text, upload, workbook_upload,
+    as_cells,
+    case_import_url,
+    case_values,
+    commit,
+    fill,
+    template_workbook,
+    text,
+    upload,
+    workbook_upload,
 )
 
 LATER = imports.STALE_AFTER + datetime.timedelta(minutes=1)

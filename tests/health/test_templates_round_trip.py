@@ -7,13 +7,27 @@ import pytest
 from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
 
+from core.models import FlowEntry
 from dossier.catalogue import catalogue
 from dossier.models import ImportJob, Record, RecordItem
-from core.models import FlowEntry
 
 from .support import (
-    allowed_rows, as_cells, case_import_url, case_values, commit, fill, items_import_url, make_review, make_topic,
-    reference_values, rows_of, template_workbook, text, topic_case_values, upload, workbook_upload,
+    allowed_rows,
+    as_cells,
+    case_import_url,
+    case_values,
+    commit,
+    fill,
+    items_import_url,
+    make_review,
+    make_topic,
+    reference_values,
+    rows_of,
+    template_workbook,
+    text,
+    topic_case_values,
+    upload,
+    workbook_upload,
 )
 
 # (url, kind, child list): the 卫生-病案 template and the child-list templates.

@@ -12,7 +12,14 @@ from dossier.catalogue import catalogue
 from dossier.models import Status
 
 from .support import (
-    add_cases, add_references, make_paper, make_review, make_topic, page_messages, topic_case_values, years_ago,
+    add_cases,
+    add_references,
+    make_paper,
+    make_review,
+    make_topic,
+    page_messages,
+    topic_case_values,
+    years_ago,
 )
 
 TODAY = datetime.date(2026, 3, 15)

@@ -14,12 +14,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
 from accounts.models import Role, RoleAssignment, User
+from core.uploads import check_upload
 from dossier import services
-from review import services as review_services
 from dossier.catalogue import KindSpec, catalogue
-from dossier.evidence import check_upload
 from dossier.models import Record, RecordCounter, Status
 from orgs.models import Unit
+from review import services as review_services
 from tests.factories import PersonFactory, UnitFactory
 
 _serial = itertools.count(1)

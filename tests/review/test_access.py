@@ -21,11 +21,11 @@ from .support import department, department_reviewer, login, make_record, pdf_by
 pytestmark = pytest.mark.django_db
 
 EMPLOYER_NAMESPACES = {"review", "orgs"}
-# orgs: routes that are not unit-admin pages: public directory and registration pages, the HR bureau's and the
-# competent department's pages, and title news (open to every signed-in user). tests/test_access.py covers them;
-# department_stats is also covered below. Every other orgs: route is taken to be a unit-admin page.
+# orgs: routes that are not unit-admin pages: public directory and registration pages, the HR bureau's pages and
+# title news (open to every signed-in user). tests/test_access.py covers them. Every other orgs: route is taken
+# to be a unit-admin page. (The competent department's statistics are dossier:department_stats, test_department.py.)
 ORGS_NOT_FOR_UNIT_ADMINS = {
-    "orgs:unit_search", "orgs:regions", "orgs:unit_register", "orgs:builtin_unit_new", "orgs:department_stats",
+    "orgs:unit_search", "orgs:regions", "orgs:unit_register", "orgs:builtin_unit_new",
     "orgs:announcements", "orgs:announcement", "orgs:announcement_new",
 }
 

@@ -4,8 +4,8 @@ the rest are approved and the unit's counters follow."""
 import pytest
 from django.urls import reverse
 
-from dossier.models import Record, Status
 from core.models import FlowEntry
+from dossier.models import Record, Status
 from review import engine
 
 from .support import actual_counts, counters, login, make_record, page_messages

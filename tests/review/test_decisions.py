@@ -7,9 +7,9 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import FlowEntry
 from dossier.catalogue import catalogue
 from dossier.models import Record, Status
-from core.models import FlowEntry
 
 from .support import login, make_record, page_messages
 

@@ -10,7 +10,7 @@ from .support import department, department_reviewer, login, make_record
 
 pytestmark = pytest.mark.django_db
 
-STATS = reverse("orgs:department_stats")
+STATS = reverse("dossier:department_stats")
 
 
 def test_every_admin_of_a_unit_sees_its_records_and_either_may_decide(client, unit_a, owner_a, admin_a):

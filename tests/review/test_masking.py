@@ -85,7 +85,7 @@ def test_the_department_statistics_show_no_id_numbers(client, unit_a, person, re
     unit_a.save()
     login(client, department_reviewer(dept))
 
-    html = client.get(reverse("orgs:department_stats")).content.decode()
+    html = client.get(reverse("dossier:department_stats")).content.decode()
 
     assert unit_a.name in html
     assert person.id_number not in html and not ID_PATTERN.search(html)

@@ -7,16 +7,16 @@ import threading
 import pytest
 from django.db import connection
 
+from core.models import FlowEntry
 from dossier import services
-from review import services as review_services
 from dossier.models import Record, Status
 from orgs.models import PostQuota
 from orgs.services import QuotaError, post_quota_take
-from core.models import FlowEntry
+from review import services as review_services
+from tests.concurrency import waiting_for_the_lock
 from tests.factories import PersonFactory, UnitFactory, unit_admin
 
 from .support import actual_counts, counters, make_record
-from tests.concurrency import waiting_for_the_lock
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

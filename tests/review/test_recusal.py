@@ -6,10 +6,10 @@ direct POST changes nothing. Her colleagues decide as before."""
 import pytest
 from django.urls import reverse
 
-from dossier import services
-from review import services as review_services
-from dossier.models import Record, Status, Withdrawal
 from core.models import FlowEntry
+from dossier import services
+from dossier.models import Record, Status, Withdrawal
+from review import services as review_services
 from tests.factories import unit_account, unit_admin
 
 from .support import counters, login, make_record, page_messages, row_ids

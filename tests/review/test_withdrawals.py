@@ -4,8 +4,8 @@ reason; the applicant's 撤回记录 and the unit's 撤回申请 both show the o
 import pytest
 from django.urls import reverse
 
-from dossier.models import Record, Status, Withdrawal
 from core.models import FlowEntry
+from dossier.models import Record, Status, Withdrawal
 
 from .support import login, make_record, page_messages
 

@@ -6,18 +6,19 @@ Idempotent: running it again changes nothing and prints the same accounts.
 import datetime
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Role, User
 from accounts.roles import role_grant
-from core.demo_ids import make_credit_code, make_id_number
-from orgs.models import Region, Unit
-from applications.demo import seed_nurse_application, seed_plans
-from dossier.demo import seed_dossiers, seed_health, seed_hospital_queue
+from orgs.models import Announcement, PostQuota, Region, Unit
 from orgs.services import regions_load
+from zhicheng.demo.applications import seed_nurse_application, seed_plans
+from zhicheng.demo.dossiers import seed_dossiers, seed_health, seed_hospital_queue
+from zhicheng.demo.ids import make_credit_code, make_id_number
 
-DEMO_PASSWORD = "Demo2026"
+DEMO_PASSWORD = "Demo2026"  # noqa: S105 - published in README; seed_demo refuses to run without DEBUG
 
 UNITS = [
     # key, kind, name, nature, region, serial, department key
@@ -135,18 +136,12 @@ class Command(BaseCommand):
             self.stdout.write("demo application: 陈静's 卫生技术 application is filled in, ready for her to submit")
         if made:
             self.stdout.write(f"demo dossier records: {made}")
-        self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for label, username in rows:
             self.stdout.write(f"  {username:<20} {label}")
         self.stdout.write("短信验证码与通知（演示环境不发真实短信）：http://127.0.0.1:8000/dev/sms/\n")
 
     def _news_and_quota(self, units):
-        import datetime
-
-        from django.core.files.base import ContentFile
-
-        from orgs.models import Announcement, PostQuota
-
         news = [
             ("关于做好2026年度职称评审工作的通知", "各有关单位：2026年度职称评审工作即将启动，请各单位及时审核本单位专业技术人员的个人业绩库，"
              "确保申报材料真实、准确、完整。"),

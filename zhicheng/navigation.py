@@ -1,4 +1,5 @@
-"""The role-aware navigation: which entries each role sees. Later issues add their entries here."""
+"""The role-aware navigation: which entries each role sees. It names pages of every app, so it lives in the
+project package, above them all."""
 
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ class NavItem:
 
 
 NAV = [
-    NavItem("首页", "core:home", "house", frozenset(Role.values)),
+    NavItem("首页", "home", "house", frozenset(Role.values)),
     NavItem("个人信息", "accounts:profile", "person-vcard", frozenset({Role.APPLICANT})),
     NavItem("个人业绩库", "dossier:home", "journal-bookmark", frozenset({Role.APPLICANT})),
     NavItem("职称申报", "applications:home", "file-earmark-text", frozenset({Role.APPLICANT})),
@@ -29,7 +30,7 @@ NAV = [
     NavItem("单位信息", "orgs:unit_info", "info-square", frozenset({Role.UNIT_ADMIN})),
     NavItem("岗位核准信息", "orgs:quotas", "clipboard-check", frozenset({Role.UNIT_ADMIN})),
     NavItem("主管部门审核", "chain:department", "file-earmark-check", frozenset({Role.DEPARTMENT_REVIEWER})),
-    NavItem("所属单位统计", "orgs:department_stats", "bar-chart", frozenset({Role.DEPARTMENT_REVIEWER})),
+    NavItem("所属单位统计", "dossier:department_stats", "bar-chart", frozenset({Role.DEPARTMENT_REVIEWER})),
     NavItem("职称资格审查", "chain:bureau", "patch-check", frozenset({Role.BUREAU_STAFF})),
     NavItem("评委会接收", "chain:committee", "inbox", frozenset({Role.COMMITTEE_STAFF})),
     NavItem("答辩安排", "chain:defences", "calendar-event", frozenset({Role.COMMITTEE_STAFF})),

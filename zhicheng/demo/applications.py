@@ -4,7 +4,18 @@ import datetime
 
 from django.utils import timezone
 
-from .models import Committee, Plan
+from applications import services
+from applications.models import Application, Committee, Plan
+from applications.sections import sections
+from core.uploads import FileRules, check_upload
+from dossier.forms import spec_form_class
+from dossier.models import Record
+from dossier.models import Status as RecordStatus
+
+from .dossiers import scan
+
+# The photos a section's slots take (证件照, 身份证, 执业证书): small JPEGs.
+PHOTO = FileRules(types=("jpg", "jpeg"), max_mb=0.48, max_count=1)
 
 PLANS = [
     # committee name, series, levels, plan name suffix, extra
@@ -62,33 +73,20 @@ NURSE_HEALTH = {
 
 def _clean(section, values: dict, *, partial: bool = False) -> dict:
     """Values as the section's generated form saves them (the same path as the pages)."""
-    from dossier.forms import spec_form_class
-
     form = spec_form_class(section.fields, f"section_{section.key}")(data=values, partial=partial)
     if not form.is_valid():
         raise ValueError(f"demo {section.key}: {form.errors.as_text()}")
     return form.record_data()
 
 
-def _jpeg(title: str, size=(300, 400)):
-    from dossier.demo import _scan
-    from dossier.evidence import check_upload
-    from dossier.catalogue import EvidenceSpec
-
-    upload = _scan(title)
-    return check_upload(upload, EvidenceSpec(types=("jpg", "jpeg"), max_mb=0.48, max_count=1, required=True))
+def _jpeg(title: str):
+    return check_upload(scan(title), PHOTO)
 
 
 def seed_nurse_application(nurse) -> bool:
     """The demo nurse's 卫生技术 application, every section filled (picked from her dossier where it holds the
     record, typed otherwise) and the pre-check green, left 填报中 so that she files it herself (提交) and the
     review chain can be walked in the browser. Returns whether it was made."""
-    from dossier.models import Record, Status as RecordStatus
-
-    from . import services
-    from .models import Application
-    from .sections import sections
-
     plan = Plan.objects.filter(series=["卫生技术"], year=timezone.localdate().year).order_by("pk").first()
     if plan is None or Application.objects.filter(applicant=nurse, plan=plan).exists():
         return False

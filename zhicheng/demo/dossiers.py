@@ -1,20 +1,22 @@
 """A realistic demo dossier for the demo applicants (used by `manage.py seed_demo`)."""
 
+import datetime
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import User
-from review.services import record_decide  # the demo's decisions: moving to zhicheng/, above review
+from core.uploads import check_upload
+from dossier import items, services
+from dossier.catalogue import catalogue
+from dossier.models import Record
+from review.services import record_decide
 
-from . import services
-from .catalogue import catalogue
-from .evidence import check_upload
-from .models import Record
+from .ids import make_id_number
 
 
-def _scan(title: str) -> SimpleUploadedFile:
+def scan(title: str) -> SimpleUploadedFile:
     """A small certificate-like JPEG so that previews show something."""
     image = Image.new("RGB", (640, 440), (253, 250, 240))
     draw = ImageDraw.Draw(image)
@@ -86,7 +88,7 @@ def seed_dossiers(people: dict[str, User], unit_admins: dict[int, User]) -> int:
         admin = unit_admins[person.unit_id]
         for kind_key, data, final in rows:
             kind = catalogue().kind(kind_key)
-            upload = check_upload(_scan(kind.label), kind.evidence)
+            upload = check_upload(scan(kind.label), kind.evidence)
             record = services.record_create(owner=person, kind=kind, data=data, files=[upload])
             made += 1
             if final == "draft":
@@ -105,10 +107,6 @@ QUEUE_NAMES = ["李娜", "王芳", "张敏", "刘静", "陈丽", "杨洋", "黄�
 
 def seed_hospital_queue(hospital, admin, *, first_seq: int = 40) -> int:
     """Ten more hospital staff with pending records, so the hospital's admin has a realistic queue."""
-    import datetime
-
-    from core.demo_ids import make_id_number
-
     made = 0
     for i, name in enumerate(QUEUE_NAMES):
         id_number = make_id_number("350102", datetime.date(1988 + i % 8, 1 + i, 10 + i), first_seq + i, "F")
@@ -135,7 +133,7 @@ def seed_hospital_queue(hospital, admin, *, first_seq: int = 40) -> int:
         for kind_key, data in rows:
             kind = catalogue().kind(kind_key)
             record = services.record_create(owner=person, kind=kind, data=data,
-                                            files=[check_upload(_scan(kind.label), kind.evidence)])
+                                            files=[check_upload(scan(kind.label), kind.evidence)])
             services.record_submit(actor=person, record=record)
             made += 1
     return made
@@ -143,10 +141,6 @@ def seed_hospital_queue(hospital, admin, *, first_seq: int = 40) -> int:
 
 def seed_health(nurse, admin) -> int:
     """The nurse's 行业专用 dossier: cases, a topic report with its case list, a literature review."""
-    import datetime
-
-    from . import items
-
     if Record.objects.filter(owner=nurse, kind__startswith="health_").exists():
         return 0
     today = datetime.date.today()
@@ -186,6 +180,6 @@ def seed_health(nurse, admin) -> int:
         year = today.year - (i % 6)
         items.item_add(actor=nurse, record=review, child=references,
                        data={"year": year, "title": f"重症患者早期活动相关研究文献（{i + 1}）"},
-                       attachment=check_upload(_scan(f"参考文献{i + 1}"), references.item_attachment))
+                       attachment=check_upload(scan(f"参考文献{i + 1}"), references.item_attachment))
     made += 1
     return made
