@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from django.core.cache.backends.base import BaseCache
+from django.test import TestCase
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import SmsMessage
@@ -38,10 +39,17 @@ def captcha_answer(client) -> str:
     return client.session["captcha_answer"]
 
 
+def committed():
+    """A block whose transaction 'commits' at its end, for a test that runs inside one: what it queued with
+    transaction.on_commit (an SMS delivery, a print) runs then, as it would once a request's writes commit."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
 def request_sms(client, phone: str, purpose: str = "register", **extra):
     """获取验证码 as the page sends it: the phone, the purpose and the answer to a captcha image just shown."""
     captcha = captcha_answer(client) if captcha_enabled() else ""
-    return client.post(SMS_SEND_URL, {"phone": phone, "purpose": purpose, "captcha": captcha}, **extra)
+    with committed():
+        return client.post(SMS_SEND_URL, {"phone": phone, "purpose": purpose, "captcha": captcha}, **extra)
 
 
 def log_in(client, username: str, password: str):

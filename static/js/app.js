@@ -173,7 +173,8 @@ function declaredBehaviour() {
   const refuse = (event) => { event.preventDefault(); event.stopPropagation(); };
   document.addEventListener("submit", (event) => {
     const form = event.target;
-    if (!event.defaultPrevented && form.matches("form[data-confirm]") && !window.confirm(form.dataset.confirm)) refuse(event);
+    if (event.defaultPrevented || !form.matches("form[data-confirm]")) return;
+    if (!window.confirm(form.dataset.confirm)) refuse(event);
   }, true);
   document.addEventListener("click", (event) => {
     const trigger = event.target.closest("button[data-confirm], input[data-confirm], a[data-confirm]");
@@ -204,7 +205,9 @@ function declaredBehaviour() {
   const all = batch && batch.querySelector("[data-select-all]");
   if (all) {
     const boxes = () => batch.querySelectorAll("input[name=ids]");
-    const count = () => { batch.querySelector("[data-selected]").textContent = [...boxes()].filter((b) => b.checked).length; };
+    const count = () => {
+      batch.querySelector("[data-selected]").textContent = [...boxes()].filter((b) => b.checked).length;
+    };
     all.addEventListener("change", () => { boxes().forEach((b) => { b.checked = all.checked; }); count(); });
     batch.addEventListener("change", count);
   }

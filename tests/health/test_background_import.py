@@ -13,7 +13,8 @@ from .support import (
     template_workbook, text, topic_case_values, upload, workbook_upload,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)  # tasks are enqueued on commit
+# Tasks are enqueued on commit, and wait in the database for the worker.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("database_tasks")]
 
 ROWS = 400
 

@@ -24,6 +24,8 @@ from .support import (
     as_cells, case_import_url, case_values, commit, fill, template_workbook, text, upload, workbook_upload,
 )
 
+pytestmark = pytest.mark.usefixtures("database_tasks")  # jobs wait in the database for the worker
+
 LATER = imports.STALE_AFTER + datetime.timedelta(minutes=1)
 IMPORT_INTERRUPTED = "导入中断（处理进程意外终止），未写入任何数据。请点击“重新导入”再试。"
 CHECK_INTERRUPTED = "校验中断（处理进程意外终止），未写入任何数据。请重新上传文件。"
