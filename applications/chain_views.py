@@ -210,7 +210,8 @@ def flow_file(request, node_key, pk, attachment_pk):
 def print_file(request, node_key, pk, kind):
     """Both prints of the application under review (from its snapshot)."""
     node = _node_or_404(request, node_key)
-    return responses.print_response(chain.node_application_get(request.user, node, pk), kind)
+    return responses.print_response(request, chain.node_application_get(request.user, node, pk), kind,
+                                    back_url=reverse("chain:review", args=[node.key, pk]))
 
 
 # ---------------------------------------------------------------- 答辩安排 (the committee office)

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
@@ -68,8 +69,6 @@ def start(request, plan_pk):
 
 def _section_status(application, problems):
     bad = {p.url for p in problems}
-    from django.urls import reverse
-
     return [
         (section, reverse("applications:section", args=[application.pk, section.key]) not in bad)
         for section in sections().for_series(application.series)
@@ -334,12 +333,13 @@ def file(request, pk, file_pk):
 
 @login_required
 def print_file(request, pk, kind):
-    """The prints of a submitted application, generated from its snapshot."""
+    """The prints of a submitted application, generated from its snapshot (by a task: a page waits for it)."""
     application = selectors.own_application_get(request.user, pk)
     if application.snapshot is None:
         messages.error(request, "提交申报后才能打印。")
         return redirect("applications:detail", pk=pk)
-    return responses.print_response(application, kind)
+    return responses.print_response(request, application, kind,
+                                    back_url=reverse("applications:detail", args=[pk]))
 
 
 @login_required

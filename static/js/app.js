@@ -191,6 +191,12 @@ function declaredBehaviour() {
       event.detail.parameters[name] = source ? source.value : "";
     });
   });
+  // A print generated in the background (applications/_print_status.html): once the poll says it is ready, its
+  // link is followed, which downloads the file and leaves the page where it is.
+  document.addEventListener("htmx:load", (event) => {
+    const link = event.detail.elt.querySelector && event.detail.elt.querySelector("a[data-autodownload]");
+    if (link) window.location.assign(link.href);
+  });
   // A select marked data-autosubmit sends its form when changed (a <noscript> button does it without script).
   document.addEventListener("change", (event) => {
     if (event.target.matches("select[data-autosubmit]")) event.target.form.requestSubmit();

@@ -19,6 +19,7 @@ from dossier import services as dossier_services
 from dossier.catalogue import catalogue
 from dossier.evidence import check_upload
 from dossier.forms import record_form
+from tests.helpers import fetch_print
 
 TODAY = datetime.date.today()
 YEAR = TODAY.year
@@ -379,4 +380,4 @@ def pdf_info(content: bytes) -> dict[str, str]:
 
 
 def download(client, application, kind: str):
-    return client.get(reverse("applications:print", args=[application.pk, kind]))
+    return fetch_print(client, reverse("applications:print", args=[application.pk, kind]))
