@@ -28,6 +28,10 @@ def clock():
         yield traveller
 
 
+# The worker commits and closes its connection as in production: tests that run it use a transactional database.
+worker_test = pytest.mark.django_db(transaction=True)
+
+
 def run_worker():
     call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
 
@@ -36,6 +40,7 @@ def sms_log(caplog) -> list[logging.LogRecord]:
     return [r for r in caplog.records if r.name == "accounts.sms"]
 
 
+@worker_test
 def test_the_code_is_delivered_by_the_worker_not_by_the_request(client, database_tasks, clock):
     response = request_sms(client, PHONE)
 
@@ -82,6 +87,7 @@ def test_a_gateway_that_never_answers_is_given_up_after_the_retries_and_logged(c
     assert "giving up" in records[-1].getMessage() and records[-1].exc_info is not None
 
 
+@worker_test
 def test_a_failed_send_waits_before_it_is_tried_again(client, database_tasks, flaky_sms, clock):
     flaky_sms(1)
     request_sms(client, PHONE)
@@ -96,6 +102,7 @@ def test_a_failed_send_waits_before_it_is_tried_again(client, database_tasks, fl
     assert SmsMessage.objects.filter(phone=PHONE).count() == 1
 
 
+@worker_test
 def test_a_code_that_expired_while_the_gateway_was_down_is_not_sent(client, database_tasks, flaky_sms, clock,
                                                                     caplog):
     flaky_sms(1)
@@ -110,6 +117,7 @@ def test_a_code_that_expired_while_the_gateway_was_down_is_not_sent(client, data
     assert any("no longer of use" in r.getMessage() for r in sms_log(caplog))
 
 
+@worker_test
 def test_a_code_overtaken_by_a_newer_one_is_not_sent(client, database_tasks, flaky_sms, clock):
     flaky_sms(1)
     request_sms(client, PHONE)

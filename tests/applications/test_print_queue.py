@@ -21,7 +21,9 @@ from tests.helpers import committed
 
 from .support import dossier, fill_everything, login, plan_for
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database_tasks")]
+# Tasks wait in the database for the worker, which commits and closes its connection as in production: the
+# database is transactional here.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("database_tasks")]
 
 POLL = {"HX-Request": "true"}
 
