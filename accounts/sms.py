@@ -6,6 +6,10 @@ appears in no response and no log: the delivery backend is the only place that s
 
 A request for a code is first counted by sms_send_permit (after the image captcha: the caller's form checks it),
 whatever the phone, so that its refusals say nothing about whether the phone has an account.
+
+Delivery goes through the task queue, never inside the request: the code (or notice) is stored in the request
+and a task, enqueued once that commits, hands it to the gateway. A gateway that fails is tried again a few times
+with growing pauses (RETRY_DELAYS), every failure logged; the person's request never sees it.
 """
 
 import hashlib
@@ -13,12 +17,17 @@ import hmac
 import logging
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django_tasks import task
+
+from core.masking import mask_phone
 
 from .models import SmsCode, SmsMessage
 
@@ -37,9 +46,11 @@ class OutboxBackend:
 
 
 class ConsoleRefusingBackend:
-    """Placeholder for production gateways: subclass and implement send() for the province's SMS gateway."""
+    """Placeholder for production gateways: subclass and implement send() for the province's SMS gateway. Used
+    as it is (`make check`, the benchmarks), every send fails: the delivery task logs it and gives up after its
+    retries, as for a gateway that is down."""
 
-    def send(self, phone: str, text: str) -> None:  # pragma: no cover - configuration error path
+    def send(self, phone: str, text: str) -> None:
         raise NotImplementedError("configure SMS_BACKEND with the province's SMS gateway")
 
 
@@ -127,9 +138,7 @@ def sms_code_send(*, phone: str, purpose: str) -> Sent:
             created_at=now,
             expires_at=now + settings.SMS_CODE_TTL,
         )
-    minutes = int(settings.SMS_CODE_TTL.total_seconds() // 60)
-    text = f"【职称申报】{_PURPOSE_TEXT.get(purpose, '')}，验证码{code}，{minutes}分钟内有效，请勿泄露。"
-    _backend().send(phone, text)
+        transaction.on_commit(partial(_enqueue, sms_code_deliver, record.pk, _seal(record, code)), robust=True)
     return Sent(phone=phone, expires_at=record.expires_at)
 
 
@@ -170,6 +179,77 @@ def sms_code_check(*, phone: str, purpose: str, code: str, consume: bool) -> Non
 
 
 def notice_send(phone: str, text: str) -> None:
-    """A notice (not a code) to a registered mobile, through the configured delivery; nothing without a number."""
+    """A notice (not a code) to a registered mobile, delivered by a task once the caller's transaction commits;
+    nothing without a number. Any service may call it; it never raises for the gateway."""
     if phone:
+        transaction.on_commit(partial(_enqueue, sms_notice_deliver, phone, text), robust=True)
+
+
+# ---------------------------------------------------------------- delivery, in the task queue
+
+# Pauses before the 2nd, 3rd and 4th attempt of a delivery; then it is given up (and logged as an error). A code
+# lives SMS_CODE_TTL (3 minutes): one that has expired meanwhile is not sent at all.
+RETRY_DELAYS = (timedelta(seconds=10), timedelta(seconds=30), timedelta(seconds=90))
+
+
+def _enqueue(delivery, *args, attempt: int = 1, delay: timedelta | None = None) -> None:
+    """Queue a delivery task, after `delay` where the task backend can defer (the database backend); a backend
+    that runs tasks at once (the tests') runs the retry at once."""
+    if delay is not None and delivery.get_backend().supports_defer:
+        delivery = delivery.using(run_after=timezone.now() + delay)
+    delivery.enqueue(*args, attempt=attempt)
+
+
+def _deliver(*, phone: str, text: str, attempt: int, again) -> None:
+    """Hand one message to the gateway; a failure is logged (never the text: it may hold a code) and `again`
+    queues the next attempt, until RETRY_DELAYS are used up."""
+    try:
         _backend().send(phone, text)
+    except Exception:
+        if attempt <= len(RETRY_DELAYS):
+            delay = RETRY_DELAYS[attempt - 1]
+            logger.warning("SMS to %s: attempt %s failed, trying again in %ss", mask_phone(phone), attempt,
+                           int(delay.total_seconds()), exc_info=True)
+            again(attempt=attempt + 1, delay=delay)
+        else:
+            logger.error("SMS to %s not delivered: attempt %s failed, giving up", mask_phone(phone), attempt,
+                         exc_info=True)
+
+
+# The task's arguments are stored in the task table, so the code travels sealed: added (mod 10^6) to a pad that
+# only the SECRET_KEY derives, one per SmsCode row. Whoever reads the database learns no more of a code than from
+# its stored HMAC.
+def _pad(record: SmsCode) -> int:
+    key = settings.SECRET_KEY.encode()
+    message = f"sms-delivery:{record.pk}:{record.code_hash}".encode()
+    return int.from_bytes(hmac.new(key, message, hashlib.sha256).digest()[:8], "big") % 1_000_000
+
+
+def _seal(record: SmsCode, code: str) -> str:
+    return f"{(int(code) + _pad(record)) % 1_000_000:06d}"
+
+
+def _unseal(record: SmsCode, sealed: str) -> str:
+    return f"{(int(sealed) - _pad(record)) % 1_000_000:06d}"
+
+
+@task()
+def sms_code_deliver(code_id: int, sealed: str, attempt: int = 1) -> None:
+    """Deliver the code of SmsCode `code_id`, unless it is no longer of use: expired, used, or overtaken by a
+    newer code for the same phone and purpose (only the latest counts)."""
+    record = SmsCode.objects.filter(pk=code_id).first()
+    if record is None or record.used_at is not None or record.expires_at <= timezone.now() or (
+            SmsCode.objects.filter(phone=record.phone, purpose=record.purpose, created_at__gt=record.created_at)
+            .exists()):
+        logger.warning("SMS code %s no longer of use at attempt %s: not sent", code_id, attempt)
+        return
+    minutes = int(settings.SMS_CODE_TTL.total_seconds() // 60)
+    text = (f"【职称申报】{_PURPOSE_TEXT.get(record.purpose, '')}，验证码{_unseal(record, sealed)}，"
+            f"{minutes}分钟内有效，请勿泄露。")
+    _deliver(phone=record.phone, text=text, attempt=attempt, again=partial(_enqueue, sms_code_deliver, code_id, sealed))
+
+
+@task()
+def sms_notice_deliver(phone: str, text: str, attempt: int = 1) -> None:
+    """Deliver a notice (答辩安排, …) to `phone`."""
+    _deliver(phone=phone, text=text, attempt=attempt, again=partial(_enqueue, sms_notice_deliver, phone, text))

@@ -155,7 +155,8 @@ def flow_file(request, node_key, pk, attachment_pk):
 def print_file(request, node_key, pk, kind):
     """Both prints of the application under review (from its snapshot)."""
     desk = _desk_or_404(request, node_key)
-    return responses.print_response(desks.desk_subject_get(request.user, desk, pk), kind)
+    return responses.print_response(request, desks.desk_subject_get(request.user, desk, pk), kind,
+                                    back_url=reverse("chain:review", args=[desk.key, pk]))
 
 
 # ---------------------------------------------------------------- 答辩安排 (the committee office)

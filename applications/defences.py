@@ -12,7 +12,6 @@ application's flow and tells the applicant by SMS; a row that repeats the stored
 
 import datetime
 import io
-import logging
 import re
 from dataclasses import dataclass, field
 
@@ -36,7 +35,6 @@ from .chain import SUBJECT
 from .models import Application, Defence
 
 S = Application.Status
-logger = logging.getLogger(__name__)
 COLUMNS = [
     Column("number", "申报编号", required=True, excel_text=True, help="请勿修改；系统据此找到申报"),
     Column("name", "姓名", required=True, excel_text=True, help="请勿修改；须与申报编号对应"),
@@ -256,21 +254,19 @@ def defences_import(*, actor, upload) -> Outcome:
                        to_status=application.status,
                        opinion=("变更：" if stored is not None else "") + _opinion(**values))
             notices.append((application, values))
-        transaction.on_commit(lambda: _tell(notices))
+        _tell(notices)  # queued for delivery once the arrangement commits
     return outcome
 
 
 def _tell(notices) -> None:
-    """An SMS to each applicant whose arrangement is new or changed (those with a phone number)."""
+    """An SMS to each applicant whose arrangement is new or changed (those with a phone number), delivered by the
+    task queue once the import commits: a gateway failure is retried and logged, the arrangement stands."""
     for application, values in notices:
         local = timezone.localtime(values["starts_at"])
         text = (f"{application.applicant.name}您好：您申报的{application.plan.name}已安排答辩，时间"
                 f"{local:%Y年%m月%d日 %H:%M}，地点{values['place']}，{values['group']}第{values['seq']}号。"
                 f"请登录平台查看并打印答辩通知单，携带本人身份证按时参加。")
-        try:
-            notice_send(application.applicant.phone, text)
-        except Exception:  # the arrangement stands and the page shows it; a gateway failure is only logged
-            logger.warning("defence notice for application %s not sent", application.pk, exc_info=True)
+        notice_send(application.applicant.phone, text)
 
 
 # ---------------------------------------------------------------- 答辩通知单

@@ -5,7 +5,8 @@
 - 专业技术资格评审表: A4 portrait booklet (PDF) and the same content as an Excel workbook.
 
 Each series adds its own section (中小学教师, 卫生技术, 会计审计) after the common ones. Generated files are kept
-per snapshot hash, so a print is made once and every later download reads the stored file.
+per snapshot hash, so a print is made once (by a task: applications.print_jobs) and every later download reads
+the stored file.
 
 Table cells are plain strings, broken into lines here (Chinese breaks between any two characters; a Latin word
 or number is kept whole when it fits; closing punctuation never starts a line), so a cell is drawn with one
@@ -16,8 +17,6 @@ import io
 import logging
 from xml.sax.saxutils import escape
 
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from reportlab.lib.pagesizes import A3, A4, landscape
@@ -40,14 +39,12 @@ from reportlab.platypus import (
 )
 
 from core.excel import workbook_bytes
-from core.files import FileStore, StorageError
 from core.masking import mask_id_number
 from core.pdf import FONT, GRID, HEADER, break_lines, register_font, styles, text_width
 from dossier.display import format_value
 
-from .models import ApplicationFile, PrintFile
+from .models import ApplicationFile
 from .sections import sections
-from .services import snapshot_hash
 
 logger = logging.getLogger(__name__)
 
@@ -418,30 +415,3 @@ def review_xlsx(application) -> bytes:
 
 
 BUILDERS = {"brief_pdf": brief_pdf, "review_pdf": review_pdf, "review_xlsx": review_xlsx}
-
-
-def print_get(application, url_kind: str) -> tuple[str, str, bytes]:
-    """(file name, content type, bytes) of a print, made once per snapshot and stored. A stored print that the
-    storage lost is made again; one the storage cannot keep is served all the same."""
-    kind, name, content_type = KINDS[url_kind]
-    digest = snapshot_hash(printed_snapshot(application))
-    stored = PrintFile.objects.filter(application=application, kind=kind, snapshot_hash=digest).first()
-    if stored is not None:
-        try:
-            with stored.file.open("rb") as fh:
-                return name, content_type, fh.read()
-        except FileNotFoundError:
-            logger.error("the stored print %s is missing from the storage; made again", stored.file.name)
-            stored.delete()
-    content = BUILDERS[kind](application)
-    item = PrintFile(application=application, kind=kind, snapshot_hash=digest)
-    try:
-        with FileStore() as store:
-            store.save(item.file, f"{kind}-{application.pk}", ContentFile(content))
-            with transaction.atomic():
-                item.save()
-    except StorageError:
-        pass  # logged by core.files; made again next time
-    except IntegrityError:  # generated concurrently: the other copy is the same (FileStore deleted this one)
-        pass
-    return name, content_type, content

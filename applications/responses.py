@@ -4,12 +4,14 @@ whoever the viewer is: the views check visibility first, then call these."""
 from urllib.parse import quote
 
 from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 
 from core.files import stored_file_response
 from core.models import FlowAttachment
 
-from .models import ApplicationFile
-from .prints import print_get
+from .models import ApplicationFile, PrintFile
+from .print_jobs import print_get, print_kind, print_retry
 
 
 def application_file(application, file_pk) -> FileResponse:
@@ -29,13 +31,27 @@ def flow_attachment(application, attachment_pk) -> FileResponse:
     return stored_file_response(item.file, name=item.name, content_type=item.content_type)
 
 
-def print_response(application, kind: str) -> HttpResponse:
-    """A print of the submitted application (brief.pdf, review.pdf, review.xlsx), made from its snapshot."""
+def print_response(request, application, url_kind: str, *, back_url: str) -> HttpResponse:
+    """A print of the submitted application (brief.pdf, review.pdf, review.xlsx), made from its snapshot: the file
+    once generated; until then a 正在生成 page (202) that polls this URL with htmx and downloads it when ready, or
+    the reason it failed with 重新生成 (a POST here). `back_url`: where the page's 返回 leads."""
     try:
-        name, content_type, content = print_get(application, kind)
+        _, name, content_type = print_kind(url_kind)
     except KeyError:
         raise Http404 from None
-    return download(content, content_type, name)
+    if request.method == "POST":
+        print_retry(application=application, url_kind=url_kind)
+        return redirect(request.path)
+    item, content = print_get(application=application, url_kind=url_kind)
+    polled = bool(request.headers.get("HX-Request"))  # the page's poll gets the state, never the file
+    if content is not None and not polled:
+        return download(content, content_type, name)
+    stem, extension = name.rsplit(".", 1)
+    context = {"item": item, "label": f"{stem}（{'Excel' if extension == 'xlsx' else 'PDF'}）", "back_url": back_url}
+    template = "applications/_print_status.html" if polled else "applications/print_wait.html"
+    response = render(request, template, context, status=202 if item.state == PrintFile.State.PENDING else 200)
+    add_never_cache_headers(response)
+    return response
 
 
 def download(content: bytes, content_type: str, name: str) -> HttpResponse:

@@ -337,12 +337,13 @@ def file(request, pk, file_pk):
 
 @login_required
 def print_file(request, pk, kind):
-    """The prints of a submitted application, generated from its snapshot."""
+    """The prints of a submitted application, generated from its snapshot (by a task: a page waits for it)."""
     application = selectors.own_application_get(request.user, pk)
     if application.snapshot is None:
         messages.error(request, "提交申报后才能打印。")
         return redirect("applications:detail", pk=pk)
-    return responses.print_response(application, kind)
+    return responses.print_response(request, application, kind,
+                                    back_url=reverse("applications:detail", args=[pk]))
 
 
 @login_required

@@ -7,6 +7,8 @@ import os
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 
+from accounts.sms import OutboxBackend
+
 
 def _no_space() -> OSError:
     return OSError(errno.ENOSPC, "No space left on device")
@@ -47,3 +49,16 @@ class DownStorage(FileSystemStorage):
     def listdir(self, path):
         raise OSError(errno.EIO, "Input/output error")
 
+
+
+class FlakyGateway:
+    """An SMS gateway that times out on its first `FlakyGateway.failures` sends (a test sets it), then delivers
+    into the outbox as accounts.sms.OutboxBackend does."""
+
+    failures = 0
+
+    def send(self, phone: str, text: str) -> None:
+        if FlakyGateway.failures > 0:
+            FlakyGateway.failures -= 1
+            raise TimeoutError("SMS gateway timed out")
+        OutboxBackend().send(phone, text)

@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from django.core.cache.backends.base import BaseCache
+from django.test import TestCase
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import SmsMessage
@@ -38,10 +39,29 @@ def captcha_answer(client) -> str:
     return client.session["captcha_answer"]
 
 
+def committed():
+    """A block whose transaction 'commits' at its end, for a test that runs inside one: what it queued with
+    transaction.on_commit (an SMS delivery, a print) runs then, as it would once a request's writes commit."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def fetch_print(client, url: str):
+    """A print as a browser gets it: the first request for a snapshot's print queues its generation (run here once
+    the request's writes commit) and answers with the 正在生成 page (202), whose poll then downloads the file; a
+    print already generated, or any refusal (404, a redirect), is the first answer."""
+    with committed():
+        response = client.get(url)
+    if response.status_code == 202:
+        assert "正在生成，请稍候" in response.content.decode()
+        response = client.get(url)
+    return response
+
+
 def request_sms(client, phone: str, purpose: str = "register", **extra):
     """获取验证码 as the page sends it: the phone, the purpose and the answer to a captcha image just shown."""
     captcha = captcha_answer(client) if captcha_enabled() else ""
-    return client.post(SMS_SEND_URL, {"phone": phone, "purpose": purpose, "captcha": captcha}, **extra)
+    with committed():
+        return client.post(SMS_SEND_URL, {"phone": phone, "purpose": purpose, "captcha": captcha}, **extra)
 
 
 def log_in(client, username: str, password: str):

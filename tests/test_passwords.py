@@ -8,7 +8,7 @@ from django.test import Client
 
 from accounts.models import AuthEvent, SmsCode, SmsMessage
 from tests.factories import PASSWORD, PersonFactory, id_number_ending_in_x
-from tests.helpers import LOGIN_URL, assert_field_error, log_in, sms_code, without_csrf, wrong_code
+from tests.helpers import LOGIN_URL, assert_field_error, committed, log_in, sms_code, without_csrf, wrong_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("regions", "captcha_off")]
 
@@ -37,7 +37,8 @@ def forgot(client):
     """Step 1: the ID number and the bound phone (the captcha is off here)."""
 
     def post(id_number, phone, follow=True, **extra):
-        return client.post(FORGOT_URL, {"id_number": id_number, "phone": phone}, follow=follow, **extra)
+        with committed():  # the code's delivery is queued once the request's writes commit
+            return client.post(FORGOT_URL, {"id_number": id_number, "phone": phone}, follow=follow, **extra)
 
     return post
 
@@ -254,7 +255,8 @@ def test_forgot_password_needs_the_captcha(client, person, settings):
     settings.CAPTCHA_DISABLED = False
     client.get("/captcha.png")
 
-    response = client.post(FORGOT_URL, {"id_number": person.id_number, "phone": person.phone, "captcha": "ZZZZ"})
+    with committed():
+        response = client.post(FORGOT_URL, {"id_number": person.id_number, "phone": person.phone, "captcha": "ZZZZ"})
 
     assert_field_error(response, "captcha", "图形验证码不正确，请看清图片后重新输入。")
     assert not SmsMessage.objects.exists()

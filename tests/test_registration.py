@@ -9,7 +9,15 @@ import time_machine
 from accounts.models import AuthEvent, SmsCode, User
 from orgs.models import Unit
 from tests.factories import PersonFactory, UnitFactory, id_number_ending_in_x
-from tests.helpers import assert_field_error, captcha_answer, form_inputs, request_sms, sms_code, wrong_code
+from tests.helpers import (
+    assert_field_error,
+    captcha_answer,
+    committed,
+    form_inputs,
+    request_sms,
+    sms_code,
+    wrong_code,
+)
 from zhicheng.demo.ids import make_id_number
 
 REGISTER_URL = "/accounts/register/"
@@ -358,7 +366,8 @@ class TestCaptcha:
 
     def test_the_captcha_answered_for_the_sms_does_not_also_register(self, client, form_data, captcha_on):
         answer = captcha_answer(client)
-        client.post("/accounts/sms/send/", {"phone": PHONE, "purpose": "register", "captcha": answer})
+        with committed():
+            client.post("/accounts/sms/send/", {"phone": PHONE, "purpose": "register", "captcha": answer})
 
         response = client.post(REGISTER_URL, {**form_data, "sms_code": sms_code(PHONE), "captcha": answer})
 

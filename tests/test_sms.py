@@ -10,7 +10,7 @@ import time_machine
 from accounts.models import SmsCode, SmsMessage, User
 from accounts.sms import SmsError, sms_code_check, sms_code_send
 from tests.factories import PersonFactory, UnitFactory
-from tests.helpers import captcha_answer, request_sms, sms_code, wrong_code
+from tests.helpers import captcha_answer, committed, request_sms, sms_code, wrong_code
 
 pytestmark = pytest.mark.django_db
 
@@ -25,25 +25,31 @@ def clock():
         yield traveller
 
 
+def send_code(phone=PHONE, purpose=REGISTER):
+    """A code sent, and delivered: its delivery task runs once the sending transaction commits."""
+    with committed():
+        return sms_code_send(phone=phone, purpose=purpose)
+
+
 def check(code, *, phone=PHONE, purpose=REGISTER, consume=False):
     sms_code_check(phone=phone, purpose=purpose, code=code, consume=consume)
 
 
 def test_code_is_six_digits_sent_to_the_phone():
-    sms_code_send(phone=PHONE, purpose=REGISTER)
+    send_code()
 
     message = SmsMessage.objects.get(phone=PHONE)
     assert re.search(r"验证码\d{6}，3分钟内有效", message.text)
 
 
 def test_right_code_passes():
-    sms_code_send(phone=PHONE, purpose=REGISTER)
+    send_code()
 
     check(sms_code(PHONE))
 
 
 def test_only_a_hash_of_the_code_is_stored():
-    sms_code_send(phone=PHONE, purpose=REGISTER)
+    send_code()
     code = sms_code(PHONE)
 
     stored = SmsCode.objects.get(phone=PHONE)
@@ -52,14 +58,14 @@ def test_only_a_hash_of_the_code_is_stored():
 
 
 def test_wrong_code_says_how_many_tries_are_left():
-    sms_code_send(phone=PHONE, purpose=REGISTER)
+    send_code()
 
     with pytest.raises(SmsError, match="短信验证码不正确，还可尝试4次。"):
         check(wrong_code(sms_code(PHONE)))
 
 
 def test_after_five_wrong_tries_even_the_right_code_fails():
-    sms_code_send(phone=PHONE, purpose=REGISTER)
+    send_code()
     code = sms_code(PHONE)
     for _ in range(4):
         with pytest.raises(SmsError, match="还可尝试"):
@@ -72,13 +78,13 @@ def test_after_five_wrong_tries_even_the_right_code_fails():
 
 
 def test_a_new_code_after_too_many_tries_works(clock):
-    sms_code_send(phone=PHONE, purpose=REGISTER)
+    send_code()
     for _ in range(5):
         with pytest.raises(SmsError):
             check("000000" if sms_code(PHONE) != "000000" else "111111")
     clock.shift(datetime.timedelta(seconds=61))
 
-    sms_code_send(phone=PHONE, purpose=REGISTER)
+    send_code()
 
     check(sms_code(PHONE))
 
@@ -101,7 +107,7 @@ def test_registration_form_refuses_the_right_code_after_five_wrong_tries(client,
 
 
 def test_code_expires_after_3_minutes(clock):
-    sms_code_send(phone=PHONE, purpose=REGISTER)
+    send_code()
     code = sms_code(PHONE)
     clock.shift(datetime.timedelta(minutes=3, seconds=1))
 
@@ -110,14 +116,14 @@ def test_code_expires_after_3_minutes(clock):
 
 
 def test_code_is_valid_for_the_whole_3_minutes(clock):
-    sms_code_send(phone=PHONE, purpose=REGISTER)
+    send_code()
     clock.shift(datetime.timedelta(minutes=3))
 
     check(sms_code(PHONE))
 
 
 def test_code_is_single_use():
-    sms_code_send(phone=PHONE, purpose=REGISTER)
+    send_code()
     code = sms_code(PHONE)
     check(code, consume=True)
 
@@ -126,7 +132,7 @@ def test_code_is_single_use():
 
 
 def test_code_is_bound_to_its_purpose():
-    sms_code_send(phone=PHONE, purpose=REGISTER)
+    send_code()
 
     with pytest.raises(SmsError):
         check(sms_code(PHONE), purpose=SmsCode.Purpose.UNIT_REGISTER)
@@ -135,17 +141,17 @@ def test_code_is_bound_to_its_purpose():
 
 
 def test_code_is_bound_to_its_phone():
-    sms_code_send(phone=PHONE, purpose=REGISTER)
+    send_code()
 
     with pytest.raises(SmsError, match="请先获取短信验证码。"):
         check(sms_code(PHONE), phone="13912345678")
 
 
 def test_only_the_latest_code_counts(clock):
-    sms_code_send(phone=PHONE, purpose=REGISTER)
+    send_code()
     first = sms_code(PHONE)
     clock.shift(datetime.timedelta(seconds=61))
-    sms_code_send(phone=PHONE, purpose=REGISTER)
+    send_code()
     latest = sms_code(PHONE)
 
     with pytest.raises(SmsError, match="短信验证码不正确"):
@@ -276,7 +282,7 @@ def test_the_databases_limits_behind_the_permit_answer_as_a_sent_code_would(clie
     """Codes the cache did not count (a cleared cache, another process's memory): the database refuses the
     eleventh of the day silently, as it answers for a phone with an account."""
     for _ in range(10):
-        sms_code_send(phone=PHONE, purpose=REGISTER)
+        send_code()
         clock.shift(datetime.timedelta(seconds=61))
 
     response = request_sms(client, PHONE)
@@ -306,7 +312,8 @@ def captcha_on(settings):
 def test_no_code_is_sent_without_the_image_captcha(client, captcha_on):
     client.get("/captcha.png")
 
-    response = client.post("/accounts/sms/send/", {"phone": PHONE, "purpose": "register"})
+    with committed():
+        response = client.post("/accounts/sms/send/", {"phone": PHONE, "purpose": "register"})
 
     assert "请先输入图形验证码。" in _status(response)
     assert "data-sms-ok" not in _status(response)
@@ -317,7 +324,8 @@ def test_no_code_is_sent_with_a_wrong_captcha(client, captcha_on):
     answer = captcha_answer(client)
     wrong = "".join("A" if c != "A" else "B" for c in answer)
 
-    response = client.post("/accounts/sms/send/", {"phone": PHONE, "purpose": "register", "captcha": wrong})
+    with committed():
+        response = client.post("/accounts/sms/send/", {"phone": PHONE, "purpose": "register", "captcha": wrong})
 
     assert "图形验证码不正确，请看清图片后重新输入。" in _status(response)
     assert not SmsMessage.objects.exists()
@@ -325,8 +333,9 @@ def test_no_code_is_sent_with_a_wrong_captcha(client, captcha_on):
 
 def test_one_captcha_answer_sends_one_code(client, captcha_on):
     answer = captcha_answer(client)
-    first = client.post("/accounts/sms/send/", {"phone": PHONE, "purpose": "register", "captcha": answer})
-    second = client.post("/accounts/sms/send/", {"phone": "13912345678", "purpose": "register", "captcha": answer})
+    with committed():
+        first = client.post("/accounts/sms/send/", {"phone": PHONE, "purpose": "register", "captcha": answer})
+        second = client.post("/accounts/sms/send/", {"phone": "13912345678", "purpose": "register", "captcha": answer})
 
     assert SENT in _status(first)
     assert "图形验证码不正确" in _status(second)

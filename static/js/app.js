@@ -164,10 +164,76 @@ function unsavedGuard() {
   });
 }
 
+// Behaviour the pages declare with data- attributes, delegated from the document, so that no page carries an inline
+// script or an on…= handler and a strict Content-Security-Policy (script-src 'self') can be set.
+function declaredBehaviour() {
+  // data-confirm on a form asks before it is sent; on a button or link, before its click does anything. Listened
+  // for in the capture phase (registered after the idle watch's), so a refusal also keeps htmx and the
+  // unsaved-input guard from acting on the submit.
+  const refuse = (event) => { event.preventDefault(); event.stopPropagation(); };
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (event.defaultPrevented || !form.matches("form[data-confirm]")) return;
+    if (!window.confirm(form.dataset.confirm)) refuse(event);
+  }, true);
+  document.addEventListener("click", (event) => {
+    const trigger = event.target.closest("button[data-confirm], input[data-confirm], a[data-confirm]");
+    if (trigger && !window.confirm(trigger.dataset.confirm)) refuse(event);
+  }, true);
+  // data-params="name:id …": an htmx request from this element also sends, under each name, the value of the
+  // element with that id as it is when the request leaves (what hx-vals='js:…' would do, by evaluating code).
+  document.addEventListener("htmx:configRequest", (event) => {
+    const spec = event.detail.elt.dataset && event.detail.elt.dataset.params;
+    if (!spec) return;
+    spec.trim().split(/\s+/).forEach((pair) => {
+      const [name, id] = pair.split(":");
+      const source = document.getElementById(id);
+      event.detail.parameters[name] = source ? source.value : "";
+    });
+  });
+  // A print generated in the background (applications/_print_status.html): once the poll says it is ready, its
+  // link is followed, which downloads the file and leaves the page where it is.
+  document.addEventListener("htmx:load", (event) => {
+    const link = event.detail.elt.querySelector && event.detail.elt.querySelector("a[data-autodownload]");
+    if (link) window.location.assign(link.href);
+  });
+  // A select marked data-autosubmit sends its form when changed (a <noscript> button does it without script).
+  document.addEventListener("change", (event) => {
+    if (event.target.matches("select[data-autosubmit]")) event.target.form.requestSubmit();
+  });
+  // The image captcha: a click shows a new image.
+  document.addEventListener("click", (event) => {
+    const image = event.target.closest("img.zc-captcha");
+    if (image) image.src = `${image.src.split("?")[0]}?${Date.now()}`;
+  });
+  // 批量通过 (the unit's review list, #batch-form): 全选 and "当前表格已选择 N 项".
+  const batch = document.getElementById("batch-form");
+  const all = batch && batch.querySelector("[data-select-all]");
+  if (all) {
+    const boxes = () => batch.querySelectorAll("input[name=ids]");
+    const count = () => {
+      batch.querySelector("[data-selected]").textContent = [...boxes()].filter((b) => b.checked).length;
+    };
+    all.addEventListener("change", () => { boxes().forEach((b) => { b.checked = all.checked; }); count(); });
+    batch.addEventListener("change", count);
+  }
+  // A decision form (the review chain's 通过 / 退回 / …) shows the fields of the decision picked: [data-when].
+  document.querySelectorAll("[data-decision-form]").forEach((form) => {
+    const show = () => {
+      // A block may serve several decisions: data-when lists them, separated by spaces.
+      const picked = (form.querySelector("input[name$='decision']:checked") || {}).value || "";
+      form.querySelectorAll("[data-when]").forEach((el) => { el.hidden = !el.dataset.when.split(" ").includes(picked); });
+    };
+    form.addEventListener("change", show);
+    show();
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   chineseFileInputs(document);
   idleWatch();
   unsavedGuard();
+  declaredBehaviour();
   // Derived, read-only gender and birth date from an 18-digit ID number (the server derives them again).
   // Shown only when the GB 11643 check character matches, so a mistyped number derives nothing.
   const idCheckOk = (v) => {

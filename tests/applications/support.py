@@ -23,6 +23,7 @@ from dossier.catalogue import catalogue
 from dossier.forms import record_form
 from review import services as review_services
 from tests.factories import CommitteeFactory, PlanFactory
+from tests.helpers import fetch_print
 
 TODAY = datetime.date.today()
 YEAR = TODAY.year
@@ -375,4 +376,4 @@ def pdf_info(content: bytes) -> dict[str, str]:
 
 
 def download(client, application, kind: str):
-    return client.get(reverse("applications:print", args=[application.pk, kind]))
+    return fetch_print(client, reverse("applications:print", args=[application.pk, kind]))

@@ -4,6 +4,7 @@ applicant sees the arrangement and prints the 答辩通知单. Scoped to the off
 
 import datetime
 import io
+import logging
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -143,6 +144,24 @@ def test_an_import_arranges_logs_texts_and_the_applicant_sees_and_prints_it(org,
                      "凭本人居民身份证签到", org.plan.committee.name):
         assert flat(expected) in text, expected
     assert number not in text
+
+
+def test_a_gateway_failure_leaves_the_arrangement_and_the_notice_is_sent_on_a_retry(
+        org, client, flaky_sms, caplog, django_capture_on_commit_callbacks):
+    flaky_sms(1)
+    application = accepted(org, "林芳")
+    login(client, org.committee)
+    upload = filled(client, {application.pk: ["内科学组", DAY, "09:30", "省人社厅三楼第一会议室", 3, None]})
+
+    with django_capture_on_commit_callbacks(execute=True), caplog.at_level(logging.WARNING, logger="accounts.sms"):
+        response = post(client, upload)
+
+    assert response.status_code == 302
+    assert "已导入答辩安排：新增1条" in client.get(response.url).content.decode()
+    assert Defence.objects.filter(application=application).exists()
+    assert "attempt 1 failed" in caplog.text
+    sms = SmsMessage.objects.get()  # the second attempt went through
+    assert sms.phone == application.applicant.phone and "内科学组第3号" in sms.text
 
 
 def test_before_an_arrangement_the_applicant_is_told_it_will_come(org, client):

@@ -13,6 +13,7 @@ from applications import chain
 from applications.models import Application
 from core.models import FlowAttachment, FlowEntry
 from tests.applications.support import flat, login, pdf_text
+from tests.helpers import fetch_print
 
 from .support import filed, proof, recommendation, walk
 
@@ -79,7 +80,7 @@ def test_the_applicant_sees_every_step_the_acceptance_and_the_number(org):
     accepted = application.committee_accepted_at
     assert f"已接收（{accepted:%Y-%m-%d}）" in page
     assert "评审通过并经人社部门确认后生成" in page
-    before = pdf_text(client.get(reverse("applications:print", args=[application.pk, "brief.pdf"])).content)
+    before = pdf_text(fetch_print(client, reverse("applications:print", args=[application.pk, "brief.pdf"])).content)
 
     application = walk(org, application, to="confirmed")
     number = application.certificate_no
@@ -97,12 +98,12 @@ def test_the_applicant_sees_every_step_the_acceptance_and_the_number(org):
     page = client.get(basic).content.decode()
     assert f'data-testid="certificate-no">{number}<' in page and f"已接收（{accepted:%Y-%m-%d}）" in page
 
-    after = pdf_text(client.get(reverse("applications:print", args=[application.pk, "brief.pdf"])).content)
+    after = pdf_text(fetch_print(client, reverse("applications:print", args=[application.pk, "brief.pdf"])).content)
     assert number not in flat(before) and number in flat(after)
     assert "证书编号" in flat(after)
     # The reviewers' print of the same application shows it too.
     login(client, org.bureau)
-    reviewer_print = client.get(reverse("chain:print", args=["bureau", application.pk, "brief.pdf"])).content
+    reviewer_print = fetch_print(client, reverse("chain:print", args=["bureau", application.pk, "brief.pdf"])).content
     assert number in flat(pdf_text(reviewer_print))
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from applications import services
 from applications.models import Application
 from tests.applications.support import login, page_messages, scan_upload
+from tests.helpers import fetch_print
 
 pytestmark = pytest.mark.django_db
 
@@ -72,5 +73,5 @@ def test_the_full_path_to_a_certificate_number(world):
     for label in ("领取", "通过", "评委会接收", "评审通过", "确认发证"):
         assert label in page
     for kind in ("brief.pdf", "review.pdf", "review.xlsx"):
-        assert client.get(reverse("applications:print", args=[a.pk, kind])).status_code == 200
+        assert fetch_print(client, reverse("applications:print", args=[a.pk, kind])).status_code == 200
     assert Application.objects.get(pk=a.pk).certificate_no == a.certificate_no

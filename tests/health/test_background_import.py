@@ -24,7 +24,8 @@ from .support import (
     workbook_upload,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)  # tasks are enqueued on commit
+# Tasks are enqueued on commit, and wait in the database for the worker.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("database_tasks")]
 
 ROWS = 400
 

@@ -32,6 +32,8 @@ from .support import (
     workbook_upload,
 )
 
+pytestmark = pytest.mark.usefixtures("database_tasks")  # jobs wait in the database for the worker
+
 LATER = imports.STALE_AFTER + datetime.timedelta(minutes=1)
 IMPORT_INTERRUPTED = "导入中断（处理进程意外终止），未写入任何数据。请点击“重新导入”再试。"
 CHECK_INTERRUPTED = "校验中断（处理进程意外终止），未写入任何数据。请重新上传文件。"
