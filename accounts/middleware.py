@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
@@ -10,23 +8,33 @@ from core.http import client_ip
 
 from .audit import audit
 
-_REFRESH_EVERY = timedelta(seconds=60)  # the idle clock's precision; a write on every request would cost more
+_REFRESH_EVERY = 60  # seconds: the idle clock's precision; a session write on every request would cost more
 
-# The session's sign-in time (seconds since the epoch), written by every sign-in (accounts.signals): a session
-# ends SESSION_COOKIE_AGE after it whatever the activity. Kept in the session's own data, so any engine keeps it.
+# Kept in the session's own data (seconds since the epoch), so that any session engine keeps them:
+# the sign-in time, written by every sign-in (accounts.signals): a session ends SESSION_COOKIE_AGE after it
+# whatever the activity;
 SIGNED_IN_AT = "signed_in_at"
+# the last request that counts as activity (the idle clock), rewritten at most once a minute.
+LAST_SEEN = "last_seen"
 
 
 def session_signed_in(session, now) -> None:
-    """Start the session's absolute lifetime at `now` (a sign-in)."""
-    session[SIGNED_IN_AT] = int(now.timestamp())
+    """Start the session's absolute lifetime and its idle clock at `now` (a sign-in)."""
+    session[SIGNED_IN_AT] = session[LAST_SEEN] = int(now.timestamp())
+
+
+def idle_seconds_left(session, now) -> int:
+    """Seconds until the session times out for idleness (the full timeout when its clock has not started)."""
+    last = session.get(LAST_SEEN)
+    idle = now.timestamp() - last if isinstance(last, int) else 0
+    return max(0, int(settings.SESSION_IDLE_TIMEOUT.total_seconds() - idle))
 
 
 class IdleTimeoutMiddleware:
     """Log out a session 12 hours (SESSION_COOKIE_AGE) after its sign-in whatever the activity, and a session idle
-    for longer than SESSION_IDLE_TIMEOUT (30 minutes). The sign-in time is in the session's data (SIGNED_IN_AT; a
-    signed-in session without one is ended); the last request is kept in the session's row (accounts.sessions:
-    `last_seen`, `touch`), updated at most once a minute.
+    for longer than SESSION_IDLE_TIMEOUT (30 minutes). Both times are in the session's data: the sign-in time
+    (SIGNED_IN_AT; a signed-in session without one is ended) and the last request (LAST_SEEN), which a request
+    rewrites at most once a minute (the session is then saved, its expiry moving on with it).
 
     accounts:session_state is passive: it is timed out like any request, but answers itself (signed out) instead
     of being sent to the login page, and it does not restart the idle clock, so a page that asks whether its
@@ -34,7 +42,7 @@ class IdleTimeoutMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.timeout = settings.SESSION_IDLE_TIMEOUT
+        self.timeout = settings.SESSION_IDLE_TIMEOUT.total_seconds()
         self.max_age = settings.SESSION_COOKIE_AGE
         self._passive = None
 
@@ -43,10 +51,12 @@ class IdleTimeoutMiddleware:
             if self._passive is None:
                 self._passive = reverse("accounts:session_state")
             passive = request.path == self._passive
-            session, now = request.session, timezone.now()
+            session, now = request.session, timezone.now().timestamp()
             signed_in = session.get(SIGNED_IN_AT)
-            last = session.last_seen
-            if not isinstance(signed_in, int) or now.timestamp() - signed_in > self.max_age:
+            last = session.get(LAST_SEEN)
+            if not isinstance(last, int):  # a session saved before the clock was kept: it starts now
+                last = None
+            if not isinstance(signed_in, int) or now - signed_in > self.max_age:
                 self._sign_out(request, why="session_age")
                 if not passive:
                     return redirect(f"{reverse('accounts:login')}?expired=1")
@@ -55,7 +65,7 @@ class IdleTimeoutMiddleware:
                 if not passive:
                     return redirect(f"{reverse('accounts:login')}?timeout=1")
             elif not passive and (last is None or now - last >= _REFRESH_EVERY):
-                session.touch(now)
+                session[LAST_SEEN] = int(now)
         return self.get_response(request)
 
     @staticmethod

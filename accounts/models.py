@@ -1,5 +1,4 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 
@@ -116,26 +115,6 @@ class RoleAssignment(models.Model):
     def __str__(self):
         scope = self.unit or self.region or "全局"
         return f"{self.get_role_display()}（{scope}）"
-
-
-class Session(AbstractBaseSession):
-    """A database session that also says whose it is, so that a signed-in request reads its session, its user
-    and the user's roles in one query (accounts.sessions), and when it was last used. `user` is written from the
-    session's own data whenever the session is saved; deleting a user ends their sessions. No database
-    constraint: a session saved just after its user was deleted must not fail the request (it then reads as
-    signed out)."""
-
-    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
-                             db_constraint=False)
-    # The idle clock (accounts.middleware.IdleTimeoutMiddleware): the last request, kept to the minute by
-    # updating this column alone, so that a request does not rewrite the session to say it happened.
-    last_seen = models.DateTimeField(null=True, blank=True)
-
-    @classmethod
-    def get_session_store_class(cls):
-        from .sessions import SessionStore
-
-        return SessionStore
 
 
 class SmsCode(models.Model):

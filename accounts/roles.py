@@ -1,10 +1,7 @@
 """Role assignments in scopes. Every permission derives from these rows (see accounts/rules.py)."""
 
-from core.prepared import Prepared
-
 from .models import Role, RoleAssignment
 
-_assignments = Prepared(lambda user_id: RoleAssignment.objects.filter(user_id=user_id))
 _CACHE = "_role_assignments"
 
 
@@ -15,14 +12,9 @@ def roles_of(user) -> list[RoleAssignment]:
         return []
     cached = getattr(user, _CACHE, None)
     if cached is None:
-        cached = _assignments.all(user.pk)
+        cached = list(RoleAssignment.objects.filter(user_id=user.pk))
         setattr(user, _CACHE, cached)
     return cached
-
-
-def remember_roles(user, assignments: list[RoleAssignment]) -> None:
-    """The user's role assignments as read along with the user (accounts.sessions): roles_of() returns them."""
-    setattr(user, _CACHE, assignments)
 
 
 def forget_roles(user) -> None:

@@ -23,6 +23,7 @@ from .forms import (
     RegistrationForm,
     SmsSendForm,
 )
+from .middleware import idle_seconds_left
 from .models import SmsCode, User
 from .selectors import auth_events_for, staff_registration_get_for, staff_registrations_for
 from .services import (
@@ -52,10 +53,8 @@ def session_state(request):
     if not request.user.is_authenticated:
         data = {"signed_in": False}
     else:
-        last = request.session.last_seen or timezone.now()
-        left = settings.SESSION_IDLE_TIMEOUT - (timezone.now() - last)
         data = {"signed_in": True, "account": request.user.pk, "csrf": get_token(request),
-                "idle_left": max(0, int(left.total_seconds()))}
+                "idle_left": idle_seconds_left(request.session, timezone.now())}
     response = JsonResponse(data)
     response["Cache-Control"] = "no-store"
     return response

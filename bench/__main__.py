@@ -22,7 +22,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=4, help="length of each phase (default 4 s)")
     parser.add_argument("--warmup", type=float, default=8,
                         help="seconds each target is requested before the rounds, not counted (default 8): a "
-                             "server process renders each page shape and compiles each query on first use")
+                             "server process compiles its templates and caches sessions and menus on first use")
     parser.add_argument("--people", type=int, default=2000, help="signed-in people to draw from (default 2000)")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="instead of serving: profile N page requests in this process and print the top")

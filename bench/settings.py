@@ -6,8 +6,29 @@ environment, so pre-created sessions are valid in all of them.
 """
 
 import os
+import socket
 
 from bench.database import database_url
+
+
+def _redis_answers(host: str = "127.0.0.1", port: int = 6379) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+# Several server processes, as in production: sessions are cached in a cache they share (Redis, its own database
+# number; cached_db sessions, zhicheng.settings) when one answers here, else read from the database.
+# BENCH_CACHE_URL names another (empty: none).
+if "BENCH_CACHE_URL" not in os.environ:
+    os.environ["BENCH_CACHE_URL"] = "redis://127.0.0.1:6379/13" if _redis_answers() else ""
+if os.environ["BENCH_CACHE_URL"]:
+    os.environ["CACHE_URL"] = os.environ["BENCH_CACHE_URL"]
+else:
+    os.environ.pop("CACHE_URL", None)
 
 os.environ.update({
     "DEBUG": "0",

@@ -19,7 +19,6 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .bulk import collector_paused
 from .xlsx_guard import SheetRefused, column_letters, reading, sheet_extent
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -206,7 +205,6 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-@collector_paused()
 def read_rows(upload, columns: list[Column], *, max_rows: int = MAX_ROWS) -> list[ParsedRow]:
     """Read the first sheet: check the header, convert cells, and return every data row with its cell-level
     errors (numbers in text columns, unreadable dates). Field rules are the caller's (Django forms).

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
+import json
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,6 +179,9 @@ class Catalogue:
     page_size: int = 10
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
     category_series: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # A digest of the declaration it was built from: part of the key of every cached fragment whose markup the
+    # catalogue decides (labels, columns, URLs of the types), so that a changed catalogue is never served old markup.
+    version: str = ""
 
     def category_shown_to(self, category: str, series: str) -> bool:
         """A category limited to some series (行业专用 → 卫生技术) shows only to applicants of those series."""
@@ -399,6 +404,7 @@ def _build(raw: dict) -> Catalogue:
         page_size=int(settings_.get("page_size", 10)),
         choices=choices,
         category_series={k: tuple(v) for k, v in raw.get("category_series", {}).items()},
+        version=hashlib.sha256(json.dumps(raw, sort_keys=True, default=str).encode()).hexdigest()[:16],
     )
 
 

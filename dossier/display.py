@@ -4,8 +4,6 @@ import datetime
 
 from django.utils import timezone
 
-from core.skeleton import Slot
-
 from .catalogue import ColumnSpec, FieldSpec, KindSpec
 from .items import items_of
 
@@ -46,18 +44,12 @@ def row_cells(kind: KindSpec, record, counts: dict | None = None) -> list[str]:
     return [format_column(kind, column, record, counts) for column in kind.columns]
 
 
-def row_slots(kind: KindSpec) -> dict:
-    """What a record row's skeleton (core.skeleton) takes for the type's columns and the submission date: each
-    column's nowrap flag with the slot of its value (c0, c1, …), and the date's slot."""
-    return {"cells": [(column.nowrap, Slot(f"c{i}")) for i, column in enumerate(kind.columns)],
-            "submitted": Slot("submitted")}
-
-
-def row_values(kind: KindSpec, record, counts: dict | None = None) -> dict[str, str]:
-    """The values of row_slots' slots for one record, "—" where there is none."""
-    values = {f"c{i}": cell or "—" for i, cell in enumerate(row_cells(kind, record, counts))}
-    values["submitted"] = timezone.localdate(record.submitted_at).isoformat() if record.submitted_at else "—"
-    return values
+def list_row(kind: KindSpec, record, counts: dict | None = None) -> dict:
+    """What a list row shows of one record: the type's columns as (nowrap, text) and the submission date, "—"
+    where there is none."""
+    cells = row_cells(kind, record, counts)
+    return {"cells": [(column.nowrap, cell or "—") for column, cell in zip(kind.columns, cells, strict=True)],
+            "submitted": timezone.localdate(record.submitted_at).isoformat() if record.submitted_at else "—"}
 
 
 def detail_rows(kind: KindSpec, record) -> list[tuple[str, str]]:

@@ -8,7 +8,6 @@ import re
 from django import forms
 from django.core import validators
 from django.core.exceptions import ValidationError
-from django.forms.utils import ErrorDict
 
 from .catalogue import FieldSpec, KindSpec
 
@@ -127,7 +126,7 @@ class RecordFormBase(forms.Form):
             value = cleaned.get(spec.key)
             if not spec.visible(raw):
                 cleaned[spec.key] = None  # a hidden conditional field keeps no value, and no error
-                self._errors.pop(spec.key, None)
+                self.errors.pop(spec.key, None)
                 continue
             empty = value in (None, "", []) or (spec.type == "bool" and value is None)
             if spec.required and empty and spec.key not in self.errors and not self.partial:
@@ -199,44 +198,11 @@ _PURE_FIELDS = (forms.CharField, forms.ChoiceField, forms.DateField, forms.Integ
                 forms.BooleanField)
 
 
-def _direct_columns(form: RecordFormBase) -> list[tuple] | None:
-    """(name, field, widget reader, memo) per field when full_clean() would do nothing beyond reading each
-    widget's value and calling field.clean() with it; None when the form needs the full machinery."""
-    if form.prefix or form.empty_permitted or type(form)._post_clean is not forms.BaseForm._post_clean:
-        return None
-    columns = []
-    for name, field in form.fields.items():
-        if field.disabled or isinstance(field, forms.FileField) or hasattr(form, f"clean_{name}"):
-            return None
-        memo = {} if type(field) in _PURE_FIELDS else None
-        columns.append((name, field, field.widget.value_from_datadict, memo))
-    return columns
-
-
-def _clean_direct(form: RecordFormBase, columns: list[tuple]) -> bool:
-    """BaseForm.full_clean() without bound fields: each widget's value straight into its field's clean() (the
-    same call _clean_bound_field makes), the same add_error() for failures, then the form's own clean()."""
-    form._errors = ErrorDict(renderer=form.renderer)
-    cleaned = form.cleaned_data = {}
-    data, files = form.data, form.files
-    for name, field, read, memo in columns:
-        value = read(data, files, name)
-        if memo is not None and type(value) is str:
-            try:
-                cleaned[name] = memo[value]
-                continue
-            except KeyError:
-                pass
-        try:
-            result = field.clean(value)
-        except ValidationError as error:
-            form.add_error(name, error)
-            continue
-        cleaned[name] = result
-        if memo is not None and type(value) is str:
-            memo[value] = result
-    form._clean_form()
-    return not form._errors
+def _columns(form: RecordFormBase) -> list[tuple]:
+    """(name, field, widget reader, memo) per field of the form; memo for a field whose clean() depends on the
+    value alone."""
+    return [(name, field, field.widget.value_from_datadict, {} if type(field) in _PURE_FIELDS else None)
+            for name, field in form.fields.items()]
 
 
 _NO = object()  # the JSON value of a cell that the form would not pass as it is
@@ -284,10 +250,14 @@ class _PassingRows:
 
     @staticmethod
     def applies(form: "RecordFormBase") -> bool:
-        """Whether the form's own rules are RecordFormBase's, over exactly its declared fields."""
+        """Whether the form's own rules are RecordFormBase's, over exactly its declared fields, each cleaned by
+        its field alone (no clean_<name>(), files or disabled fields), its data unprefixed and required."""
         cls = type(form)
         return (cls.clean is RecordFormBase.clean and cls.record_data is RecordFormBase.record_data
-                and list(form.fields) == [spec.key for spec in form.specs])
+                and not isinstance(form, forms.BaseModelForm) and not form.prefix and not form.empty_permitted
+                and list(form.fields) == [spec.key for spec in form.specs]
+                and not any(field.disabled or isinstance(field, forms.FileField) or hasattr(form, f"clean_{name}")
+                            for name, field in form.fields.items()))
 
     def _shortcut(self, field: forms.Field, spec: FieldSpec):
         """A quick clean() of a string cell for the two most common fields, returning (cleaned, JSON value) or
@@ -374,29 +344,18 @@ class _PassingRows:
 
 
 def validate_rows(form_class: type[RecordFormBase], rows, **kwargs):
-    """Validate many rows with one form instance of `form_class` (Excel imports): the same fields, messages
-    and clean() as the page, without building a new form or its bound fields per row. Rows recognised as
-    passing (_PassingRows, a few hundred at a time) are not given to the form; the others go through its fields
-    (each column's results remembered for repeated cells) and clean(), or through full_clean() when the form
-    needs it. Yields (form, data or None) per row; read the form's errors before advancing."""
-    form = form_class(**kwargs)
-    columns = _direct_columns(form)
-    passing = _PassingRows(form, columns) if columns is not None and _PassingRows.applies(form) else None
-    no_errors = ErrorDict(renderer=form.renderer)  # a passing row's errors: none, never added to
+    """Validate many rows as the page's form does (Excel imports). Rows recognised as passing (_PassingRows, a
+    few hundred at a time) are not given to a form; each of the others is: a form of `form_class` bound to it,
+    with the page's fields, messages and clean(). Yields (form, data or None) per row: a passing row's form is
+    an unbound one (no errors)."""
+    blank = form_class(**kwargs)
+    passing = _PassingRows(blank, _columns(blank)) if _PassingRows.applies(blank) else None
     rows = iter(rows)
     while chunk := list(itertools.islice(rows, _ROWS_AT_ONCE)):
-        passed = passing.rows(chunk, form.files) if passing is not None else [None] * len(chunk)
+        passed = passing.rows(chunk, None) if passing is not None else [None] * len(chunk)
         for values, data in zip(chunk, passed):
-            form.data = values
-            form.is_bound = True
-            form._bound_fields_cache = {}
             if data is not None:
-                form._errors = no_errors
-                yield form, data
+                yield blank, data
                 continue
-            if columns is None:
-                form._errors = None
-                valid = form.is_valid()
-            else:
-                valid = _clean_direct(form, columns)
-            yield form, (form.record_data() if valid else None)
+            form = form_class(data=values, **kwargs)
+            yield form, (form.record_data() if form.is_valid() else None)

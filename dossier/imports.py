@@ -22,7 +22,6 @@ from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 from django_tasks import task
 
-from core.bulk import collector_paused
 from core.excel import Column, ExcelError, columns_from_specs, read_rows, template_bytes
 from core.files import FileStore
 
@@ -195,7 +194,6 @@ def _existing_keys(job: ImportJob, kind: KindSpec, child: ChildListSpec | None, 
     return {tuple(str(d.get(k)) for k in unique) for d in stored}
 
 
-@collector_paused()
 def _validate(job: ImportJob, parsed) -> None:
     kind, child = _target(job)
     form_class = spec_form_class(child.fields, f"item_{child.key}") if child else record_form_class(kind)
@@ -234,7 +232,7 @@ def _validate(job: ImportJob, parsed) -> None:
         job.rows = [{**(data if data is not None else raw.values), "_line": raw.line}
                     for data, raw in zip(rows[:PREVIEW_ROWS], parsed)]
     elif child is None:
-        job.rows, job.batches = rows[:PREVIEW_ROWS], "\n".join(services.import_batches(kind, rows))
+        job.rows, job.batches = rows[:PREVIEW_ROWS], "\n".join(services.import_batches(rows))
     else:
         job.rows = rows
     job.processed = len(parsed)

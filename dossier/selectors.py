@@ -3,12 +3,13 @@ records submitted to their unit. Anything else is a 404."""
 
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils.functional import cached_property
 
 from accounts.models import Role, User
 from accounts.roles import admin_unit_ids, roles_of
-from core.prepared import Prepared
 from orgs.models import Unit
 
 from .catalogue import catalogue
@@ -37,30 +38,16 @@ def own_records(user, *, kind: str, status: str = "", q: str = "") -> QuerySet[R
     return qs.order_by("-created_at", "-pk")
 
 
-_own_kind = Prepared(lambda owner, kind: own_records(owner, kind=kind))
-_own_kind_status = Prepared(lambda owner, kind, status: own_records(owner, kind=kind, status=status))
+class KnownCountPaginator(Paginator):
+    """A Paginator told its number of items (the tab counts know it already), so that a page costs one query."""
 
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.known_count = count
 
-class OwnRecords:
-    """The applicant's records of one kind and status, `total` of them, for a Paginator: taking a slice runs one
-    prepared query (core.prepared), the list page's per-request cost being what matters there."""
-
-    ordered = True
-
-    def __init__(self, user, *, kind: str, status: str, total: int):
-        self.args = (user.pk, kind, status) if status else (user.pk, kind)
-        self.total = total
-
-    def __len__(self) -> int:
-        return self.total
-
+    @cached_property
     def count(self) -> int:
-        return self.total
-
-    def __getitem__(self, page: slice) -> list[Record]:
-        query = _own_kind_status if len(self.args) == 3 else _own_kind
-        start = page.start or 0
-        return query.all(*self.args, limit=max(page.stop - start, 0), offset=start)
+        return self.known_count
 
 
 def record_get_for(user, pk: int) -> Record:
@@ -101,14 +88,11 @@ class KindCounts:
         return self.by_status.get(Status.APPROVED, 0)
 
 
-_own_counts = Prepared(lambda owner: Record.objects.filter(owner=owner).values_list("kind", "status")
-                       .annotate(n=Count("pk")).order_by())
-
-
 def own_counts(user) -> dict[str, KindCounts]:
     """Per kind: total and per-status counts of the user's records, in one GROUP BY query."""
     counts: dict[str, KindCounts] = {}
-    for kind, status, n in _own_counts.all(user.pk):
+    rows = Record.objects.filter(owner=user).values_list("kind", "status").annotate(n=Count("pk")).order_by()
+    for kind, status, n in rows:
         entry = counts.setdefault(kind, KindCounts())
         entry.total += n
         entry.by_status[status] = n

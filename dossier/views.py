@@ -6,28 +6,25 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from core.files import StorageError, stored_file_response
 from core.flow import flow_for
-from core.skeleton import Skeletons, Slot, csrf_token, fill, pager_shape, pager_slots, render_page, tab_slots
 from core.uploads import check_uploads
 
 from . import items, selectors, services
 from .catalogue import catalogue
 from .continuing_education import extract_for
-from .display import child_tables, detail_rows, row_slots, row_values
+from .display import child_tables, detail_rows, list_row
 from .forms import record_form
-from .menu import menu_html
 from .models import Status, Withdrawal
 
 STATUS_TABS = [("", "全部"), (Status.PENDING, "审核中"), (Status.APPROVED, "审核通过"), (Status.RETURNED, "退回")]
 LIST_TEMPLATE = "dossier/list.html"
-ROW_TEMPLATE = "dossier/_record_row.html"
 DONUT_STATUSES = [
     ("", "全部"), (Status.PENDING, "审核中"), (Status.APPROVED, "通过"), (Status.TERMINATED, "终止"),
     (Status.RETURNED, "退回"),
@@ -41,10 +38,18 @@ def _kind_or_404(key: str):
         raise Http404 from None
 
 
-def _menu(counts, user, kind=None):
+def _menu(counts, user, kind=None) -> dict:
     """The left menu: categories with each type's (total/approved), `kind` active; series-limited categories
-    (行业专用) only for applicants of those series."""
-    return menu_html(counts, series=getattr(user, "series", ""), active=kind.key if kind else "")
+    (行业专用) only for applicants of those series. Each entry is a cached fragment (dossier/_menu.html) keyed by
+    `menu_scope` (what decides every entry's markup besides its type, the active type and its counts: the
+    catalogue, the language and the URL prefix) and those."""
+    sections = catalogue().by_category_for(getattr(user, "series", ""))
+    return {"menu": [(label, [(k, counts.get(k.key)) for k in kinds]) for _key, label, kinds in sections],
+            "menu_scope": _menu_scope(), "active": kind.key if kind else ""}
+
+
+def _menu_scope() -> str:
+    return f"{catalogue().version}|{get_language()}|{get_script_prefix()}"
 
 
 @login_required
@@ -61,7 +66,7 @@ def home(request):
             ))
         charts.append({"key": key, "label": label, "values": values})
     return render(request, "dossier/home.html", {
-        "menu": _menu(counts, request.user), "charts": charts, "donut_labels": [label for _, label in DONUT_STATUSES],
+        **_menu(counts, request.user), "charts": charts, "donut_labels": [label for _, label in DONUT_STATUSES],
     })
 
 
@@ -74,51 +79,22 @@ def kind_list(request, kind_key):
     q = request.GET.get("q", "").strip()
     counts = selectors.own_counts(request.user)
     mine = counts.get(kind.key) or selectors.KindCounts()
+    records = selectors.own_records(request.user, kind=kind.key, status=status, q=q)
     if q:
-        paginator = Paginator(selectors.own_records(request.user, kind=kind.key, status=status, q=q),
-                              catalogue().page_size)
+        paginator = Paginator(records, catalogue().page_size)
     else:  # the tab counts already know the total: no COUNT query
         total = mine.by_status.get(status, 0) if status else mine.total
-        paginator = Paginator(selectors.OwnRecords(request.user, kind=kind.key, status=status, total=total),
-                              catalogue().page_size)
+        paginator = selectors.KnownCountPaginator(records, catalogue().page_size, count=total)
     page = paginator.get_page(request.GET.get("page"))
     records = list(page.object_list)
     child_counts = items.child_counts(records, kind)
-    rows = _record_rows(request, kind, records, child_counts, start=page.start_index())
-    tabs = [(value, label, mine.by_status.get(value, 0) if value else mine.total) for value, label in STATUS_TABS]
-    context = {"kind": kind, "rows": rows, "page": page, "tabs": tabs, "status": status, "q": q,
-               "menu": _menu(counts, request.user, kind)}
-    if q:
-        return render(request, LIST_TEMPLATE, context)
-    # Without a search, the page comes from its skeleton (core.skeleton): its markup is decided by the type,
-    # the tab, whether there are rows and which page links show.
-    shape = (id(kind), status, bool(rows), catalogue().page_size, *pager_shape(page))
-    return render_page(request, LIST_TEMPLATE, context, shape=shape, slots={
-        "rows": (Slot("rows") if rows else "", {"rows": rows}),
-        "menu": (Slot("menu"), {"menu": context["menu"]}),
-        "tabs": tab_slots(tabs),
-        "page": pager_slots(page),
-    })
-
-
-def _record_rows(request, kind, records, child_counts, *, start: int) -> SafeString:
-    """The list's rows, each filled into the skeleton of its shape (core.skeleton): rendering the row template
-    for each record was a third of the page's CPU."""
     withdrawable = catalogue().withdrawable(kind)
-    csrf = csrf_token(request)
-    skeletons = Skeletons(ROW_TEMPLATE)
-    rows = []
-    for number, record in enumerate(records, start):
-        status, editable = record.status, record.editable
-        withdraw = status == Status.APPROVED and withdrawable and record.source == "user"
-        parts = skeletons.get((id(kind), status, editable, withdraw), lambda: {
-            "kind": kind, "status": status, "status_label": record.get_status_display(),
-            "editable": editable, "withdraw": withdraw, "pk": Slot("pk"), "title": Slot("title"),
-            "number": Slot("number"), "csrf_token": Slot("csrf"), **row_slots(kind),
-        })
-        rows.append(fill(parts, {"pk": record.pk, "title": record.title, "number": number, "csrf": csrf,
-                                 **row_values(kind, record, child_counts)}))
-    return mark_safe("".join(rows))  # noqa: S308 — each row filled by core.skeleton, which escapes the values
+    rows = [{"record": record, "number": number, **list_row(kind, record, child_counts),
+             "withdraw": record.status == Status.APPROVED and withdrawable and record.source == "user"}
+            for number, record in enumerate(records, page.start_index())]
+    tabs = [(value, label, mine.by_status.get(value, 0) if value else mine.total) for value, label in STATUS_TABS]
+    return render(request, LIST_TEMPLATE, {"kind": kind, "rows": rows, "page": page, "tabs": tabs,
+                                           "status": status, "q": q, **_menu(counts, request.user, kind)})
 
 
 def _slot_input(slot) -> str:
@@ -199,7 +175,7 @@ def _form_page(request, kind, record=None):
     return render(request, "dossier/form.html", {
         "kind": kind, "form": form, "record": record, "slots": slots, "children": children,
         "upload_errors": [e for errors in slot_errors.values() for e in errors], "storage_failed": storage_failed,
-        "evidence": existing, "menu": _menu(counts, user, kind),
+        "evidence": existing, **_menu(counts, user, kind),
     })
 
 
@@ -284,7 +260,7 @@ def withdrawals(request):
     kinds = {k.key: k.label for k in catalogue().kinds()}
     return render(request, "dossier/withdrawals.html", {
         "page": page, "filters": f, "kinds": kinds, "states": Withdrawal.State.choices,
-        "statuses": Status.choices, "menu": _menu(selectors.own_counts(request.user), request.user),
+        "statuses": Status.choices, **_menu(selectors.own_counts(request.user), request.user),
     })
 
 

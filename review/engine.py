@@ -211,8 +211,6 @@ def decide(*, actor, stage: str, subject_id: int, decision: str | None, data: di
         from_status = getattr(subject, subject_type.status_field)
         _move(act)
         subject.save()
-        if subject_type.moved is not None:
-            subject_type.moved(subject, from_status)
         entry = flow_write(subject_type=subject_type.key, subject_id=subject.pk, actor=actor,
                            role=Role(spec.role).label, action=decision, label=act.decision.label, stage=spec.key,
                            from_status=from_status, to_status=getattr(subject, subject_type.status_field),
@@ -221,6 +219,8 @@ def decide(*, actor, stage: str, subject_id: int, decision: str | None, data: di
             subject_type=subject_type.key, subject_id=subject.pk, stage=spec.key, decision=decision, actor=actor,
             role=spec.role, at=entry.at, opinion=act.opinion, entry=entry,
             snapshot_hash=subject_type.snapshot_hash(subject), **act.row)
+        if subject_type.moved is not None:  # last: counter rows (dossier.services._recount_move)
+            subject_type.moved(subject, from_status)
     return subject
 
 

@@ -11,7 +11,6 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
-from core.prepared import Prepared
 from dossier.catalogue import catalogue
 from dossier.models import Record, RecordCounter, Status, Withdrawal
 from dossier.selectors import KindCounts
@@ -26,18 +25,14 @@ def _counts_of(unit_ids) -> QuerySet:
             .values_list("kind", "status").annotate(total=Sum("n")).order_by())
 
 
-# One unit has one row per kind and status (record_counter_unique): its counts need no sum, and come from the
-# covering index alone.
-_counts_of_one = Prepared(lambda unit_id: RecordCounter.objects.filter(unit_id=unit_id, status__in=REVIEWED)
-                          .values_list("kind", "status", "n"))
-
-
 def unit_counts(user) -> dict[str, KindCounts]:
     """Per kind: the counts of the records submitted to the user's units, from the counter rows."""
     counts: dict[str, KindCounts] = {}
     units = unit_ids(user)
-    # Most admins have one unit: their query is compiled once (core.prepared).
-    rows = _counts_of_one.all(*units) if len(units) == 1 else _counts_of(units)
+    # One unit has one row per kind and status (record_counter_unique): its counts need no sum, and come from the
+    # covering index alone.
+    rows = (RecordCounter.objects.filter(unit_id__in=units, status__in=REVIEWED).values_list("kind", "status", "n")
+            if len(units) == 1 else _counts_of(units))
     for kind, status, n in rows:
         if not n:
             continue
@@ -69,11 +64,11 @@ def _parse_cursor(value: str):
         return None
 
 
-def _queue(unit_ids, kind: str, status: str | None = None, direction: str = "", at=None, same_at=None, pk=None,
-           bound=None, q: str = "") -> QuerySet[Record]:
+def _queue(unit_ids, kind: str, status: str | None = None, q: str = "", direction: str = "",
+           cursor: tuple | None = None) -> QuerySet[Record]:
     """The unit's submitted records of `kind` (of `status`, else every status but drafts), newest submission
-    first; with a `direction`, those after or before the cursor (at, pk), which is given three times (at, same_at,
-    bound) so that the query can be prepared. Each row carries its owner's name (owner_name)."""
+    first; with a `direction`, those after or before the cursor (submitted_at, pk). Each row carries its
+    owner's name (owner_name)."""
     qs = Record.objects.filter(unit_id__in=unit_ids, kind=kind, submitted_at__isnull=False)
     qs = qs.filter(status=status) if status is not None else qs.exclude(status=Status.DRAFT)
     if q:
@@ -81,42 +76,27 @@ def _queue(unit_ids, kind: str, status: str | None = None, direction: str = "", 
     # The redundant bound on submitted_at alone is what lets the index start at the cursor: PostgreSQL does not
     # derive one from the OR and would read (and drop) every row of the earlier pages.
     if direction == "after":
-        qs = qs.filter(Q(submitted_at__lt=at) | Q(submitted_at=same_at, pk__lt=pk), submitted_at__lte=bound)
+        at, pk = cursor
+        qs = qs.filter(Q(submitted_at__lt=at) | Q(submitted_at=at, pk__lt=pk), submitted_at__lte=at)
     elif direction == "before":
-        qs = qs.filter(Q(submitted_at__gt=at) | Q(submitted_at=same_at, pk__gt=pk), submitted_at__gte=bound)
+        at, pk = cursor
+        qs = qs.filter(Q(submitted_at__gt=at) | Q(submitted_at=at, pk__gt=pk), submitted_at__gte=at)
     ordering = ("submitted_at", "pk") if direction == "before" else ("-submitted_at", "-pk")
     return (qs.annotate(owner_name=F("owner__name"))
             .only("id", "kind", "status", "data", "title", "submitted_at", "source", "unit_id", "owner_id")
             .order_by(*ordering))
 
 
-def _prepared_queue(with_status: bool, direction: str) -> Prepared:
-    def build(unit_id, kind, *rest):
-        status, cursor = (rest[0], rest[1:]) if with_status else (None, rest)
-        return _queue([unit_id], kind, status, direction, *cursor)
-    return Prepared(build)
-
-
-# The queue of an admin of one unit, without a search: every page of it by a query compiled once.
-_QUEUES = {(s, d): _prepared_queue(s, d) for s in (False, True) for d in ("", "after", "before")}
-
-
 def unit_records(user, *, kind: str, status: str = "", q: str = "", after: str = "", before: str = "",
                  size: int = 10) -> KeysetPage:
     """One page of the unit's records of `kind`, newest submission first, with keyset pagination so that
     page 1,000 costs what page 1 costs."""
-    units = unit_ids(user)
-    q = (q or "").strip()
-    direction, cursor = "", ()
-    if after and (c := _parse_cursor(after)):
-        direction, cursor = "after", (c[0], c[0], c[1], c[0])
-    elif before and (c := _parse_cursor(before)):
-        direction, cursor = "before", (c[0], c[0], c[1], c[0])
-    if len(units) == 1 and not q:
-        query = _QUEUES[(bool(status), direction)]
-        rows = query.all(*units, kind, *((status,) if status else ()), *cursor, limit=size + 1)
-    else:
-        rows = list(_queue(units, kind, status or None, direction, *cursor, q=q)[: size + 1])
+    direction, cursor = "", None
+    if after and (cursor := _parse_cursor(after)):
+        direction = "after"
+    elif before and (cursor := _parse_cursor(before)):
+        direction = "before"
+    rows = list(_queue(unit_ids(user), kind, status or None, (q or "").strip(), direction, cursor)[: size + 1])
     reverse = direction == "before"
     more = len(rows) > size
     rows = rows[:size]

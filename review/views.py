@@ -6,37 +6,36 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from core.flow import flow_for
-from core.skeleton import Skeletons, Slot, fill, render_page, tab_slots
 from dossier import items
 from dossier.catalogue import catalogue
-from dossier.display import child_tables, detail_rows, row_slots, row_values
+from dossier.display import child_tables, detail_rows, list_row
 from dossier.models import Status, Withdrawal
 from dossier.services import RecordError
 from orgs.models import Announcement
 
 from . import desks, engine, scopes, selectors, services
-from .menu import menu_html
 from .recusal import is_own
 from .stages import stages
 from .tasks import tasks_for
 
 unit_admin_required = permission_required("accounts.review_registrations", raise_exception=True)
 RECORDS_TEMPLATE = "review/records.html"
-ROW_TEMPLATE = "review/_record_row.html"
 TABS = [("", "全部"), (Status.PENDING, "审核中"), (Status.APPROVED, "审核通过"), (Status.RETURNED, "退回")]
 
 
-def _menu(counts):
-    return [
-        (label, [(kind, counts.get(kind.key)) for kind in kinds])
-        for _key, label, kinds in catalogue().by_category()
-    ]
+def _menu(counts, kind=None) -> dict:
+    """The left menu: every type with its (total/approved) and pending badge, `kind` active. Each entry is a
+    cached fragment (review/_menu.html) keyed by `menu_scope` (what decides every entry's markup besides its
+    type, the active type and its counts: the catalogue, the language and the URL prefix) and those."""
+    cat = catalogue()
+    return {"menu": [(label, [(k, counts.get(k.key)) for k in kinds]) for _key, label, kinds in cat.by_category()],
+            "menu_scope": f"{cat.version}|{get_language()}|{get_script_prefix()}", "kind": kind}
 
 
 @login_required
@@ -92,48 +91,21 @@ def records(request, kind_key):
     # Keyset pages have no number of their own: the links carry it (p) so that 序号 continues across pages.
     number = request.GET.get("p", "")
     number = int(number) if number.isascii() and number.isdigit() and int(number) > 0 and page.has_prev else 1
-    rows = _review_rows(kind, page.rows, child_counts, start=(number - 1) * catalogue().page_size + 1,
-                        reader=request.user)
+    start = (number - 1) * catalogue().page_size + 1
+    # 回避: the reader's own records are shown, but only to look at.
+    rows = [{"record": record, "number": n, "own": bool(is_own(request.user, record.owner_id)),
+             **list_row(kind, record, child_counts)} for n, record in enumerate(page.rows, start)]
     base = {"status": status, "q": q}
-    hrefs = {
+    return render(request, RECORDS_TEMPLATE, {
+        "rows": rows, "page": page, "tabs": tabs, "status": status, "q": q, "total": total,
         "prev_href": _page_href(base, before=page.prev_cursor, p=number - 1) if page.has_prev else "",
         "next_href": _page_href(base, after=page.next_cursor, p=number + 1) if page.has_next else "",
-    }
-    context = {"kind": kind, "rows": rows, "page": page, "tabs": tabs, "status": status, "q": q,
-               "menu": menu_html(counts, active=kind.key), "total": total, **hrefs}
-    if q:
-        return render(request, RECORDS_TEMPLATE, context)
-    # Without a search, the page comes from its skeleton (core.skeleton): its markup is decided by the type,
-    # the tab, whether there are rows and which page links show.
-    shape = (id(kind), status, bool(rows), page.has_prev, page.has_next)
-    return render_page(request, RECORDS_TEMPLATE, context, shape=shape, slots={
-        "rows": (Slot("rows") if rows else "", {"rows": rows}),
-        "menu": (Slot("menu"), {"menu": context["menu"]}),
-        "tabs": tab_slots(tabs),
-        "total": (Slot("total"), {"total": total}),
-        **{key: (Slot(key), {key: href}) for key, href in hrefs.items()},
+        **_menu(counts, kind),
     })
 
 
 def _page_href(base: dict, **cursor) -> str:
     return "?" + urlencode({key: value for key, value in {**base, **cursor}.items() if value != ""})
-
-
-def _review_rows(kind, records, child_counts, *, start: int, reader) -> SafeString:
-    """The queue's rows, each filled into the skeleton of its type, its status and whether it is the reader's own
-    (shown, but only to look at: 回避) (core.skeleton)."""
-    skeletons = Skeletons(ROW_TEMPLATE)
-    rows = []
-    for number, record in enumerate(records, start):
-        own = bool(is_own(reader, record.owner_id))
-        parts = skeletons.get((id(kind), record.status, own), lambda: {
-            "kind": kind, "status": record.status, "status_label": record.get_status_display(), "own": own,
-            "pk": Slot("pk"), "title": Slot("title"), "number": Slot("number"), "owner": Slot("owner"),
-            **row_slots(kind),
-        })
-        rows.append(fill(parts, {"pk": record.pk, "title": record.title, "number": number,
-                                 "owner": record.owner_name, **row_values(kind, record, child_counts)}))
-    return mark_safe("".join(rows))  # noqa: S308 — each row filled by core.skeleton, which escapes the values
 
 
 @login_required
@@ -171,7 +143,7 @@ def record_review(request, pk):
         "evidence": list(record.evidence.filter(item=None)), "child_tables": child_tables(kind, record),
         "flow": flow_for(subject_type="record", subject_id=record.pk),
         "error": error, "opinion": request.POST.get("opinion", "") if error else "",
-        "counts": selectors.unit_counts(request.user), "menu": _menu(selectors.unit_counts(request.user)),
+        "counts": selectors.unit_counts(request.user), **_menu(selectors.unit_counts(request.user), kind),
     })
 
 

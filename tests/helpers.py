@@ -3,8 +3,12 @@ routes of the URLconf."""
 
 import re
 from html.parser import HTMLParser
+from importlib import import_module
 from pathlib import Path
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.core.cache.backends.base import BaseCache
 from django.test import TestCase
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -66,6 +70,13 @@ def request_sms(client, phone: str, purpose: str = "register", **extra):
 
 def log_in(client, username: str, password: str):
     return client.post(LOGIN_URL, {"username": username, "password": password})
+
+
+def sessions_of(user) -> list:
+    """The session stores (SESSION_ENGINE) signed in as `user`: each session's own data says whose it is."""
+    engine = import_module(settings.SESSION_ENGINE)
+    stores = [engine.SessionStore(key) for key in Session.objects.values_list("session_key", flat=True)]
+    return [store for store in stores if store.get(SESSION_KEY) == str(user.pk)]
 
 
 class _Inputs(HTMLParser):

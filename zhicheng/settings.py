@@ -99,6 +99,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "zhicheng.urls"
 WSGI_APPLICATION = "zhicheng.wsgi.application"
 
+# No "loaders" option: Django's default, the cached loader (each template compiled once per process; with DEBUG
+# the autoreloader empties it when a template changes).
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -119,10 +121,10 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 _POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if _POSTGRES and env.bool("DB_PREPARED_STATEMENTS", default=True):
-    # The few queries every page makes (core.prepared) run as server-side prepared statements, planned once per
-    # connection instead of on every request; the rest of the ORM keeps client-side binding. Switch off behind a
-    # pooler in transaction mode that does not track prepared statements (PgBouncer before 1.21).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 2)
+    # psycopg binds the parameters on the server, and prepares a query once a connection has run it twice: the
+    # server then plans the queries every page makes once per connection rather than on every request. Switch
+    # off behind a pooler in transaction mode that does not track prepared statements (PgBouncer before 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 2})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the embedded database serve concurrent readers and one writer.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -163,7 +165,11 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Sessions: 30 minutes idle, and 12 hours from sign-in whatever the activity (both IdleTimeoutMiddleware).
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
-SESSION_ENGINE = "accounts.sessions"
+# Read from the cache and written through to the database (cached_db) when CACHE_URL names a cache that every
+# process shares (Redis); from the database alone otherwise, since a cache in one process's memory would let
+# another process go on serving a session that has ended (signed out, or timed out for idleness).
+SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if env.str("CACHE_URL", default="")
+                  else "django.contrib.sessions.backends.db")
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -242,7 +248,13 @@ if STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage":
 
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # Rendered template fragments ({% cache … using="fragments" %}), each keyed by everything that decides its
+    # markup and nothing of any one person: nothing to share or invalidate, so each process keeps its own.
+    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
+                  "TIMEOUT": 3600, "OPTIONS": {"MAX_ENTRIES": 20_000}},
+}
 
 # Security: safe by default; DEBUG relaxes only what a local http server needs.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

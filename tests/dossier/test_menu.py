@@ -1,29 +1,38 @@
-"""The menu is rendered once per catalogue, series, active type and language with markers where the counts go
-(dossier.menu): what a person gets must be the template rendered with that person's counts."""
+"""The applicant's menu is a cached fragment keyed by what decides its markup (dossier.views._menu): each person
+sees their own counts, a change shows on the next request, and a person whose counts equal another's gets the
+same markup only because it is the same."""
 
 import pytest
-from django.template.loader import get_template
 
-from dossier import selectors
-from dossier.catalogue import catalogue
-from dossier.menu import menu_html
-from dossier.models import Status
+from dossier import services
+from tests.factories import PersonFactory
 
-from .support import make_record
+from .support import login, make_record, menu_counts
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("series", ["", "卫生技术"])
-@pytest.mark.parametrize("active", ["", "honour", "paper"])
-def test_the_menu_is_the_template_rendered_with_the_persons_counts(owner, admin, series, active):
-    for status in (Status.APPROVED, Status.APPROVED, Status.PENDING):
-        make_record(owner, "honour", status=status, admin=admin)
-    make_record(owner, "paper")
-    counts = selectors.own_counts(owner)
-    sections = catalogue().by_category_for(series)
-    menu = [(label, [(kind, counts.get(kind.key)) for kind in kinds]) for _key, label, kinds in sections]
-    expected = get_template("dossier/_menu_entries.html").render({"menu": menu, "active": active})
+def test_each_person_sees_their_own_counts_and_a_change_at_once(client, owner, admin):
+    other = PersonFactory(unit=owner.unit, name="李四")
+    make_record(owner, "honour")
+    make_record(other, "honour")
+    make_record(other, "honour")
+    login(client, owner)
+    assert menu_counts(client.get("/dossier/k/honour/").content.decode())["honour"] == "(1/0)"
+    login(client, other)
+    assert menu_counts(client.get("/dossier/k/honour/").content.decode())["honour"] == "(2/0)"
 
-    assert menu_html(counts, series=series, active=active) == expected
-    assert 'data-kind="honour">\n      表彰奖励<span class="text-muted">(3/2)</span>' in expected
+    record = make_record(owner, "honour")
+    login(client, owner)
+    assert menu_counts(client.get("/dossier/k/honour/").content.decode())["honour"] == "(2/0)"
+    services.record_delete(actor=owner, record=record)
+    assert menu_counts(client.get("/dossier/k/honour/").content.decode())["honour"] == "(1/0)"
+
+
+def test_the_active_type_is_marked_on_its_own_page_only(client, owner):
+    login(client, owner)
+    html = client.get("/dossier/k/honour/").content.decode()
+    assert 'active" href="/dossier/k/honour/" data-kind="honour"' in html
+    html = client.get("/dossier/k/paper/").content.decode()
+    assert 'active" href="/dossier/k/paper/" data-kind="paper"' in html
+    assert 'active" href="/dossier/k/honour/"' not in html

@@ -10,12 +10,20 @@ import datetime
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.models import Session
+from accounts.middleware import LAST_SEEN
 from dossier.models import Record
 from tests.e2e.test_dossier_journey import _diploma, fill_bachelor
 from tests.factories import PASSWORD, PersonFactory, UnitFactory
+from tests.helpers import sessions_of
 
 KEEPALIVE = "/accounts/keepalive/"
+
+
+def idle_for(person, time: datetime.timedelta) -> None:
+    """The server's idle clock of each of `person`'s sessions set back by `time` from now."""
+    for session in sessions_of(person):
+        session[LAST_SEEN] = int((timezone.now() - time).timestamp())
+        session.save()
 
 
 def test_typing_keeps_her_signed_in_and_walking_away_is_warned_first(page, shot, log_in):
@@ -57,7 +65,7 @@ def test_typing_keeps_her_signed_in_and_walking_away_is_warned_first(page, shot,
     other.close()
 
     # Away again, past the timeout (the server's clock too): the notice says so, and what she typed is still there.
-    Session.objects.filter(user=nurse).update(last_seen=timezone.now() - datetime.timedelta(minutes=31))
+    idle_for(nurse, datetime.timedelta(minutes=31))
     page.clock.run_for("30:15")
     expect(notice).to_contain_text("已自动退出")
     expect(notice.get_by_role("link", name="重新登录")).to_have_attribute(
@@ -77,7 +85,7 @@ def test_signed_out_she_signs_in_again_in_another_tab_and_saves_what_she_typed(p
     page.locator("#id_evidence").set_input_files(str(_diploma(tmp_path)))
 
     # She walks away; the server's own clock runs out too (its last request is moved 31 minutes back).
-    Session.objects.filter(user=nurse).update(last_seen=timezone.now() - datetime.timedelta(minutes=31))
+    idle_for(nurse, datetime.timedelta(minutes=31))
     page.clock.run_for("31:00")
     notice = page.get_by_test_id("idle-notice")
     expect(notice).to_contain_text("已自动退出")

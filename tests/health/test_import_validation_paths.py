@@ -1,5 +1,5 @@
-"""Imports validate each cell with the generated form's own field objects instead of a full form per row
-(dossier.forms.validate_rows). For every form the catalogue generates, rows full of good and bad values get the
+"""Imports recognise passing rows column by column with the generated form's own field objects, and give only the
+other rows to a form (dossier.forms.validate_rows). For every form the catalogue generates, rows full of good and bad values get the
 same errors (field, messages in order) and the same data from that path as from the form the page uses."""
 
 import datetime
@@ -99,7 +99,6 @@ def _outcome(form, data):
 @pytest.mark.parametrize(("kind_key", "child_key"), _targets())
 def test_cell_by_cell_validation_gives_the_page_forms_errors_and_data(kind_key, child_key):
     form_class = _form_class(kind_key, child_key)
-    assert forms._direct_columns(form_class()) is not None, "the form no longer qualifies for the direct path"
     assert forms._PassingRows.applies(form_class()), "the form no longer qualifies for passing rows"
     rows = _rows(form_class)
 
@@ -115,8 +114,8 @@ def test_cell_by_cell_validation_gives_the_page_forms_errors_and_data(kind_key, 
 def test_a_form_the_direct_path_cannot_reproduce_gets_the_full_form():
     kind = catalogue().kind("health_case")
     form_class = record_form_class(kind)
-    assert forms._direct_columns(form_class(prefix="row")) is None
-    assert forms._direct_columns(form_class(unit_name="福州市第一医院")) is not None  # no fill field here
+    assert not forms._PassingRows.applies(form_class(prefix="row"))
+    assert forms._PassingRows.applies(form_class(unit_name="福州市第一医院"))  # no fill field here
 
     rows = [{"row-patient": "患者1"}, {"row-patient": "字" * 31}]
     prefixed = [_outcome(form, data) for form, data in validate_rows(form_class, rows, prefix="row")]
@@ -136,13 +135,13 @@ def test_rows_the_form_passes_never_reach_it_and_the_others_get_its_errors(monke
            {**good, "admitted_on": (TODAY + datetime.timedelta(days=1)).isoformat()}, {**good, "outcome": "痊愈了"}]
     rows = [{**good, "inpatient_no": f"{i:07d}", "admitted_on": f"2023-{1 + i % 12:02d}-01"} for i in range(600)] + bad
     asked, cleaned_outside, in_form = [], [], []
-    clean_direct = forms._clean_direct
+    is_valid = form_class.is_valid
 
-    def spy_form(form, columns):
+    def spy_form(form):
         asked.append(dict(form.data))
         in_form.append(True)
         try:
-            return clean_direct(form, columns)
+            return is_valid(form)
         finally:
             in_form.pop()
 
@@ -151,7 +150,7 @@ def test_rows_the_form_passes_never_reach_it_and_the_others_get_its_errors(monke
             cleaned_outside.append((type(field).__name__, value))
         return django_forms.Field.clean(field, value)
 
-    monkeypatch.setattr(forms, "_clean_direct", spy_form)
+    monkeypatch.setattr(form_class, "is_valid", spy_form)
     monkeypatch.setattr(django_forms.CharField, "clean", spy_field, raising=False)
     monkeypatch.setattr(django_forms.DateField, "clean", spy_field, raising=False)
 

@@ -1,9 +1,8 @@
-"""正式导入 writes its rows with a few multi-row statements: every record as the form left it, one flow entry per
-record, the unit's counters as a recount finds them; on PostgreSQL the job page sees the progress while the
+"""正式导入 writes its rows with a few multi-row statements: every record as the form left it, its history row and
+one flow entry per record, the unit's counters as a recount finds them; on PostgreSQL the job page sees the progress while the
 import's transaction is still open. Reading takes a shortcut for string cells that must change nothing."""
 
 import datetime
-import gc
 import io
 import json
 
@@ -14,7 +13,6 @@ from python_calamine import CalamineWorkbook
 
 from accounts.models import Role
 from core import excel
-from core.bulk import collector_paused
 from core.models import FlowEntry
 from dossier import imports, services
 from dossier.catalogue import catalogue
@@ -50,6 +48,9 @@ def test_each_row_becomes_a_draft_record_with_its_flow_entry_and_the_counters_ma
     assert sorted(entries.values_list("subject_id", flat=True)) == [r.pk for r in records]
     assert {(e.subject_type, e.actor_id, e.actor_name, e.role, e.from_status, e.to_status) for e in entries} == {
         ("record", nurse.pk, nurse.name, Role.APPLICANT.label, "", "draft")}
+    history = Record.history.filter(id__in=[r.pk for r in records])
+    assert sorted(history.values_list("id", "history_type", "history_user_id", "status")) == [
+        (r.pk, "+", nurse.pk, "draft") for r in records]
     before = _counters()
     assert (nurse.unit_id, "health_case", "draft", 26) in before
     services.counters_rebuild()
@@ -65,10 +66,9 @@ def test_the_job_page_sees_the_progress_of_a_commit_before_it_ends(nurse, monkey
     (its rows as dicts) is committed the same way."""
     outside = connection.vendor == "postgresql"
     rows = [case_values(i) for i in range(1, 10)]
-    kind = catalogue().kind("health_case")
     job = ImportJob.objects.create(owner=nurse, kind="health_case", file_name="病案.xlsx", total=len(rows),
                                    state=ImportJob.State.IMPORTING, **(
-                                       {"rows": rows[:2], "batches": "\n".join(services.import_batches(kind, rows, 3))}
+                                       {"rows": rows[:2], "batches": "\n".join(services.import_batches(rows, 3))}
                                        if kept == "batches" else {"rows": rows}))
     seen = []
     real = services.records_import if kept == "batches" else services.records_import_rows
@@ -109,21 +109,24 @@ def _processed_seen_from_outside(job_id: int) -> int:
 
 
 def test_the_stored_batches_hold_every_value_as_validated_one_document_per_line(nurse):
-    """A job's batches: one JSON document per line, each record [data, title, search text], the data back as
-    it was, whatever it holds (a line or paragraph separator, an integer beyond 64 bits, which the fast
-    encoder refuses and the standard one takes)."""
+    """A job's batches: one JSON document per line, each the rows as validated, back as they were whatever they
+    hold (a line or paragraph separator, an integer beyond 64 bits, which the fast encoder refuses and the
+    standard one takes); the records then get their title and search text from them."""
     kind = catalogue().kind("health_case")
     rows = [case_values(i) for i in range(1, 6)]
     rows[1]["patient"] = "患者\u2028二\n行"
     rows[3]["extra"] = 2**70
-    text = "\n".join(services.import_batches(kind, rows, 2))
+    text = "\n".join(services.import_batches(rows, 2))
     lines = text.split("\n")
-    records = [record for line in lines for record in json.loads(line)]
 
     assert len(lines) == 3
-    assert [data for data, _title, _search in records] == rows
-    assert records[1][1] == "患者\u2028二\n行" and records[0][2] == "00230001 患者1 社区获得性肺炎1"
+    assert [row for line in lines for row in json.loads(line)] == rows
     assert "\\u" not in text  # Chinese text as itself, not as escapes
+    assert services.records_import(owner=nurse, kind=kind, batches=lines) == 5
+    records = {r.data["inpatient_no"]: r for r in Record.objects.filter(owner=nurse)}
+    assert [records[row["inpatient_no"]].data for row in rows] == rows
+    assert records[rows[1]["inpatient_no"]].title == "患者\u2028二\n行"
+    assert records[rows[0]["inpatient_no"]].search_text == "00230001 患者1 社区获得性肺炎1"
 
 
 def test_reading_converts_every_kind_of_cell_as_the_plain_conversion_does():
@@ -182,30 +185,3 @@ def test_a_row_of_empty_or_blank_cells_is_skipped_and_one_with_any_value_kept():
     assert [row.line for row in rows] == [2, 5, 6, 8, 9]
     assert [row.values["name"] for row in rows] == ["甲", "", "", "", "乙"]
     assert rows[1].values["count"] == "0" and rows[3].values["when"] == "2024-03-15"
-
-
-def test_the_cycle_collector_is_paused_only_during_a_bulk_step_even_one_that_fails():
-    seen = []
-
-    @collector_paused()
-    def step(fail: bool):
-        seen.append(gc.isenabled())
-        if fail:
-            raise excel.ExcelError("坏文件")
-
-    assert gc.isenabled()
-    step(False)
-    with pytest.raises(excel.ExcelError):
-        step(True)
-    assert seen == [False, False] and gc.isenabled()
-    upload = io.BytesIO(b"not a workbook")
-    upload.name, upload.size = "坏.xlsx", 14
-    with pytest.raises(excel.ExcelError):
-        excel.read_rows(upload, [])
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        step(False)
-        assert not gc.isenabled()  # left off when it was off
-    finally:
-        gc.enable()

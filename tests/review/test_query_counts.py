@@ -1,5 +1,7 @@
 """The unit's pages cost the same number of queries whatever the number of rows (no query per row)."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -58,3 +60,21 @@ def test_the_task_centre_shows_all_thirty_items(client, unit_b, admin_b):
     html = login(client, admin_b).get(reverse("review:tasks")).content.decode()
 
     assert 'data-testid="task-count">60<' in html
+
+
+def test_a_later_page_of_the_queue_costs_the_queries_of_the_first(client, unit_b, admin_b):
+    """Keyset pages: 下一页 and 上一页 read as many queries as page 1, however far into the queue."""
+    _fill(unit_b, admin_b, 30)
+    login(client, admin_b)
+    url = reverse("review:records", args=["research_project"])
+    client.get(url)
+    first = _queries(client, url)
+    html = client.get(url).content.decode()
+    counts = []
+    for _ in range(2):
+        link = re.search(r'href="(\?[^"]*after=[^"]*)">下一页', html)[1].replace("&amp;", "&")
+        counts.append(_queries(client, url + link))
+        html = client.get(url + link).content.decode()
+    back = re.search(r'href="(\?[^"]*before=[^"]*)">上一页', html)[1].replace("&amp;", "&")
+
+    assert counts == [first, first] and _queries(client, url + back) == first
