@@ -22,6 +22,14 @@ class PasswordShapeValidator:
         return "以字母开头，由字母和数字组成，8到20位。"
 
 
+# Account names the platform issues, all stored upper-case: ID numbers (a final X), unified social credit codes
+# (unit accounts) and built-in units' NZ<region><serial>. Any other name (the system admin's "admin", a
+# superuser made with createsuperuser) is kept as typed.
+_ISSUED_NAME = re.compile(r"^(\d{17}[\dXx]|[0-9A-Za-z]{18}|[Nn][Zz]\d{6,})$")
+
+
 def normalise_username(raw: str | None) -> str:
-    """ID numbers are stored with an upper-case X; accept a lower-case one at login."""
-    return (raw or "").strip().upper() if raw else ""
+    """ID numbers are stored with an upper-case X; accept a lower-case one at login, and lower-case letters in the
+    account names the platform issues. Other usernames are only stripped of surrounding spaces."""
+    name = (raw or "").strip()
+    return name.upper() if _ISSUED_NAME.match(name) else name

@@ -60,6 +60,8 @@ LABELS = {
 class Command(BaseCommand):
     help = "Load the idempotent demo data set and print every demo account."
 
+    accounts: list[tuple[str, str]] = []  # (label, username) of every account printed, filled by handle()
+
     def handle(self, *args, **options):
         # The demo's accounts share one published password and include a system admin: never in production.
         if not settings.DEBUG:
@@ -136,6 +138,7 @@ class Command(BaseCommand):
             self.stdout.write("demo application: 陈静's 卫生技术 application is filled in, ready for her to submit")
         if made:
             self.stdout.write(f"demo dossier records: {made}")
+        self.accounts = rows
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for label, username in rows:
             self.stdout.write(f"  {username:<20} {label}")
