@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Committee, Plan
+from .models import Application, Committee, Plan
 from .sections import sections
 
 
@@ -29,6 +29,11 @@ class CommitteeForm(forms.ModelForm):
         model = Committee
         fields = ["name", "series"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("levels_text", ",".join(self.instance.levels))
+
     def clean_series(self):
         allowed = sections().choices["series"]
         if self.cleaned_data["series"] not in allowed:
@@ -48,9 +53,8 @@ class PlanForm(forms.ModelForm):
     series_text = forms.CharField(label="申报系列", help_text="逗号分隔")
     specialties_text = forms.CharField(label="申报专业", required=False, help_text="逗号分隔，不填表示不限")
     forms_text = forms.CharField(label="申报形式", initial="常规申报,破格申报", help_text="逗号分隔")
-    chain_text = forms.CharField(label="审核流程", initial="unit,department,bureau,committee",
-                                 help_text="unit 用人单位、department 主管部门、bureau 人社部门、"
-                                           "committee 评委会，按顺序逗号分隔")
+    chain_text = forms.CharField(label="审核流程", initial="用人单位,主管部门,人社部门,评委会",
+                                 help_text="用人单位、主管部门、人社部门、评委会中的环节，按顺序逗号分隔")
     min_years_text = forms.CharField(label="任现职最低年限", required=False, initial="中级:4,副高:5,正高:5",
                                      help_text="级别:年数，逗号分隔")
     grades_text = forms.CharField(label="合格的考核等次", required=False, initial="优秀,合格")
@@ -63,8 +67,21 @@ class PlanForm(forms.ModelForm):
         model = Plan
         fields = ["year", "name", "committee", "opens_on", "closes_on", "ce_hours_per_year", "ce_hours_senior",
                   "ce_years", "appraisal_years"]
-        widgets = {"opens_on": forms.DateInput(attrs={"type": "date"}),
-                   "closes_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plan = self.instance
+        if plan.pk:  # editing: the list fields as they are typed
+            self.initial.update({
+                "levels_text": ",".join(plan.levels), "series_text": ",".join(plan.series),
+                "specialties_text": ",".join(plan.specialties), "forms_text": ",".join(plan.forms),
+                "chain_text": ",".join(plan.chain_labels),
+                "min_years_text": ",".join(f"{level}:{years}" for level, years in plan.min_years.items()),
+                "grades_text": ",".join(plan.appraisal_grades), "health_text": ",".join(plan.health_requires),
+                "pass_share": plan.pass_share,
+            })
 
     def clean(self):
         cleaned = super().clean()
@@ -78,10 +95,15 @@ class PlanForm(forms.ModelForm):
         allowed_series = sections().choices["series"]
         if any(s not in allowed_series for s in cleaned["series"]) or not cleaned["series"]:
             self.add_error("series_text", f"申报系列只能是{'、'.join(allowed_series)}。")
-        chain = _list(cleaned.get("chain_text", ""))
-        nodes = dict(Plan.CHAIN_NODES)
-        if not chain or any(node not in nodes for node in chain):
-            self.add_error("chain_text", "审核流程只能由 unit、department、bureau、committee 组成。")
+        # The chain is typed with its Chinese node names (the keys are accepted too).
+        keys = {name: key for key, name in Plan.CHAIN_NODES} | {key: key for key, _ in Plan.CHAIN_NODES}
+        typed = _list(cleaned.get("chain_text", ""))
+        chain = [keys.get(node, "") for node in typed]
+        if not chain or not all(chain) or len(set(chain)) != len(chain):
+            self.add_error("chain_text", "审核流程只能由用人单位、主管部门、人社部门、评委会组成，且不能重复。")
+        elif self.instance.pk and chain != self.instance.chain and self.instance.applications.exclude(
+                status=Application.Status.DRAFT).exists():
+            self.add_error("chain_text", "已有申报进入审核流程，不能再修改审核流程。")
         cleaned["chain"] = chain
         min_years = {}
         for part in _list(cleaned.get("min_years_text", "")):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django_fsm import FSMField, transition
+from simple_history.models import HistoricalRecords
 
 from review.stages import stages
 
@@ -19,12 +20,20 @@ class Committee(models.Model):
     bureau = models.ForeignKey("orgs.Unit", verbose_name="组建单位", on_delete=models.PROTECT,
                                related_name="committees")
     created_at = models.DateTimeField(auto_now_add=True)
+    # 停用: no new plan may name it; 归档: kept (plans refer to it) but out of the bureau's working lists.
+    closed_at = models.DateTimeField("停用时间", null=True, blank=True)
+    archived_at = models.DateTimeField("归档时间", null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
         verbose_name = verbose_name_plural = "评委会"
 
     def __str__(self):
         return self.name
+
+    @property
+    def state_label(self) -> str:
+        return "已归档" if self.archived_at else "已停用" if self.closed_at else "启用"
 
 
 class Plan(models.Model):
@@ -59,6 +68,10 @@ class Plan(models.Model):
                                        help_text="dossier kinds of which the applicant needs an approved record")
     pass_share = models.CharField("表决通过比例", max_length=5, choices=PASS_SHARES, default="2/3")
     created_at = models.DateTimeField(auto_now_add=True)
+    # 提前截止 (reopened before closes_on by clearing it) and 归档 (kept because applications refer to it).
+    closed_at = models.DateTimeField("提前截止时间", null=True, blank=True)
+    archived_at = models.DateTimeField("归档时间", null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
         ordering = ["-year", "name"]
@@ -67,9 +80,31 @@ class Plan(models.Model):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def open_on(cls, today=None):
+        """The plans taking applications on `today`: within their dates, not closed early, not archived."""
+        today = today or timezone.localdate()
+        return cls.objects.filter(opens_on__lte=today, closes_on__gte=today, closed_at__isnull=True,
+                                  archived_at__isnull=True)
+
     def is_open(self, today=None) -> bool:
         today = today or timezone.localdate()
-        return self.opens_on <= today <= self.closes_on
+        return self.opens_on <= today <= self.closes_on and self.closed_at is None and self.archived_at is None
+
+    @property
+    def chain_labels(self) -> list[str]:
+        """The chain as its Chinese node names (用人单位 → 主管部门 → …), for people; `chain` holds the keys."""
+        names = dict(self.CHAIN_NODES)
+        return [names.get(key, key) for key in self.chain]
+
+    @property
+    def state_label(self) -> str:
+        if self.archived_at:
+            return "已归档"
+        if self.closed_at:
+            return "已提前截止"
+        today = timezone.localdate()
+        return "未开始" if today < self.opens_on else "已截止" if today > self.closes_on else "申报中"
 
 
 class Application(models.Model):

@@ -5,7 +5,7 @@ from django.http import Http404
 from accounts.models import Role
 from accounts.roles import role_names
 
-from .models import Application, Citation, Committee
+from .models import Application, Citation, Committee, Plan
 
 
 def record_is_cited(record) -> bool:
@@ -31,3 +31,24 @@ def bureau_committees(user):
     if Role.SYSTEM_ADMIN in role_names(user):
         return Committee.objects.all()
     return Committee.objects.filter(bureau_id=user.unit_id)
+
+
+def bureau_plans(user):
+    """The plans of the bureau's committees (every plan for a system admin)."""
+    return Plan.objects.filter(committee__in=bureau_committees(user)).select_related("committee")
+
+
+def bureau_committee_get(user, pk: int) -> Committee:
+    """One of the bureau's committees; 404 for another bureau's."""
+    committee = bureau_committees(user).filter(pk=pk).first()
+    if committee is None:
+        raise Http404
+    return committee
+
+
+def bureau_plan_get(user, pk: int) -> Plan:
+    """One of the bureau's plans; 404 for another bureau's."""
+    plan = bureau_plans(user).filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    return plan

@@ -19,9 +19,10 @@ from dossier.models import Record
 from dossier.models import Status as RecordStatus
 from review import engine
 
-from .models import Application, ApplicationFile, Citation, Plan
+from .models import Application, ApplicationFile, Citation, Committee, Plan
 from .precheck import precheck
 from .sections import SectionSpec
+from .selectors import bureau_committees
 
 SUBJECT = "application"
 
@@ -262,3 +263,96 @@ def application_submit(*, actor, application: Application) -> Application:
         engine.enter(locked)
         locked.save()
     return locked
+
+
+# ---------------------------------------------------------------- HR bureau: plans and committees
+# Each change is kept by simple_history (Plan.history, Committee.history) with the acting user (the request's, by
+# HistoryRequestMiddleware) and a reason; the plan page lists them.
+
+
+def _may_manage(actor, committee: Committee) -> None:
+    """HR-bureau staff manage their own bureau's committees and plans (a system admin every one)."""
+    if not actor.has_perm("applications.manage_plans") or not bureau_committees(actor).filter(
+            pk=committee.pk).exists():
+        raise PermissionDenied
+
+
+def _save_with_reason(obj, reason: str) -> None:
+    obj._change_reason = reason  # simple_history's documented way to give a history row its reason
+    obj.save()
+
+
+@transaction.atomic
+def plan_close(*, actor, plan: Plan) -> Plan:
+    """提前截止: the plan stops taking applications now; drafts can no longer be filed."""
+    _may_manage(actor, plan.committee)
+    if plan.archived_at or plan.closed_at:
+        raise ApplicationError("该评审计划已截止或已归档。")
+    plan.closed_at = timezone.now()
+    _save_with_reason(plan, "提前截止")
+    return plan
+
+
+@transaction.atomic
+def plan_reopen(*, actor, plan: Plan) -> Plan:
+    """重新开放 a plan closed early, while its own deadline has not passed."""
+    _may_manage(actor, plan.committee)
+    if plan.archived_at:
+        raise ApplicationError("已归档的评审计划不能重新开放。")
+    if plan.closed_at is None:
+        raise ApplicationError("该评审计划未提前截止，无需重新开放。")
+    if timezone.localdate() > plan.closes_on:
+        raise ApplicationError(f"申报截止日期（{plan.closes_on:%Y-%m-%d}）已过，不能重新开放；请先修改截止日期。")
+    plan.closed_at = None
+    _save_with_reason(plan, "重新开放")
+    return plan
+
+
+@transaction.atomic
+def plan_remove(*, actor, plan: Plan) -> str:
+    """删除 a plan nothing refers to; a plan with applications is archived instead (kept, out of the lists).
+    Returns "deleted" or "archived"."""
+    _may_manage(actor, plan.committee)
+    if plan.applications.exists():
+        if plan.archived_at is None:
+            plan.archived_at = timezone.now()
+            _save_with_reason(plan, "归档（已有申报引用，不能删除）")
+        return "archived"
+    plan.delete()
+    return "deleted"
+
+
+@transaction.atomic
+def committee_close(*, actor, committee: Committee) -> Committee:
+    """停用 a committee: no new plan may name it; its plans go on."""
+    _may_manage(actor, committee)
+    if committee.archived_at or committee.closed_at:
+        raise ApplicationError("该评委会已停用或已归档。")
+    committee.closed_at = timezone.now()
+    _save_with_reason(committee, "停用")
+    return committee
+
+
+@transaction.atomic
+def committee_reopen(*, actor, committee: Committee) -> Committee:
+    _may_manage(actor, committee)
+    if committee.archived_at:
+        raise ApplicationError("已归档的评委会不能重新启用。")
+    if committee.closed_at is None:
+        raise ApplicationError("该评委会未停用。")
+    committee.closed_at = None
+    _save_with_reason(committee, "重新启用")
+    return committee
+
+
+@transaction.atomic
+def committee_remove(*, actor, committee: Committee) -> str:
+    """删除 a committee no plan names; otherwise archive it. Returns "deleted" or "archived"."""
+    _may_manage(actor, committee)
+    if committee.plans.exists():
+        if committee.archived_at is None:
+            committee.archived_at = timezone.now()
+            _save_with_reason(committee, "归档（已有评审计划引用，不能删除）")
+        return "archived"
+    committee.delete()
+    return "deleted"

@@ -4,6 +4,7 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,7 +43,7 @@ def _section_or_404(application, key):
 def home(request):
     """职称申报: open plans to apply to, and the person's applications."""
     today = timezone.localdate()
-    plans = Plan.objects.filter(opens_on__lte=today, closes_on__gte=today).select_related("committee")
+    plans = Plan.open_on(today).select_related("committee")
     mine = list(selectors.own_applications(request.user))
     applied = {a.plan_id for a in mine}
     return render(request, "applications/home.html", {
@@ -367,7 +368,7 @@ def plans(request):
     committee_form = CommitteeForm(request.POST if request.POST.get("action") == "committee" else None, prefix="c")
     plan_form = PlanForm(request.POST if request.POST.get("action") == "plan" else None, prefix="p")
     committees = selectors.bureau_committees(request.user)
-    plan_form.fields["committee"].queryset = committees
+    plan_form.fields["committee"].queryset = committees.filter(closed_at__isnull=True, archived_at__isnull=True)
     if request.method == "POST":
         if request.POST.get("action") == "committee" and committee_form.is_valid():
             committee = committee_form.save(commit=False)
@@ -381,9 +382,98 @@ def plans(request):
             messages.success(request, f"已新建评审计划：{plan.name}。")
             return redirect("applications:plans")
     return render(request, "applications/plans.html", {
-        "committees": committees, "plans": Plan.objects.filter(committee__in=committees).select_related("committee"),
+        "committees": committees, "plans": selectors.bureau_plans(request.user),
         "committee_form": committee_form, "plan_form": plan_form,
     })
+
+
+_PLAN_ACTIONS = {"close": (services.plan_close, "已提前截止评审计划：{}。"),
+                 "reopen": (services.plan_reopen, "已重新开放评审计划：{}。")}
+_COMMITTEE_ACTIONS = {"close": (services.committee_close, "已停用评委会：{}。"),
+                      "reopen": (services.committee_reopen, "已重新启用评委会：{}。")}
+_REMOVED = {"deleted": "已删除{}。", "archived": "{}已有引用，不能删除，已归档。"}
+
+
+@login_required
+@bureau_required
+def plan_manage(request, plan_pk):
+    """修改 a plan, 提前截止 / 重新开放 it, 删除 it (or archive it when applications refer to it); its history."""
+    plan = selectors.bureau_plan_get(request.user, plan_pk)
+    action = request.POST.get("action")
+    form = PlanForm(request.POST if action == "save" else None, instance=plan, prefix="p")
+    form.fields["committee"].queryset = selectors.bureau_committees(request.user).filter(
+        Q(archived_at__isnull=True, closed_at__isnull=True) | Q(pk=plan.committee_id))
+    if request.method == "POST":
+        try:
+            if action == "save" and form.is_valid():
+                plan = form.save(commit=False)
+                plan._change_reason = "修改"  # simple_history's documented reason attribute
+                plan.save()
+                messages.success(request, f"已保存评审计划：{plan.name}。")
+                return redirect("applications:plan_manage", plan_pk=plan.pk)
+            if action in _PLAN_ACTIONS:
+                service, message = _PLAN_ACTIONS[action]
+                service(actor=request.user, plan=plan)
+                messages.success(request, message.format(plan.name))
+                return redirect("applications:plan_manage", plan_pk=plan.pk)
+            if action == "delete":
+                outcome = services.plan_remove(actor=request.user, plan=plan)
+                messages.success(request, _REMOVED[outcome].format(f"评审计划{plan.name}"))
+                return redirect("applications:plans")
+        except services.ApplicationError as error:
+            messages.error(request, str(error))
+            return redirect("applications:plan_manage", plan_pk=plan.pk)
+    return render(request, "applications/plan_manage.html", {
+        "plan": plan, "form": form, "history": _history(plan),
+        "referenced": plan.applications.exists(),
+    })
+
+
+@login_required
+@bureau_required
+def committee_manage(request, committee_pk):
+    """修改 a committee, 停用 / 重新启用 it, 删除 it (or archive it when plans name it); its history."""
+    committee = selectors.bureau_committee_get(request.user, committee_pk)
+    action = request.POST.get("action")
+    form = CommitteeForm(request.POST if action == "save" else None, instance=committee, prefix="c")
+    if request.method == "POST":
+        try:
+            if action == "save" and form.is_valid():
+                committee = form.save(commit=False)
+                committee.levels = form.cleaned_data["levels_text"]
+                committee._change_reason = "修改"
+                committee.save()
+                messages.success(request, f"已保存评委会：{committee.name}。")
+                return redirect("applications:committee_manage", committee_pk=committee.pk)
+            if action in _COMMITTEE_ACTIONS:
+                service, message = _COMMITTEE_ACTIONS[action]
+                service(actor=request.user, committee=committee)
+                messages.success(request, message.format(committee.name))
+                return redirect("applications:committee_manage", committee_pk=committee.pk)
+            if action == "delete":
+                outcome = services.committee_remove(actor=request.user, committee=committee)
+                messages.success(request, _REMOVED[outcome].format(f"评委会{committee.name}"))
+                return redirect("applications:plans")
+        except services.ApplicationError as error:
+            messages.error(request, str(error))
+            return redirect("applications:committee_manage", committee_pk=committee.pk)
+    return render(request, "applications/committee_manage.html", {
+        "committee": committee, "form": form, "history": _history(committee),
+        "referenced": committee.plans.exists(),
+    })
+
+
+def _history(obj) -> list[dict]:
+    """变更记录: each saved version, newest first, with who made it, why, and which fields changed."""
+    versions = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[:50])
+    rows = []
+    for newer, older in zip(versions, [*versions[1:], None], strict=True):
+        changed = []
+        if older is not None:
+            changed = [obj._meta.get_field(change.field).verbose_name for change in newer.diff_against(older).changes]
+        rows.append({"when": newer.history_date, "who": newer.history_user, "reason": newer.history_change_reason
+                     or {"+": "新建", "~": "修改", "-": "删除"}[newer.history_type], "changed": changed})
+    return rows
 
 
 

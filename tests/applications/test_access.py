@@ -32,6 +32,8 @@ ARGUMENTS = {
     "applications:print": lambda o: {"pk": o.application.pk, "kind": "brief.pdf"},
     "applications:flow_file": lambda o: {"pk": o.application.pk, "attachment_pk": o.flow_file.pk},
     "applications:defence_notice": lambda o: {"pk": o.application.pk},
+    "applications:plan_manage": lambda o: {"plan_pk": o.plan.pk},
+    "applications:committee_manage": lambda o: {"committee_pk": o.plan.committee_id},
 }
 POSTS = {"action": "save", "ethnicity": "回族", "records": [], "row_id": "x"}
 
@@ -177,7 +179,7 @@ def test_bureau_staff_create_a_committee_and_a_plan(bureau_client):
     client.post(reverse("applications:plans"), plan_post(committee, name="四分之三计划", pass_share="3/4"))
     assert Plan.objects.get(name="四分之三计划").pass_share == "3/4"
     page = client.get(reverse("applications:plans")).content.decode()
-    assert plan.name in page and "unit → department → bureau → committee" in page
+    assert plan.name in page and "用人单位 → 主管部门 → 人社部门 → 评委会" in page and "unit →" not in page
 
 
 @pytest.mark.parametrize("values, field, message", [
@@ -185,7 +187,7 @@ def test_bureau_staff_create_a_committee_and_a_plan(bureau_client):
     ({"levels_text": "副高,特级"}, "levels_text", "评审级别只能是初级、中级、副高、正高。"),
     ({"levels_text": ""}, "levels_text", "这个字段是必填项。"),
     ({"series_text": "经济,外交"}, "series_text", "申报系列只能是卫生技术、中小学教师、会计、工程技术、经济、其他。"),
-    ({"chain_text": "unit,mayor,committee"}, "chain_text", "审核流程只能由 unit、department、bureau、committee 组成。"),
+    ({"chain_text": "用人单位,市长,评委会"}, "chain_text", "审核流程只能由用人单位、主管部门、人社部门、评委会组成，且不能重复。"),
     ({"min_years_text": "副高五年"}, "min_years_text", "格式应为 级别:年数，如 副高:5。"),
 ])
 def test_bad_plans_are_refused_by_the_field_in_chinese(bureau_client, values, field, message):

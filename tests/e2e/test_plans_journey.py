@@ -48,3 +48,21 @@ def test_bureau_staff_create_a_committee_and_a_plan_with_its_pass_share(page, sh
     expect(row).to_contain_text("出席专家的四分之三以上")
     shot("2-plan-listed")
     assert Plan.objects.get().pass_share == "3/4"
+
+    # 管理: correct a typo, close early, reopen, then delete (nobody applied).
+    row.get_by_role("link", name="管理").click()
+    expect(page.get_by_text("用人单位 → 主管部门 → 人社部门 → 评委会")).to_be_visible()
+    page.get_by_label("计划名称").fill(f"{today.year}年度经济系列高级职称评审（更正）")
+    page.get_by_role("button", name="保存修改").click()
+    expect(page.get_by_text(f"已保存评审计划：{today.year}年度经济系列高级职称评审（更正）。")).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="提前截止").click()
+    expect(page.get_by_text("已提前截止评审计划")).to_be_visible()
+    expect(page.locator(".zc-card", has_text="变更记录")).to_contain_text("提前截止")
+    shot("3-plan-closed-early-with-history")
+    page.get_by_role("button", name="重新开放").click()
+    expect(page.get_by_text("已重新开放评审计划")).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="删除").click()
+    expect(page.get_by_text(f"已删除评审计划{today.year}年度经济系列高级职称评审（更正）。")).to_be_visible()
+    assert not Plan.objects.exists()
