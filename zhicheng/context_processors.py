@@ -3,7 +3,9 @@ import functools
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
-from accounts.roles import role_names
+from accounts.models import Role
+from accounts.roles import admin_unit_ids, role_names
+from orgs.models import Unit
 
 from .navigation import nav_for
 
@@ -13,7 +15,9 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     roles = role_names(user)
-    items, links = _entries(frozenset(roles), user.must_change_password, get_script_prefix(),
+    public = Role.UNIT_ADMIN in roles and Unit.objects.filter(
+        pk__in=admin_unit_ids(user), nature=Unit.Nature.PUBLIC_INSTITUTION).exists()
+    items, links = _entries(frozenset(roles), public, user.must_change_password, get_script_prefix(),
                             get_urlconf() or settings.ROOT_URLCONF)
     return {
         "nav_items": items, "nav_links": links, "user_roles": roles,
@@ -24,10 +28,11 @@ def navigation(request):
 
 
 @functools.lru_cache(maxsize=256)
-def _entries(roles: frozenset, must_change_password: bool, _prefix: str, _urlconf: str) -> tuple[list, list]:
+def _entries(roles: frozenset, public_institution: bool, must_change_password: bool, _prefix: str,
+             _urlconf: str) -> tuple[list, list]:
     """The entries these roles see and their URLs, worked out once per combination of roles, URL prefix and
     URLconf rather than on every page. Callers must not change the lists."""
-    items = nav_for(roles)
+    items = nav_for(roles, public_institution)
     if must_change_password:
         # ForcePasswordChangeMiddleware closes every other page; do not offer links that bounce back.
         items = [item for item in items if item.url_name == "accounts:password_change"]

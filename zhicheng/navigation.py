@@ -12,6 +12,7 @@ class NavItem:
     url_name: str
     icon: str
     roles: frozenset
+    public_institutions_only: bool = False  # 岗位核准 applies to public institutions (事业单位) only
 
 
 NAV = [
@@ -28,7 +29,7 @@ NAV = [
     NavItem("撤回申请", "review:withdrawals", "arrow-counterclockwise", frozenset({Role.UNIT_ADMIN})),
     NavItem("人员注册审核", "accounts:staff_registrations", "person-check", frozenset({Role.UNIT_ADMIN})),
     NavItem("单位信息", "orgs:unit_info", "info-square", frozenset({Role.UNIT_ADMIN})),
-    NavItem("岗位核准信息", "orgs:quotas", "clipboard-check", frozenset({Role.UNIT_ADMIN})),
+    NavItem("岗位核准信息", "orgs:quotas", "clipboard-check", frozenset({Role.UNIT_ADMIN}), True),
     NavItem("主管部门审核", "chain:department", "file-earmark-check", frozenset({Role.DEPARTMENT_REVIEWER})),
     NavItem("所属单位统计", "dossier:department_stats", "bar-chart", frozenset({Role.DEPARTMENT_REVIEWER})),
     NavItem("职称资格审查", "chain:bureau", "patch-check", frozenset({Role.BUREAU_STAFF})),
@@ -42,5 +43,6 @@ NAV = [
 ]
 
 
-def nav_for(roles: set[str]) -> list[NavItem]:
-    return [item for item in NAV if item.roles & roles]
+def nav_for(roles: set[str], administers_public_institution: bool = True) -> list[NavItem]:
+    return [item for item in NAV if item.roles & roles
+            and (administers_public_institution or not item.public_institutions_only)]

@@ -6,8 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
-from accounts.models import Role, SmsMessage, User
-from accounts.roles import admin_unit_ids, role_names, roles_of
+from accounts.models import Role, SmsMessage
+from accounts.roles import role_names, roles_of
+
+from . import home as panels
+
+STAFF_ROLES = {Role.UNIT_ADMIN, Role.DEPARTMENT_REVIEWER, Role.BUREAU_STAFF, Role.COMMITTEE_STAFF}
 
 
 @login_required
@@ -16,10 +20,17 @@ def home(request):
     user = request.user
     roles = role_names(user)
     context = {"roles": roles, "assignments": roles_of(user)}
+    if Role.APPLICANT in roles and user.is_approved:
+        context["applicant"] = panels.applicant_home(user)
     if Role.UNIT_ADMIN in roles:
-        context["pending_staff"] = User.objects.filter(
-            unit_id__in=admin_unit_ids(user), kind=User.Kind.PERSON, registration=User.Registration.PENDING
-        ).count()
+        context["unit_records"] = panels.unit_record_panel(user)
+        context["pending_staff"] = context["unit_records"]["pending_staff"]
+    if roles & STAFF_ROLES:
+        context["desks"] = panels.desk_panels(user)
+        context["plan_deadlines"] = panels.open_plans()
+    if Role.EXPERT in roles:
+        context["expert"] = panels.expert_panel(user)
+        context.setdefault("notices", panels.latest_notices())
     return render(request, "zhicheng/home.html", context)
 
 
