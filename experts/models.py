@@ -183,3 +183,16 @@ class Vote(models.Model):
     draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="+")
     application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="+")
     choice = models.CharField(max_length=8, choices=Choice.choices)
+
+
+class Feedback(models.Model):
+    """Anonymised feedback released to an applicant who failed: the experts' opinions without names, in random
+    order (kept as released), or a summary typed by the office (settings.EXPERT_FEEDBACK)."""
+
+    application = models.OneToOneField("applications.Application", on_delete=models.CASCADE,
+                                       related_name="expert_feedback")
+    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="+")
+    opinions = models.JSONField("评审意见", default=list)
+    summary = models.TextField("意见摘要", blank=True)
+    released_at = models.DateTimeField("发布时间", default=timezone.now)
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

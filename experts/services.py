@@ -4,6 +4,7 @@ checks that they reach what they write (experts.selectors); refusals raise Exper
 from __future__ import annotations
 
 import datetime
+import io
 import secrets
 import tomllib
 from dataclasses import dataclass, field
@@ -14,6 +15,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
 from accounts.models import Role
 from accounts.roles import role_grant
@@ -22,10 +26,11 @@ from applications.chain_parts import Tally
 from applications.models import Application
 from core.excel import Column, read_rows, template_bytes
 from core.flow import flow_write
+from core.pdf import GRID, register_font, styles
 
 from . import draws, recusal, selectors
 from .forms import SERIES, ExpertForm
-from .models import Assignment, BallotMark, Draw, Exclusion, Expert, Relation, Score, Vote
+from .models import Assignment, BallotMark, Draw, Exclusion, Expert, Feedback, Relation, Score, Vote
 
 
 class ExpertError(Exception):
@@ -316,3 +321,71 @@ def ballot_close(*, actor, draw_id: int) -> CloseOutcome:
             else:
                 outcome.failed += 1
     return outcome
+
+
+# ---------------------------------------------------------------- feedback and the record of service
+
+
+def feedback_release(*, actor, draw_id: int, application_id: int, summary: str = "") -> Feedback:
+    """Release the experts' opinions on a failed application to its applicant, without names and shuffled
+    (settings.EXPERT_FEEDBACK: opinions), or the office's summary (summary); refused when off."""
+    mode = settings.EXPERT_FEEDBACK
+    if mode == "off":
+        raise ExpertError("本系统未开启向申报人反馈评审意见。")
+    draw = selectors.draw_for_office(actor, draw_id)
+    if draw.closed_at is None or application_id not in draw.application_ids:
+        raise ExpertError("表决结束后才能发布评审意见。")
+    application = Application.objects.get(pk=application_id)
+    if application.status != Application.Status.FAILED:
+        raise ExpertError("只向未通过评审的申报人反馈评审意见。")
+    summary = (summary or "").strip()
+    if mode == "summary" and not summary:
+        raise ExpertError("请填写反馈给申报人的意见摘要。")
+    opinions = [] if mode == "summary" else list(
+        Score.objects.filter(assignment__draw=draw, application_id=application_id).values_list("opinion", flat=True))
+    secrets.SystemRandom().shuffle(opinions)
+    feedback, _ = Feedback.objects.update_or_create(
+        application=application, defaults={"draw": draw, "opinions": opinions, "summary": summary,
+                                           "released_at": timezone.now(), "released_by": actor})
+    return feedback
+
+
+def service_record(person) -> list[dict]:
+    """The closed meetings the person served on, each with the number of applications they reviewed (those they
+    were not excluded from)."""
+    served = (Assignment.objects.filter(expert__person=person, reserve=False, declined_at=None)
+              .exclude(draw__closed_at=None).select_related("draw__plan__committee", "expert")
+              .order_by("draw__meeting_on"))
+    rows = []
+    for assignment in served:
+        excluded = set(Exclusion.objects.filter(draw=assignment.draw, expert=assignment.expert, overridden_at=None)
+                       .values_list("application_id", flat=True))
+        rows.append({"committee": assignment.draw.plan.committee.name, "plan": assignment.draw.plan.name,
+                     "group": assignment.draw.group, "meeting_on": assignment.draw.meeting_on,
+                     "reviewed": len(set(assignment.draw.application_ids) - excluded)})
+    return rows
+
+
+def service_certificate(person) -> bytes:
+    """评审服务证明 (PDF): the person's meetings, per committee, with the committee's name."""
+    rows = service_record(person)
+    if not rows:
+        raise ExpertError("暂无已结束的评审服务记录。")
+    register_font()
+    style = styles()
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=A4, title="评审服务证明", leftMargin=25 * mm, rightMargin=25 * mm)
+    committees = "、".join(dict.fromkeys(row["committee"] for row in rows))
+    total = sum(row["reviewed"] for row in rows)
+    story = [Paragraph("评审服务证明", style["title"]), Spacer(1, 8 * mm),
+             Paragraph(f"兹证明{person.name}同志作为{committees}评审专家，参加以下评审会{len(rows)}次，"
+                       f"共评审申报材料{total}份。", style["body"]), Spacer(1, 6 * mm)]
+    table = [["评委会", "评审计划", "学科组", "评审会日期", "评审份数"]] + [
+        [row["committee"], row["plan"], row["group"], f"{row['meeting_on']:%Y-%m-%d}", str(row["reviewed"])]
+        for row in rows]
+    story.append(Table([[Paragraph(cell, style["cell"]) for cell in line] for line in table],
+                       colWidths=[45 * mm, 45 * mm, 25 * mm, 25 * mm, 20 * mm], style=GRID))
+    story += [Spacer(1, 12 * mm), Paragraph(f"{committees}", style["body"]),
+              Paragraph(f"{timezone.localdate():%Y年%m月%d日}", style["body"])]
+    document.build(story)
+    return buffer.getvalue()

@@ -21,7 +21,7 @@ from core.excel import ExcelError
 
 from . import selectors, services
 from .forms import CommitForm, DrawForm, PoolAddForm, ReasonForm, VoteForm, score_form
-from .models import Assignment, BallotMark, Exclusion, Expert, Score
+from .models import Assignment, BallotMark, Exclusion, Expert, Feedback, Score
 
 PAGE_SIZE = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -127,6 +127,9 @@ def draw(request, pk):
     return render(request, "experts/draw.html", {
         "draw": found, "assignments": assignments, "exclusions": exclusions, "late": services.late(found),
         "progress": selectors.progress(found), "draw_min_days": settings.DRAW_MIN_DAYS,
+        "feedback_mode": settings.EXPERT_FEEDBACK,
+        "released": set(Feedback.objects.filter(application_id__in=found.application_ids)
+                        .values_list("application_id", flat=True)),
     })
 
 
@@ -285,3 +288,47 @@ def review_print(request, draw_pk, pk, kind):
     _assignment, application = selectors.my_application(request.user, draw_pk, pk)
     return responses.print_response(request, application, kind,
                                     back_url=reverse("experts:review", args=[draw_pk, pk]))
+
+
+@login_required
+def feedback_release(request, pk, application_pk):
+    """发布评审意见 to a failed applicant (anonymised; settings.EXPERT_FEEDBACK)."""
+    _office(request)
+    found = selectors.draw_for_office(request.user, pk)
+    if request.method == "POST":
+        try:
+            services.feedback_release(actor=request.user, draw_id=pk, application_id=application_pk,
+                                      summary=request.POST.get("summary", ""))
+        except services.ExpertError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "已向申报人发布评审意见（不含专家姓名）。")
+    return redirect("experts:draw", pk=found.pk)
+
+
+@login_required
+def feedback(request):
+    """评审意见反馈: the applicant's own released feedback."""
+    released = (Feedback.objects.filter(application__applicant=request.user)
+                .select_related("application__plan").order_by("-released_at"))
+    return render(request, "experts/feedback.html", {"released": released})
+
+
+@login_required
+def service(request):
+    """评审服务记录: the expert's closed meetings and the certificate of service."""
+    if Role.EXPERT not in role_names(request.user):
+        raise Http404
+    return render(request, "experts/service.html", {"rows": services.service_record(request.user)})
+
+
+@login_required
+def service_certificate(request):
+    if Role.EXPERT not in role_names(request.user):
+        raise Http404
+    try:
+        content = services.service_certificate(request.user)
+    except services.ExpertError as error:
+        messages.error(request, str(error))
+        return redirect("experts:service")
+    return responses.download(content, "application/pdf", f"评审服务证明-{request.user.name}.pdf")

@@ -41,6 +41,8 @@ NAV = [
     NavItem("专家库", "experts:pool", "people", frozenset({Role.COMMITTEE_STAFF})),
     NavItem("专家抽取", "experts:draws", "shuffle", frozenset({Role.COMMITTEE_STAFF})),
     NavItem("评审任务", "experts:console", "clipboard-data", frozenset({Role.EXPERT})),
+    NavItem("评审服务记录", "experts:service", "award", frozenset({Role.EXPERT})),
+    NavItem("评审意见反馈", "experts:feedback", "chat-left-text", frozenset({Role.APPLICANT})),
     NavItem("修改密码", "accounts:password_change", "key", frozenset(Role.values)),
 ]
 
