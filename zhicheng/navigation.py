@@ -39,6 +39,11 @@ NAV = [
     NavItem("评委会与评审计划", "applications:plans", "calendar-check", frozenset({Role.BUREAU_STAFF})),
     NavItem("新建内置单位", "orgs:builtin_unit_new", "building-add", frozenset({Role.BUREAU_STAFF})),
     NavItem("认证审计日志", "accounts:audit_log", "journal-text", frozenset({Role.SYSTEM_ADMIN})),
+    NavItem("专家库", "experts:pool", "people", frozenset({Role.COMMITTEE_STAFF})),
+    NavItem("专家抽取", "experts:draws", "shuffle", frozenset({Role.COMMITTEE_STAFF})),
+    NavItem("评审任务", "experts:console", "clipboard-data", frozenset({Role.EXPERT})),
+    NavItem("评审服务记录", "experts:service", "award", frozenset({Role.EXPERT})),
+    NavItem("评审意见反馈", "experts:feedback", "chat-left-text", frozenset({Role.APPLICANT})),
     NavItem("修改密码", "accounts:password_change", "key", frozenset(Role.values)),
 ]
 

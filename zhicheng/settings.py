@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "review",
     "dossier",
     "applications",
+    "experts",
     "zhicheng",  # the project's layer above every app: home, navigation, the demo (manage.py seed_demo)
 ]
 
@@ -67,6 +68,13 @@ EXTRA_WORKDAYS = [date.fromisoformat(d) for d in env.list("EXTRA_WORKDAYS", defa
 COMMITTEE_QUORUM_SHARE = env("COMMITTEE_QUORUM_SHARE", default="2/3")
 if not re.fullmatch(r"[1-9]\d*/[1-9]\d*", COMMITTEE_QUORUM_SHARE):
     raise ImproperlyConfigured("COMMITTEE_QUORUM_SHARE must read like 2/3.")
+# Experts (experts/): a panel is drawn at least this many days before its meeting, or the draw page says so.
+DRAW_MIN_DAYS = env.int("DRAW_MIN_DAYS", default=7)
+# What an applicant who failed may read after the result: off, the experts' opinions without names (opinions),
+# or a summary the office types (summary).
+EXPERT_FEEDBACK = env("EXPERT_FEEDBACK", default="opinions")
+if EXPERT_FEEDBACK not in ("off", "opinions", "summary"):
+    raise ImproperlyConfigured("EXPERT_FEEDBACK must be off, opinions or summary.")
 # Certificate numbers: a str.format pattern naming year, region (the committee's HR bureau's division code),
 # series (CERTIFICATE_SERIES_CODES, e.g. 卫生技术=WS) and level (正高 1, 副高 2, 中级 3, 初级 4); {seq} counts
 # within the prefix the other fields make.

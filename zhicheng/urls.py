@@ -20,6 +20,7 @@ urlpatterns = [
     path("unit/", include("review.urls")),
     path("apply/", include("applications.urls")),
     path("chain/", include("applications.chain_urls")),
+    path("experts/", include("experts.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", liveness),  # the process answers (core.health)
