@@ -232,6 +232,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=None)
 
+# Who sends a stored file once the view has checked access: "django" (the default: the process streams it) or
+# "x-accel-redirect" (the view answers with an X-Accel-Redirect header to FILE_ACCEL_PREFIX + the stored name and
+# nginx sends the file from MEDIA_ROOT through its internal location; deploy/nginx/zhicheng.conf, docs/deploy.md).
+# Only for the file system storage: with S3 the processes stream the objects.
+FILE_SERVING = env.str("FILE_SERVING", default="django")
+if FILE_SERVING not in ("django", "x-accel-redirect"):
+    raise ImproperlyConfigured('FILE_SERVING must be "django" or "x-accel-redirect".')
+FILE_ACCEL_PREFIX = env.str("FILE_ACCEL_PREFIX", default="/_protected/media/")
+
 STORAGES = {
     "default": {"BACKEND": env("FILE_STORAGE", default="django.core.files.storage.FileSystemStorage")},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
