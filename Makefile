@@ -5,7 +5,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/zhicheng
 DEV_ENV = DEBUG=1
 REPORTS = var/test-reports
 
-.PHONY: run test lint test-sqlite test-postgres install install-test demo bench check clean
+.PHONY: run test lint test-sqlite test-postgres install install-test demo bench check clean prod-smoke
 
 # A local checkout gets a .env with DEBUG=1 (git ignores it), so plain `manage.py` commands work here;
 # production never runs make and keeps the safe defaults.
@@ -40,6 +40,7 @@ test: lint
 	$(DEV_ENV) $(UV) run python manage.py makemigrations --check --dry-run
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory prod-smoke
 	@$(UV) run python scripts/test-summary.py $(REPORTS)/*.xml
 
 test-sqlite:
@@ -49,6 +50,12 @@ test-sqlite:
 test-postgres:
 	$(DEV_ENV) DATABASE_URL=$(PG_URL) $(UV) run pytest -q -p no:cacheprovider --ignore=tests/e2e --junitxml=$(REPORTS)/postgres.xml
 	$(DEV_ENV) DATABASE_URL=$(PG_URL) CAPTCHA_DISABLED=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(UV) run pytest -q -p no:cacheprovider tests/e2e --junitxml=$(REPORTS)/postgres-e2e.xml
+
+# The production stack of docs/deploy.md on loopback (nginx with a throwaway certificate, two gunicorn instances,
+# a task worker, PostgreSQL database zc_prod_smoke, Redis, moto as S3) and a journey through it; torn down after.
+prod-smoke: install-test
+	scripts/ensure-postgres.sh
+	$(UV) run python scripts/prod_smoke.py
 
 # Throughput of the applicant's list page against a floor view (README › Benchmarks). The data is generated
 # once and kept under var/bench (SQLite) or in zc_bench (PostgreSQL): `make bench SCALE=10`,
@@ -71,3 +78,10 @@ check: install-test
 
 clean:
 	rm -rf var db.sqlite3 .tools
+
+# Fault drills (docs/drills.md): each bounded in time and followed by a "nothing lost" check; one CSV row per drill
+# appended to var/drills/drills.csv.
+.PHONY: drills
+drills:
+	scripts/ensure-postgres.sh
+	$(DEV_ENV) $(UV) run python -m bench.drills

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from core.validators import parse_id_number, validate_credit_code, validate_phone
 from orgs.models import Unit
 from orgs.services import unit_create
 
@@ -179,3 +180,29 @@ def profile_update(*, user: User, fields: dict) -> User:
     if fields:
         user.save(update_fields=list(fields))
     return user
+
+
+@transaction.atomic
+def first_bureau_account_create(*, region, bureau_name: str, credit_code: str, name: str, id_number: str,
+                                phone: str) -> tuple[User, str]:
+    """A province's first HR-bureau account on an empty installation (manage.py create_bureau_account): the
+    bureau's unit in `region` and a person holding 人社部门 over the region and 系统管理员, with a temporary
+    password shown once and changed at first sign-in. Every further account is made on the pages."""
+    parsed = parse_id_number(id_number)
+    bureau = Unit.objects.filter(kind=Unit.Kind.BUREAU, credit_code=validate_credit_code(credit_code)).first()
+    if bureau is None:
+        bureau = unit_create(kind=Unit.Kind.BUREAU, name=bureau_name, credit_code=credit_code, region=region,
+                             nature=Unit.Nature.GOVERNMENT)
+    password = _temporary_password()
+    person = User(
+        username=parsed.number, kind=User.Kind.PERSON, name=name, id_number=parsed.number,
+        birth_date=parsed.birth_date, gender=parsed.gender, phone=validate_phone(phone), unit=bureau,
+        registration=User.Registration.APPROVED, must_change_password=True,
+    )
+    person.set_password(password)
+    person.full_clean()
+    person.save()
+    role_grant(user=person, role=Role.BUREAU_STAFF, region=region)
+    role_grant(user=person, role=Role.SYSTEM_ADMIN)
+    audit(event="first_bureau_account", user=person, obj=f"unit:{bureau.pk}")
+    return person, password

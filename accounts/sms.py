@@ -28,6 +28,7 @@ from django.utils.module_loading import import_string
 from django_tasks import task
 
 from core.masking import mask_phone
+from core.observability import SMS_FAILURES
 
 from .models import SmsCode, SmsMessage
 
@@ -206,6 +207,7 @@ def _deliver(*, phone: str, text: str, attempt: int, again) -> None:
     try:
         _backend().send(phone, text)
     except Exception:
+        SMS_FAILURES.labels(outcome="retried" if attempt <= len(RETRY_DELAYS) else "given_up").inc()
         if attempt <= len(RETRY_DELAYS):
             delay = RETRY_DELAYS[attempt - 1]
             logger.warning("SMS to %s: attempt %s failed, trying again in %ss", mask_phone(phone), attempt,

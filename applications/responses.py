@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 
-from core.files import stored_file_response
+from core.files import accel_redirect_response, stored_file_response
 from core.models import FlowAttachment
 
 from .models import ApplicationFile, PrintFile
@@ -45,7 +45,8 @@ def print_response(request, application, url_kind: str, *, back_url: str) -> Htt
     item, content = print_get(application=application, url_kind=url_kind)
     polled = bool(request.headers.get("HX-Request"))  # the page's poll gets the state, never the file
     if content is not None and not polled:
-        return download(content, content_type, name)
+        accelerated = accel_redirect_response(item.file, name=name, content_type=content_type, as_attachment=True)
+        return accelerated or download(content, content_type, name)
     stem, extension = name.rsplit(".", 1)
     context = {"item": item, "label": f"{stem}（{'Excel' if extension == 'xlsx' else 'PDF'}）", "back_url": back_url}
     template = "applications/_print_status.html" if polled else "applications/print_wait.html"

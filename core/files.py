@@ -16,10 +16,14 @@ names are random (the models' upload_to), so the name a file is about to take is
 
 import errno
 import logging
+import mimetypes
+from urllib.parse import quote
 
-from django.core.files.storage import Storage
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage, Storage
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.http import content_disposition_header
 
 logger = logging.getLogger(__name__)
 
@@ -95,10 +99,35 @@ def open_stored(field_file: FieldFile, name: str):
         raise FileMissing(name) from None
 
 
+def accel_redirect_response(field_file: FieldFile, *, name: str, content_type: str | None,
+                            as_attachment: bool) -> HttpResponse | None:
+    """The answer that lets the reverse proxy send the file (X-Accel-Redirect to FILE_ACCEL_PREFIX plus the stored
+    name: nginx's internal location aliased to MEDIA_ROOT), when FILE_SERVING is "x-accel-redirect" and the file is
+    on the local file system; None otherwise (the process streams it). The caller has checked access; FileMissing
+    when the storage lost the file."""
+    prefix = settings.FILE_ACCEL_PREFIX
+    if settings.FILE_SERVING != "x-accel-redirect" or not isinstance(field_file.storage, FileSystemStorage):
+        return None
+    if not field_file.storage.exists(field_file.name):
+        logger.error("stored file %s (%s) is missing", field_file.name, name)
+        raise FileMissing(name)
+    content_type = content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = HttpResponse(content_type=content_type)
+    response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(field_file.name)
+    response["Content-Disposition"] = content_disposition_header(as_attachment, name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def stored_file_response(field_file: FieldFile, *, name: str, content_type: str | None = None,
-                         as_attachment: bool = False) -> FileResponse:
+                         as_attachment: bool = False) -> HttpResponse:
     """A stored file served under its uploaded name (its content type guessed from the name unless given), with
-    nosniff; FileMissing when the storage lost it."""
+    nosniff; FileMissing when the storage lost it. With FILE_SERVING = x-accel-redirect the reverse proxy sends
+    the bytes (accel_redirect_response)."""
+    accelerated = accel_redirect_response(field_file, name=name, content_type=content_type,
+                                          as_attachment=as_attachment)
+    if accelerated is not None:
+        return accelerated
     response = FileResponse(open_stored(field_file, name), content_type=content_type, as_attachment=as_attachment,
                             filename=name)
     response["X-Content-Type-Options"] = "nosniff"

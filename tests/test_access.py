@@ -70,6 +70,7 @@ PUBLIC = {
     "accounts:sms_send", "accounts:password_forgot", "accounts:password_reset", "accounts:session_state",
     "orgs:unit_search", "orgs:regions", "orgs:unit_register",
     "healthz", "readyz",
+    "metrics",  # its own check: the scraper's token or address (tests/test_observability.py)
 }
 OWN_AUTH_NAMESPACES = {"admin", "api"}  # Django admin and the token-authenticated JSON API
 

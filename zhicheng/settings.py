@@ -89,6 +89,7 @@ DOSSIER_CATALOGUE_OVERRIDES = env.list("DOSSIER_CATALOGUE_OVERRIDES", default=[]
 REVIEW_STAGE_OVERRIDES = env.list("REVIEW_STAGE_OVERRIDES", default=[])
 
 MIDDLEWARE = [
+    "core.observability.RequestIdMiddleware",  # the request id for the logs, the latency metric by view
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.RequestGuardMiddleware",  # size cap, disk full while receiving, control characters
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -240,6 +241,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=None)
 
+# Who sends a stored file once the view has checked access: "django" (the default: the process streams it) or
+# "x-accel-redirect" (the view answers with an X-Accel-Redirect header to FILE_ACCEL_PREFIX + the stored name and
+# nginx sends the file from MEDIA_ROOT through its internal location; deploy/nginx/zhicheng.conf, docs/deploy.md).
+# Only for the file system storage: with S3 the processes stream the objects.
+FILE_SERVING = env.str("FILE_SERVING", default="django")
+if FILE_SERVING not in ("django", "x-accel-redirect"):
+    raise ImproperlyConfigured('FILE_SERVING must be "django" or "x-accel-redirect".')
+FILE_ACCEL_PREFIX = env.str("FILE_ACCEL_PREFIX", default="/_protected/media/")
+
 STORAGES = {
     "default": {"BACKEND": env("FILE_STORAGE", default="django.core.files.storage.FileSystemStorage")},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -278,10 +288,24 @@ if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
+# Logs go to standard error (journald under systemd), every line with the request id (core.observability: nginx's
+# X-Request-ID, carried into the tasks the request queued); LOG_FORMAT=json writes one JSON object a line.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "core.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": "json" if LOG_FORMAT == "json" else "text"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# GET /metrics (Prometheus) answers only the scraper: a request with "Authorization: Bearer METRICS_TOKEN", or
+# from an address in METRICS_ALLOWED_IPS (the client address as core.http.client_ip sees it). Neither set: 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from accounts import unit_urls
 from core.health import liveness, readiness
+from core.observability import metrics
 from orgs import urls as orgs_urls
 
 from . import views
@@ -25,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", liveness),  # the process answers (core.health)
     path("readyz", readiness),  # the database, the cache and the file storage answer too
+    path("metrics", metrics),  # Prometheus, for the configured scraper only (core.observability)
 ]
 
 handler404 = "core.views.page_not_found"

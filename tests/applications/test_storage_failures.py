@@ -136,3 +136,22 @@ def test_a_print_comes_out_without_its_lost_photo_and_a_lost_stored_print_is_mad
     assert first.status_code == again.status_code == 200
     assert first.content.startswith(b"%PDF") and again.content.startswith(b"%PDF")
     assert Path(PrintFile.objects.get(application=application).file.path).is_file()
+
+
+def test_with_x_accel_redirect_a_stored_print_is_handed_to_nginx(client, unit, admin, settings):
+    settings.FILE_SERVING = "x-accel-redirect"
+    person = PersonFactory(unit=unit, name="张伟", series="工程技术")
+    records = dossier(person, admin, series="工程技术")
+    application = services.application_start(actor=person, plan=plan_for("工程技术"), series="工程技术", level="副高")
+    login(client, person)
+    fill_everything(client, application, records, series="工程技术")
+    application = services.application_submit(actor=person, application=application)
+
+    response = download(client, application, "brief.pdf")
+
+    stored = PrintFile.objects.get(application=application)
+    assert response.status_code == 200 and response.content == b""
+    assert response["X-Accel-Redirect"] == settings.FILE_ACCEL_PREFIX + stored.file.name
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert Path(stored.file.path).read_bytes().startswith(b"%PDF")

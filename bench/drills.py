@@ -1,0 +1,330 @@
+"""Fault drills (docs/drills.md): each bounded in time, each followed by a "nothing lost" check, each appending one
+row to var/drills/drills.csv (when, drill, passed, seconds, figures) so that regressions show as numbers.
+
+    DEBUG=1 uv run python -m bench.drills [--database-url postgres://…/zc_drills] [--only worker-kill,pg-restart]
+
+- worker-kill: the task worker killed (SIGKILL) halfway through the background 正式导入 of a 10,000-row 卫生-病案
+  file; the import's transaction leaves no record behind; the worker restarted, the stale job expired (as
+  `manage.py expire_import_jobs` does ten minutes later: the drill moves the job's clock back instead of waiting)
+  and 正式导入 pressed again, the job ends 已导入 with exactly 10,000 records, no duplicates.
+- pg-restart: a private PostgreSQL cluster (initdb on a free port, so that nobody else's database restarts) behind
+  two gunicorn workers, signed-in readers requesting 我的业绩 continuously; PostgreSQL restarted (pg_ctl restart -m
+  fast) in the middle: errors only while it restarts plus 5 s, none after, nobody signed out, /readyz green again.
+
+Everything runs on 127.0.0.1, on ports chosen free at run time; every process it starts is stopped at the end,
+also on failure.
+"""
+
+import argparse
+import contextlib
+import csv
+import datetime
+import http.cookiejar
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CSV_FILE = ROOT / "var" / "drills" / "drills.csv"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/zc_drills"
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def record(drill: str, passed: bool, seconds: float, figures: dict) -> None:
+    CSV_FILE.parent.mkdir(parents=True, exist_ok=True)
+    new = not CSV_FILE.exists()
+    with open(CSV_FILE, "a", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        if new:
+            writer.writerow(["at", "drill", "passed", "seconds", "figures"])
+        writer.writerow([datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), drill,
+                         "yes" if passed else "NO", f"{seconds:.1f}", json.dumps(figures, ensure_ascii=False)])
+    print(f"{drill}: {'passed' if passed else 'FAILED'} in {seconds:.1f} s  {json.dumps(figures, ensure_ascii=False)}")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fresh_database(url: str) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def environment(url: str, **extra) -> dict:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zhicheng.settings", "DEBUG": "1", "DATABASE_URL": url,
+           "CAPTCHA_DISABLED": "1", **extra}
+    env.pop("CACHE_URL", None)
+    return env
+
+
+def manage(env: dict, *args) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=600,
+                   stdout=subprocess.DEVNULL)
+
+
+def start(command: list[str], env: dict, log: Path) -> subprocess.Popen:
+    """A process in a session of its own, so that it and its children are stopped together."""
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stdout=open(log, "ab"),
+                            stderr=subprocess.STDOUT)
+
+
+def stop(process: subprocess.Popen | None, sig=signal.SIGTERM) -> None:
+    if process is None or process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=15)
+
+
+def worker_command() -> list[str]:
+    return [sys.executable, "manage.py", "db_worker", "--queue-name", "default", "--interval", "0.1", "--no-reload",
+            "--no-startup-delay", "-v", "0"]
+
+
+# --- worker-kill ---------------------------------------------------------------------------------------------
+
+def drill_worker_kill(url: str, work: Path, rows: int = 10_000) -> None:
+    started = time.monotonic()
+    fresh_database(url)
+    env = environment(url, MEDIA_ROOT=str(work / "media"))
+    manage(env, "migrate", "--no-input", "-v0")
+    os.environ.update({key: env[key] for key in ("DJANGO_SETTINGS_MODULE", "DEBUG", "DATABASE_URL", "MEDIA_ROOT")})
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.DEBUG = False  # no query log in this long-running process
+    from django.db import connection
+    from django.utils import timezone
+
+    from accounts.models import User
+    from bench.imports import _file, _Upload
+    from core.excel import read_rows
+    from dossier.catalogue import catalogue
+    from dossier.imports import STALE_AFTER, _validate, import_columns, import_commit
+    from dossier.models import ImportJob, Record
+    from orgs.models import Region, Unit
+
+    kind = catalogue().kind("health_case")
+    region, _ = Region.objects.get_or_create(code="350102", defaults={"name": "鼓楼区", "level": 3})
+    unit = Unit.objects.create(name="演练医院", region=region)
+    owner = User.objects.create(username="drill-import", name="演练", unit=unit, registration="approved")
+    job = ImportJob.objects.create(owner=owner, kind=kind.key, file_name="病案.xlsx", total=rows)
+    _validate(job, read_rows(_Upload(_file(rows)), import_columns(kind, None)))
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.READY, job.errors[:3]
+
+    worker = None
+    figures: dict = {"rows": rows}
+    try:
+        import_commit(actor=owner, job=job)  # queued for the worker (autocommit: on_commit runs at once)
+        worker = start(worker_command(), env, work / "worker.log")
+        deadline = time.monotonic() + 300
+        processed = 0
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            processed = job.processed
+            if job.state != ImportJob.State.IMPORTING or processed >= rows // 2:
+                break
+            time.sleep(0.02)
+        stop(worker, signal.SIGKILL)
+        job.refresh_from_db()
+        figures.update(processed_at_kill=processed, state_after_kill=job.state,
+                       records_after_kill=Record.objects.filter(owner=owner).count())
+        killed_midway = job.state == ImportJob.State.IMPORTING and figures["records_after_kill"] == 0
+        worker = start(worker_command(), env, work / "worker.log")
+        # Ten minutes without progress: the timer's expire_import_jobs marks it failed. Moved back, not waited.
+        ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - STALE_AFTER - datetime.timedelta(
+            minutes=1))
+        retried = time.monotonic()
+        import_commit(actor=owner, job=job)
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if job.state in (ImportJob.State.DONE, ImportJob.State.FAILED):
+                break
+            time.sleep(0.1)
+        figures["retry_seconds"] = round(time.monotonic() - retried, 1)
+        records = list(Record.objects.filter(owner=owner).values_list("data", flat=True))
+        distinct = len({json.dumps(data, sort_keys=True, ensure_ascii=False) for data in records})
+        figures.update(final_state=job.state, records=len(records), distinct=distinct)
+        passed = killed_midway and job.state == ImportJob.State.DONE and len(records) == distinct == rows
+    finally:
+        stop(worker)
+        connection.close()
+    record("worker-kill", passed, time.monotonic() - started, figures)
+
+
+# --- pg-restart ----------------------------------------------------------------------------------------------
+
+class Readers:
+    """Signed-in clients requesting a page in a loop; every answer kept as (seconds since start at its end, ok,
+    status or error)."""
+
+    def __init__(self, base: str, path: str, sessions: list[http.cookiejar.CookieJar]):
+        self.base, self.path, self.sessions = base, path, sessions
+        self.results: list[tuple[float, bool, str]] = []
+        self.stop_event = threading.Event()
+        self.t0 = time.monotonic()
+        self.threads = [threading.Thread(target=self._loop, args=(jar,), daemon=True) for jar in sessions]
+
+    def _loop(self, jar):
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
+        while not self.stop_event.is_set():
+            try:
+                with opener.open(self.base + self.path, timeout=10) as response:
+                    ok, what = response.status == 200, str(response.status)
+            except urllib.error.HTTPError as error:
+                ok, what = False, str(error.code)
+            except OSError as error:
+                ok, what = False, type(error).__name__
+            # Kept at its end: a request in flight when PostgreSQL stops fails then, inside the window.
+            self.results.append((time.monotonic() - self.t0, ok, what))
+            time.sleep(0.05)
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop_event.set()
+        for thread in self.threads:
+            thread.join(timeout=15)
+        return False
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect to the sign-in page is an error here: the reader was signed out
+
+
+def sign_in(base: str, username: str, password: str) -> http.cookiejar.CookieJar:
+    """Signs a person in through the login page (GET for the CSRF cookie, POST the form); the captcha is off
+    (CAPTCHA_DISABLED=1, as in the browser tests). A second factor for staff would change only this function."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
+    opener.open(base + "/accounts/login/", timeout=30).read()  # noqa: S310 - http://127.0.0.1 only
+    token = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
+    body = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token}).encode()
+    request = urllib.request.Request(base + "/accounts/login/", data=body, headers={"Referer": base + "/accounts/login/"})  # noqa: S310
+    try:
+        opener.open(request, timeout=30)
+    except urllib.error.HTTPError as error:
+        if error.code != 302:
+            raise
+    assert any(cookie.name == "sessionid" for cookie in jar), "sign-in failed"
+    return jar
+
+
+def drill_pg_restart(work: Path, *, readers: int = 4, seconds: float = 30.0) -> None:
+    started = time.monotonic()
+    data, port, web_port = work / "pgdata", free_port(), free_port()
+    # PostgreSQL refuses to run as root: as root, the cluster belongs to the postgres user.
+    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_postgres:
+        shutil.chown(work, "postgres")
+    subprocess.run([*as_postgres, PG_BIN / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"],
+                   check=True, stdout=subprocess.DEVNULL)
+    pg = [*as_postgres, PG_BIN / "pg_ctl", "-D", data, "-l", work / "pg.log", "-o", f"-p {port} -k {work} -c listen_addresses=127.0.0.1"]
+    web = None
+    figures: dict = {"readers": readers}
+    try:
+        subprocess.run([*pg, "-w", "start"], check=True, stdout=subprocess.DEVNULL)
+        url = f"postgres://postgres@127.0.0.1:{port}/zc_drills"
+        fresh_database(url)
+        env = environment(url, MEDIA_ROOT=str(work / "media"), PYTHONPATH=str(ROOT))
+        (work / "media").mkdir(exist_ok=True)
+        manage(env, "migrate", "--no-input", "-v0")
+        manage(env, "seed_demo")
+        web = start([sys.executable, "-m", "gunicorn", "zhicheng.wsgi", "--bind", f"127.0.0.1:{web_port}",
+                     "--workers", "2", "--timeout", "30", "--graceful-timeout", "5"], env, work / "web.log")
+        base = f"http://127.0.0.1:{web_port}"
+        for _ in range(300):
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(base + "/healthz", timeout=2).read()  # noqa: S310 - 127.0.0.1
+                break
+            time.sleep(0.1)
+        jars = [sign_in(base, "350102199005120124", "Demo2026") for _ in range(readers)]
+        with Readers(base, "/dossier/", jars) as load:
+            time.sleep(seconds / 3)
+            down_at = time.monotonic() - load.t0
+            subprocess.run([*pg, "-m", "fast", "-w", "restart"], check=True, stdout=subprocess.DEVNULL)
+            up_at = time.monotonic() - load.t0
+            time.sleep(seconds * 2 / 3)
+        results = list(load.results)
+        window_end = up_at + 5
+        late = [r for r in results if r[0] > window_end and not r[1]]
+        early = [r for r in results if r[0] < down_at and not r[1]]
+        failed = [r for r in results if not r[1]]
+        signed_out = [r for r in results if r[2] == "302"]
+        ready = urllib.request.urlopen(base + "/readyz", timeout=10).status  # noqa: S310 - 127.0.0.1
+        figures.update(requests=len(results), failed=len(failed), failed_after_window=len(late),
+                       failed_before_restart=len(early), restart_seconds=round(up_at - down_at, 2),
+                       signed_out=len(signed_out), readyz_after=ready,
+                       kinds=sorted({r[2] for r in failed}))
+        passed = not late and not early and not signed_out and ready == 200 and len(results) > 0
+    finally:
+        stop(web)
+        subprocess.run([*pg, "-m", "immediate", "stop"], check=False, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+    record("pg-restart", passed, time.monotonic() - started, figures)
+
+
+DRILLS = {"worker-kill": None, "pg-restart": None}
+
+
+def main(argv) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.drills", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=DEFAULT_URL, help="the worker-kill drill's database (recreated)")
+    parser.add_argument("--only", default=",".join(DRILLS), help="comma-separated drills: " + ", ".join(DRILLS))
+    args = parser.parse_args(argv)
+    chosen = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = set(chosen) - set(DRILLS)
+    if unknown:
+        parser.error(f"unknown drills: {', '.join(sorted(unknown))}")
+    before = CSV_FILE.read_text(encoding="utf-8").count("\n") if CSV_FILE.exists() else 0
+    for name in chosen:
+        work = Path(tempfile.mkdtemp(prefix=f"zc-drill-{name}-"))
+        try:
+            if name == "worker-kill":
+                drill_worker_kill(args.database_url, work)
+            else:
+                drill_pg_restart(work)
+        except Exception as error:  # a drill that could not run is a failed drill, recorded; the others go on
+            record(name, False, 0.0, {"error": f"{type(error).__name__}: {error}"[:500]})
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    rows = CSV_FILE.read_text(encoding="utf-8").splitlines()[max(before, 1):]
+    print(f"results appended to {CSV_FILE.relative_to(ROOT)}")
+    return 0 if all(",yes," in row for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
