@@ -12,6 +12,7 @@ urlpatterns = [
     path("committee/defences/template.xlsx", views.defences_template, name="defences_template"),
     path("unit/plans/", views.unit_plans, name="unit_plans"),
     path("unit/plans/<int:plan_pk>/", views.unit_plan, name="unit_plan"),
+    path("stats/", views.stats, name="stats"),
     path("unit/plans/<int:plan_pk>/publicity.<str:fmt>", views.unit_publicity, name="unit_publicity"),
     path("<slug:node_key>/", views.node_list, name="list"),
     path("<slug:node_key>/<int:pk>/", views.review, name="review"),

@@ -22,7 +22,7 @@ from review.forms import action_forms, actions_of
 from review.recusal import is_own
 from review.stages import Desk, stages
 
-from . import chain, publicity, responses
+from . import chain, publicity, responses, statistics
 from . import defences as defence_import
 from .chain_forms import DelegateForm
 from .display import snapshot_sections
@@ -286,3 +286,26 @@ def unit_publicity(request, plan_pk, fmt):
 def _plan_url(plan, unit, units) -> str:
     url = reverse("chain:unit_plan", args=[plan.pk])
     return f"{url}?unit={unit.pk}" if len(units) > 1 else url
+
+
+# ---------------------------------------------------------------- 评审统计 (HR bureaux and departments)
+
+
+@login_required
+def stats(request):
+    """评审统计 of one plan (?plan=, else the latest), within the viewer's scope; ?format=xlsx downloads the tables."""
+    if statistics.stats_scope(request.user) is None:
+        raise Http404
+    plans = list(Plan.objects.select_related("committee").order_by("-year", "-pk"))
+    chosen = request.GET.get("plan", "")
+    plan = next((p for p in plans if str(p.pk) == chosen), plans[0] if plans else None)
+    figures = statistics.plan_stats(request.user, plan) if plan else None
+    if plan and request.GET.get("format") == "xlsx":
+        return responses.download(statistics.stats_xlsx(plan, figures),
+                                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                  f"评审统计-{plan.name}.xlsx")
+    chart = {"labels": [label for label, _ in figures.by_status], "values": [n for _, n in figures.by_status]} \
+        if figures else {"labels": [], "values": []}
+    return render(request, "applications/chain/stats.html", {
+        "plans": plans, "plan": plan, "figures": figures, "chart": chart,
+    })

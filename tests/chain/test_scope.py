@@ -40,6 +40,7 @@ ARGUMENTS = {
     "chain:defences_template": lambda o, node: {},
     "chain:unit_plan": lambda o, node: {"plan_pk": o.plan.pk},
     "chain:unit_publicity": lambda o, node: {"plan_pk": o.plan.pk, "fmt": "xlsx"},
+    "chain:stats": lambda o, node: {},
     "chain:review": lambda o, node: {"node_key": node, "pk": o.application.pk},
     "chain:file": lambda o, node: {"node_key": node, "pk": o.application.pk, "file_pk": o.file.pk},
     "chain:flow_file": lambda o, node: {"node_key": node, "pk": o.application.pk, "attachment_pk": o.proof.pk},
