@@ -22,7 +22,7 @@ from review.forms import action_forms, actions_of
 from review.recusal import is_own
 from review.stages import Desk, stages
 
-from . import chain, responses
+from . import chain, publicity, responses, statistics
 from . import defences as defence_import
 from .chain_forms import DelegateForm
 from .display import snapshot_sections
@@ -250,13 +250,62 @@ def unit_plan(request, plan_pk):
             form.add_error("unit", str(exc))
     delegation = chain.delegations_of(request.user).get((unit.pk, plan.pk))
     filed = Application.objects.filter(unit=unit, plan=plan).exclude(status=Application.Status.DRAFT).count()
+    candidates = list(Application.objects.filter(unit=unit, plan=plan, status__in=publicity.CANDIDATE_STATUSES)
+                      .select_related("applicant").order_by("submitted_at", "pk"))
     return render(request, "applications/chain/plan.html", {
         "plan": plan, "unit": unit, "units": units, "delegation": delegation, "form": form, "filed": filed,
+        "candidates": candidates,
         "today": timezone.localdate(),
     })
 
 
 
+PUBLICITY = {"pdf": (publicity.publicity_pdf, "application/pdf", "申报人员公示表.pdf"),
+             "xlsx": (publicity.publicity_xlsx,
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "申报人员一览表.xlsx")}
+
+
+@login_required
+def unit_publicity(request, plan_pk, fmt):
+    """公示表 (PDF, to post) and 一览表 (Excel) of the unit's candidates for a plan: its filed applications on the
+    chain, or those ticked (?id=…), oldest filing first."""
+    units, unit = _unit_admin_units(request)
+    plan = Plan.objects.select_related("committee").filter(pk=plan_pk).first()
+    if plan is None or fmt not in PUBLICITY:
+        raise Http404
+    candidates = (Application.objects.filter(unit=unit, plan=plan, status__in=publicity.CANDIDATE_STATUSES)
+                  .order_by("submitted_at", "pk"))
+    chosen = [int(v) for v in request.GET.getlist("id") if v.isdigit()]
+    if chosen:
+        candidates = candidates.filter(pk__in=chosen)
+    build, content_type, name = PUBLICITY[fmt]
+    return responses.download(build(unit=unit, plan=plan, applications=list(candidates), clerk=request.user),
+                              content_type, name)
+
+
 def _plan_url(plan, unit, units) -> str:
     url = reverse("chain:unit_plan", args=[plan.pk])
     return f"{url}?unit={unit.pk}" if len(units) > 1 else url
+
+
+# ---------------------------------------------------------------- 评审统计 (HR bureaux and departments)
+
+
+@login_required
+def stats(request):
+    """评审统计 of one plan (?plan=, else the latest), within the viewer's scope; ?format=xlsx downloads the tables."""
+    if statistics.stats_scope(request.user) is None:
+        raise Http404
+    plans = list(Plan.objects.select_related("committee").order_by("-year", "-pk"))
+    chosen = request.GET.get("plan", "")
+    plan = next((p for p in plans if str(p.pk) == chosen), plans[0] if plans else None)
+    figures = statistics.plan_stats(request.user, plan) if plan else None
+    if plan and request.GET.get("format") == "xlsx":
+        return responses.download(statistics.stats_xlsx(plan, figures),
+                                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                  f"评审统计-{plan.name}.xlsx")
+    chart = {"labels": [label for label, _ in figures.by_status], "values": [n for _, n in figures.by_status]} \
+        if figures else {"labels": [], "values": []}
+    return render(request, "applications/chain/stats.html", {
+        "plans": plans, "plan": plan, "figures": figures, "chart": chart,
+    })

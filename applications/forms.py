@@ -11,9 +11,10 @@ def _list(value: str) -> list[str]:
 class StartForm(forms.Form):
     """申报: the series, level and form of application against a plan."""
 
-    series = forms.ChoiceField(label="申报专业技术系列")
-    level = forms.ChoiceField(label="申报专业技术级别")
-    form = forms.ChoiceField(label="申报形式")
+    # Styled like the page's other Bootstrap controls (the plan cards of 职称申报).
+    series = forms.ChoiceField(label="申报专业技术系列", widget=forms.Select(attrs={"class": "form-select"}))
+    level = forms.ChoiceField(label="申报专业技术级别", widget=forms.Select(attrs={"class": "form-select"}))
+    form = forms.ChoiceField(label="申报形式", widget=forms.Select(attrs={"class": "form-select"}))
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)

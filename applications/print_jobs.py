@@ -21,8 +21,8 @@ from django_tasks import task
 from core.files import FileStore, StorageError
 
 from .models import Application, PrintFile
-from .prints import BUILDERS, KINDS, printed_snapshot
-from .services import snapshot_hash
+from .prints import BUILDERS, DRAFT_KINDS, KINDS, printed_snapshot
+from .services import snapshot_build, snapshot_hash
 
 logger = logging.getLogger(__name__)
 
@@ -32,18 +32,28 @@ INTERRUPTED = "生成未能完成（处理进程可能已中断），请点击�
 QUEUE_FAILED = "暂时无法开始生成，请稍后点击“重新生成”再试。"
 
 
-def print_kind(url_kind: str) -> tuple[str, str, str]:
+def print_kind(url_kind: str, *, draft: bool = False) -> tuple[str, str, str]:
     """(kind, file name, content type) of a print's URL name (brief.pdf, review.pdf, review.xlsx); KeyError for
     any other name."""
-    return KINDS[url_kind]
+    return (DRAFT_KINDS if draft else KINDS)[url_kind]
 
 
-def print_get(*, application: Application, url_kind: str) -> tuple[PrintFile, bytes | None]:
-    """The print of the application's current snapshot and, once generated, its content. Queues its generation
-    when there is none yet, or when the storage has lost its file. The caller has checked that the viewer may see
-    the application."""
-    kind = KINDS[url_kind][0]
-    digest = snapshot_hash(printed_snapshot(application))
+def draft_snapshot(application: Application) -> dict:
+    """A draft as it would be filed now, for its print preview; dated by its last change, so that the same draft
+    has the same hash (and its preview is made once)."""
+    return {**snapshot_build(application), "submitted_at": application.updated_at.isoformat()}
+
+
+def _snapshot_of(application: Application, kind: str) -> dict:
+    return draft_snapshot(application) if kind.startswith("draft_") else printed_snapshot(application)
+
+
+def print_get(*, application: Application, url_kind: str, draft: bool = False) -> tuple[PrintFile, bytes | None]:
+    """The print of the application's current snapshot (or, `draft`, the preview of its current draft) and, once
+    generated, its content. Queues its generation when there is none yet, or when the storage has lost its file.
+    The caller has checked that the viewer may see the application."""
+    kind = print_kind(url_kind, draft=draft)[0]
+    digest = snapshot_hash(_snapshot_of(application, kind))
     item, created = PrintFile.objects.get_or_create(application=application, kind=kind, snapshot_hash=digest)
     if created:
         _queue(item)
@@ -65,13 +75,13 @@ def print_get(*, application: Application, url_kind: str) -> tuple[PrintFile, by
     return item, None
 
 
-def print_retry(*, application: Application, url_kind: str) -> None:
+def print_retry(*, application: Application, url_kind: str, draft: bool = False) -> None:
     """重新生成: queue a failed print of the current snapshot again (a print being generated is left alone)."""
-    kind = KINDS[url_kind][0]
-    digest = snapshot_hash(printed_snapshot(application))
+    kind = print_kind(url_kind, draft=draft)[0]
+    digest = snapshot_hash(_snapshot_of(application, kind))
     item = PrintFile.objects.filter(application=application, kind=kind, snapshot_hash=digest).first()
     if item is None:
-        print_get(application=application, url_kind=url_kind)
+        print_get(application=application, url_kind=url_kind, draft=draft)
     else:
         _restart(item.pk, state=PrintFile.State.FAILED)
 
@@ -113,12 +123,17 @@ def print_generate(pk: int, attempt: int) -> None:
     if item is None:
         return  # done, or overtaken by a retry
     application = item.application
-    if snapshot_hash(printed_snapshot(application)) != item.snapshot_hash:
-        # The application moved on (accepted, confirmed) since it was asked for: nobody will ask for this one again.
+    snapshot = _snapshot_of(application, item.kind)
+    if snapshot_hash(snapshot) != item.snapshot_hash:
+        # The application moved on (accepted, confirmed, its draft edited) since it was asked for: nobody will ask
+        # for this one again.
         PrintFile.objects.filter(pk=pk, attempt=attempt).delete()
         return
     try:
-        content = BUILDERS[item.kind](application)
+        if item.kind.startswith("draft_"):
+            content = BUILDERS[item.kind.removeprefix("draft_")](application, snapshot=snapshot, draft=True)
+        else:
+            content = BUILDERS[item.kind](application)
         with transaction.atomic(), FileStore() as store:
             current = PrintFile.objects.select_for_update().filter(
                 pk=pk, attempt=attempt, state=PrintFile.State.PENDING).first()

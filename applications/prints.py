@@ -54,6 +54,15 @@ KINDS = {
     "review.xlsx": ("review_xlsx", "专业技术资格评审表.xlsx",
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
+# Print previews of a draft (while filling in, seed 004 §17): the same prints from the current draft, stamped on
+# every page; the filed prints carry no stamp.
+DRAFT_KINDS = {
+    url_kind: (f"draft_{kind}", name.replace(".", "（草稿预览）."), content_type)
+    for url_kind, (kind, name, content_type) in KINDS.items()
+}
+DRAFT_STAMP = "草稿 · 未提交"
+DRAFT_NOTE = "打印预览：以提交后生成的正式表格为准"
+OVERFLOW_NOTE = "注意：内容超出一张A3简表，以下为超出部分，请精简较长的列表（论文、奖项等）后再提交"
 PAD = 3  # cell padding left and right (core.pdf.GRID)
 NO_WRAP_TYPES = {"date", "year", "int", "decimal", "bool"}
 
@@ -260,13 +269,32 @@ def _photo(content: bytes | None, width: float):
     return Image(io.BytesIO(content), width=width - 2 * PAD, height=32 * mm, kind="proportional")
 
 
-def _page_number(name: str):
+def _page_number(name: str, *, draft: bool = False, note: str = ""):
     def draw(canvas, doc):
         canvas.saveState()
         canvas.setFont(FONT, 8)
         canvas.drawCentredString(doc.pagesize[0] / 2, 6 * mm, f"{name}　第 {doc.page} 页")
         canvas.restoreState()
+        if draft:
+            _draft_stamp(canvas, doc, note)
     return draw
+
+
+def _draft_stamp(canvas, doc, note: str = "") -> None:
+    """草稿 · 未提交 across the page and in its top margin (and `note`, in red, under it)."""
+    width, height = doc.pagesize
+    canvas.saveState()
+    canvas.setFillColorRGB(0.85, 0.15, 0.15)
+    canvas.setFont(FONT, 10)
+    canvas.drawString(8 * mm, height - 5.5 * mm, f"{DRAFT_STAMP}　{DRAFT_NOTE}")
+    if note:
+        canvas.drawString(8 * mm, height - 9.5 * mm, note)
+    canvas.setFillColorRGB(0.85, 0.15, 0.15, alpha=0.12)
+    canvas.setFont(FONT, min(width, height) / 7)
+    canvas.translate(width / 2, height / 2)
+    canvas.rotate(30)
+    canvas.drawCentredString(0, 0, DRAFT_STAMP)
+    canvas.restoreState()
 
 
 def _opinions(look: Look, width: float) -> Table:
@@ -282,10 +310,11 @@ def _opinions(look: Look, width: float) -> Table:
     return table
 
 
-def brief_pdf(application, *, photo: bytes | None = None) -> bytes:
-    """申报专业技术资格情况简表: A3 landscape; the header grid on top, the sections in two columns below."""
+def brief_pdf(application, *, photo: bytes | None = None, snapshot: dict | None = None, draft: bool = False) -> bytes:
+    """申报专业技术资格情况简表: A3 landscape; the header grid on top, the sections in two columns below. A draft's
+    preview (`draft`, from `snapshot`) is stamped, and each sheet beyond the first says the form overflows."""
     register_font()
-    snapshot = printed_snapshot(application)
+    snapshot = snapshot or printed_snapshot(application)
     photo = photo if photo is not None else photo_bytes(application, snapshot)
     look = Look(8, 10, summary=True)
     page = landscape(A3)
@@ -312,10 +341,10 @@ def brief_pdf(application, *, photo: bytes | None = None) -> bytes:
     first = PageTemplate("first", [
         frame(margin, page[1] - margin - head_height, width, head_height, "head"),
         frame(margin, bottom, column, below, "left"), frame(margin + column + gap, bottom, column, below, "right"),
-    ], onPage=_page_number(snapshot["account"]["name"]))
+    ], onPage=_page_number(snapshot["account"]["name"], draft=draft))
     later = PageTemplate("later", [
         frame(margin, bottom, column, full, "left"), frame(margin + column + gap, bottom, column, full, "right"),
-    ], onPage=_page_number(snapshot["account"]["name"]))
+    ], onPage=_page_number(snapshot["account"]["name"], draft=draft, note=OVERFLOW_NOTE))
     buffer = io.BytesIO()
     doc = BaseDocTemplate(buffer, pagesize=page, pageTemplates=[first, later], title="申报专业技术资格情况简表",
                           author="zhicheng", initialFontName=FONT, initialFontSize=8)
@@ -349,26 +378,33 @@ def review_flow(snapshot: dict, width: float, *, photo: bytes | None) -> list:
     return flow
 
 
-def review_pdf(application, *, photo: bytes | None = None) -> bytes:
-    """专业技术资格评审表: cover, 基本情况 with photo, every section, and the opinion pages left for signatures."""
+def review_pdf(application, *, photo: bytes | None = None, snapshot: dict | None = None,
+               draft: bool = False) -> bytes:
+    """专业技术资格评审表: cover, 基本情况 with photo, every section, and the opinion pages left for signatures (a
+    draft's preview stamped on every page, the cover included)."""
     register_font()
-    snapshot = printed_snapshot(application)
+    snapshot = snapshot or printed_snapshot(application)
     photo = photo if photo is not None else photo_bytes(application, snapshot)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
                             bottomMargin=16 * mm, title="专业技术资格评审表", author="zhicheng",
                             initialFontName=FONT, initialFontSize=9)
     flow = review_flow(snapshot, A4[0] - 36 * mm, photo=photo)
-    doc.build(flow, onLaterPages=_page_number(snapshot["account"]["name"]))
+    numbered = _page_number(snapshot["account"]["name"], draft=draft)
+    doc.build(flow, onFirstPage=(lambda canvas, d: _draft_stamp(canvas, d)) if draft else (lambda canvas, d: None),
+              onLaterPages=numbered)
     return buffer.getvalue()
 
 
-def review_xlsx(application) -> bytes:
-    """The 评审表 as a workbook: 基本情况 then one sheet per section (a series section's row lists below it)."""
-    snapshot = printed_snapshot(application)
+def review_xlsx(application, *, snapshot: dict | None = None, draft: bool = False) -> bytes:
+    """The 评审表 as a workbook: 基本情况 then one sheet per section (a series section's row lists below it). A
+    draft's preview says 草稿 · 未提交 in its first row and in every sheet's printed header."""
+    snapshot = snapshot or printed_snapshot(application)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "基本情况"
+    if draft:
+        sheet.append([DRAFT_STAMP, DRAFT_NOTE])
     account = snapshot["account"]
     basic = sections().get("basic")
     values = snapshot["sections"].get("basic", {}).get("values", {})
@@ -411,6 +447,10 @@ def review_xlsx(application) -> bytes:
                 cell.font = Font(bold=True)
                 cell.alignment = Alignment(wrap_text=True)
         ws.column_dimensions["A"].width = 24
+    if draft:
+        for ws in workbook.worksheets:
+            ws.oddHeader.center.text = f"{DRAFT_STAMP}　{DRAFT_NOTE}"
+            ws.oddHeader.center.color = "CC0000"
     return workbook_bytes(workbook)
 
 

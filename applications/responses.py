@@ -31,18 +31,18 @@ def flow_attachment(application, attachment_pk) -> FileResponse:
     return stored_file_response(item.file, name=item.name, content_type=item.content_type)
 
 
-def print_response(request, application, url_kind: str, *, back_url: str) -> HttpResponse:
+def print_response(request, application, url_kind: str, *, back_url: str, draft: bool = False) -> HttpResponse:
     """A print of the submitted application (brief.pdf, review.pdf, review.xlsx), made from its snapshot: the file
     once generated; until then a 正在生成 page (202) that polls this URL with htmx and downloads it when ready, or
     the reason it failed with 重新生成 (a POST here). `back_url`: where the page's 返回 leads."""
     try:
-        _, name, content_type = print_kind(url_kind)
+        _, name, content_type = print_kind(url_kind, draft=draft)
     except KeyError:
         raise Http404 from None
     if request.method == "POST":
-        print_retry(application=application, url_kind=url_kind)
+        print_retry(application=application, url_kind=url_kind, draft=draft)
         return redirect(request.path)
-    item, content = print_get(application=application, url_kind=url_kind)
+    item, content = print_get(application=application, url_kind=url_kind, draft=draft)
     polled = bool(request.headers.get("HX-Request"))  # the page's poll gets the state, never the file
     if content is not None and not polled:
         accelerated = accel_redirect_response(item.file, name=name, content_type=content_type, as_attachment=True)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/files/<int:file_pk>/", views.file, name="file"),
     path("<int:pk>/print/<str:kind>", views.print_file, name="print"),
+    path("<int:pk>/preview/<str:kind>", views.preview, name="preview"),
     path("<int:pk>/defence-notice.pdf", views.defence_notice, name="defence_notice"),
     # brief.pdf, review.pdf, review.xlsx
     path("<int:pk>/flow-files/<int:attachment_pk>/", views.flow_file, name="flow_file"),

@@ -348,6 +348,18 @@ def print_file(request, pk, kind):
 
 
 @login_required
+def preview(request, pk, kind):
+    """打印预览 while filling in: the 简表 and 评审表 of the current draft, stamped 草稿 · 未提交 (made by the print
+    queue like the filed prints; a changed draft gets a new preview)."""
+    application = selectors.own_application_get(request.user, pk)
+    if not application.editable:
+        messages.info(request, "申报已提交，请打印正式表格。")
+        return redirect("applications:detail", pk=pk)
+    return responses.print_response(request, application, kind, draft=True,
+                                    back_url=reverse("applications:detail", args=[pk]))
+
+
+@login_required
 def defence_notice(request, pk):
     """答辩通知单 of the applicant's own application, once the committee office has arranged the defence."""
     application = selectors.own_application_get(request.user, pk)

@@ -27,7 +27,7 @@ STATUS_TABS = [("", "全部"), (Status.PENDING, "审核中"), (Status.APPROVED, 
 LIST_TEMPLATE = "dossier/list.html"
 DONUT_STATUSES = [
     ("", "全部"), (Status.PENDING, "审核中"), (Status.APPROVED, "通过"), (Status.TERMINATED, "终止"),
-    (Status.RETURNED, "退回"),
+    (Status.RETURNED, "退回"), (Status.DRAFT, "编辑中"),
 ]
 
 

@@ -103,13 +103,16 @@ ACCESS = {
     "orgs:builtin_unit_new": (
         "/units/builtin/new/", {"anonymous": LOGIN, "applicant": 403, "unit_admin": 403, "bureau_staff": 200,
                                 "system_admin": 200},
-    ),    # experts (issue 21): the committee office's and the expert's pages are 404 for every other role
+    ),
+    # experts (issue 21): the committee office's and the expert's pages are 404 for every other role
     # (tests/experts/ enumerates the office, the expert, a reserve, a recused expert and the closed meeting).
     "experts:pool": ("/experts/pool/", {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404)}),
     "experts:draws": ("/experts/draws/", {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404)}),
     "experts:console": ("/experts/console/", {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404)}),
     "experts:service": ("/experts/service/", {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404)}),
     "experts:feedback": ("/experts/feedback/", LOGGED_IN_OK),
+    "chain:stats": ("/chain/stats/", {"anonymous": LOGIN, "applicant": 404, "unit_admin": 404, "bureau_staff": 200,
+                                      "system_admin": 404}),
 }
 
 def _sends_to_login(response) -> bool:

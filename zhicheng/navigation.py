@@ -38,6 +38,7 @@ NAV = [
     NavItem("职称资讯", "orgs:announcements", "megaphone", frozenset(Role.values)),
     NavItem("评委会与评审计划", "applications:plans", "calendar-check", frozenset({Role.BUREAU_STAFF})),
     NavItem("新建内置单位", "orgs:builtin_unit_new", "building-add", frozenset({Role.BUREAU_STAFF})),
+    NavItem("评审统计", "chain:stats", "graph-up", frozenset({Role.BUREAU_STAFF, Role.DEPARTMENT_REVIEWER})),
     NavItem("认证审计日志", "accounts:audit_log", "journal-text", frozenset({Role.SYSTEM_ADMIN})),
     NavItem("专家库", "experts:pool", "people", frozenset({Role.COMMITTEE_STAFF})),
     NavItem("专家抽取", "experts:draws", "shuffle", frozenset({Role.COMMITTEE_STAFF})),

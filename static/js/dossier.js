@@ -1,6 +1,6 @@
 // Dossier pages: donut charts, conditional fields, the 查看 drawer. Pages work without it, less comfortably.
 (function () {
-  const COLORS = ["#1f5fa8", "#f0ad4e", "#28a745", "#6c757d", "#dc3545"];
+  const COLORS = ["#1f5fa8", "#f0ad4e", "#28a745", "#6c757d", "#dc3545", "#9ec5fe"];
 
   function donuts() {
     const dataEl = document.getElementById("donut-data");

@@ -41,6 +41,8 @@ COVERED = {
     "dossier/imports.py": "test_record_templates_have_no_formula",
     "applications/defences.py": "test_the_defence_template_keeps_applicants_values_as_text",
     "applications/prints.py": "test_the_review_workbook_keeps_the_applicants_values_as_text",
+    "applications/publicity.py": "test_the_publicity_roster_keeps_the_applicants_values_as_text",
+    "applications/statistics.py": "test_the_statistics_export_keeps_values_as_text",
 }
 
 
@@ -93,6 +95,28 @@ def test_the_review_workbook_keeps_the_applicants_values_as_text(client, poisone
     for value in (LINK, UNIT, *OTHERS.values()):
         assert as_read(value) in values, value
     assert poisoned.applicant.id_number in values  # the cell a link beside it would have sent away
+
+
+def test_the_publicity_roster_keeps_the_applicants_values_as_text(org, client, poisoned):
+    login(client, org.clerk)
+
+    response = client.get(reverse("chain:unit_publicity", args=[org.plan.pk, "xlsx"]))
+
+    assert response.status_code == 200
+    values = [value for _where, value in read_back(response.content)]
+    assert LINK in values and as_read(OTHERS["plus"]) in values
+    assert any(UNIT in str(value) for value in values)  # in the header line 单位（盖章）：…
+
+
+def test_the_statistics_export_keeps_values_as_text(org, client, poisoned):
+    poisoned.series = OTHERS["minus"]
+    poisoned.save()
+    login(client, org.bureau)
+
+    response = client.get(reverse("chain:stats") + f"?plan={org.plan.pk}&format=xlsx")
+
+    assert response.status_code == 200
+    assert as_read(OTHERS["minus"]) in [value for _where, value in read_back(response.content)]
 
 
 def test_a_review_workbook_stored_before_the_fix_is_made_again(client, poisoned):

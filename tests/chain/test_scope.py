@@ -39,6 +39,8 @@ ARGUMENTS = {
     "chain:defences": lambda o, node: {},
     "chain:defences_template": lambda o, node: {},
     "chain:unit_plan": lambda o, node: {"plan_pk": o.plan.pk},
+    "chain:unit_publicity": lambda o, node: {"plan_pk": o.plan.pk, "fmt": "xlsx"},
+    "chain:stats": lambda o, node: {},
     "chain:review": lambda o, node: {"node_key": node, "pk": o.application.pk},
     "chain:file": lambda o, node: {"node_key": node, "pk": o.application.pk, "file_pk": o.file.pk},
     "chain:flow_file": lambda o, node: {"node_key": node, "pk": o.application.pk, "attachment_pk": o.proof.pk},
@@ -194,7 +196,7 @@ def test_the_applicants_own_pages_stay_404_for_reviewers(client, org, who):
     o = with_files(org, application)
     owned = SimpleNamespace(plan=org.plan, application=application, photo=o.file, flow_file=o.proof)
     urls = own_access.application_urls(owned)
-    assert len(urls) == 7
+    assert len(urls) == 8  # with the print preview
     login(client, getattr(org, who))
     for url in urls:
         assert client.get(url).status_code in (404, 405 if url.endswith("/submit/") else 404), (who, url)

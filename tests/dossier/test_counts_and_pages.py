@@ -40,19 +40,21 @@ def test_the_menu_shows_total_and_approved_per_kind(client, owner, dossier):
 def test_the_donuts_show_live_counts_per_category(client, owner, admin, dossier):
     login(client, owner)
     html = client.get("/dossier/").content.decode()
-    assert json_script(html, "donut-labels") == ["全部", "审核中", "通过", "终止", "退回"]
+    assert json_script(html, "donut-labels") == ["全部", "审核中", "通过", "终止", "退回", "编辑中"]
     charts = {c["key"]: c["values"] for c in json_script(html, "donut-data")}
-    assert charts["honours"] == [5, 1, 2, 0, 1]      # 表彰考核: honour
-    assert charts["ability"] == [2, 0, 0, 1, 0]      # 能力条件: patent
-    assert charts["papers"] == [1, 0, 1, 0, 0]       # 论文著作科研: paper
-    assert charts["aid"] == [0, 0, 0, 0, 0]
+    # The ring's parts add up to the total: a record still 编辑中 has its own part and legend entry.
+    assert charts["honours"] == [5, 1, 2, 0, 1, 1]      # 表彰考核: honour
+    assert charts["ability"] == [2, 0, 0, 1, 0, 1]      # 能力条件: patent
+    assert charts["papers"] == [1, 0, 1, 0, 0, 0]       # 论文著作科研: paper
+    assert charts["aid"] == [0, 0, 0, 0, 0, 0]
+    assert all(values[0] == sum(values[1:]) for values in charts.values())
     assert [c["label"] for c in json_script(html, "donut-data")][:2] == ["基本信息", "表彰考核"]
 
     # Live: one more decision shows at once.
     pending = make_record(owner, "honour", status=Status.PENDING)
     review_services.record_decide(actor=admin, record=pending, decision="terminate")
     charts = {c["key"]: c["values"] for c in json_script(client.get("/dossier/").content.decode(), "donut-data")}
-    assert charts["honours"] == [6, 1, 2, 1, 1]
+    assert charts["honours"] == [6, 1, 2, 1, 1, 1]
 
 
 def test_the_status_tabs_count_each_status_and_filter_the_rows(client, owner, dossier):

@@ -89,7 +89,8 @@ def test_nurse_adds_education_submits_it_and_sees_the_flow(page, log_in, shot, t
     # Every card has the same legend, with its zeros, so the rings line up whether a category is empty or not.
     legends = page.evaluate("""() => [0, 1].map((i) => Chart.getChart(document.getElementById(`donut-${i}`))
                                          .legend.legendItems.map((item) => item.text))""")
-    assert legends == [["审核中 1", "通过 0", "终止 0", "退回 0"], ["审核中 0", "通过 0", "终止 0", "退回 0"]]
+    assert legends == [["审核中 1", "通过 0", "终止 0", "退回 0", "编辑中 0"],
+                       ["审核中 0", "通过 0", "终止 0", "退回 0", "编辑中 0"]]
     shot("6-home-donut")
 
 

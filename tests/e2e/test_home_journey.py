@@ -25,6 +25,12 @@ def test_the_applicant_and_the_clerk_find_their_work_on_the_home_page(page, shot
     days = (plan.closes_on - timezone.localdate()).days
     expect(page.get_by_test_id("plan-deadlines")).to_contain_text(f"还剩 {days} 天")
     shot("1-applicant-home")
+    other = plan_for("经济")
+    page.locator("aside").get_by_role("link", name="职称申报", exact=True).click()
+    card = page.get_by_test_id(f"plan-{other.pk}")
+    expect(card.get_by_label("申报级别")).to_have_class("form-select")  # styled like the other controls
+    shot("1b-plan-cards")
+    page.goto("/")
     page.get_by_test_id("my-applications").get_by_role("link", name="查看").click()
     expect(page).to_have_url(f"{page.url.split('/apply/')[0]}/apply/{person.applications.get().pk}/")
     log_out()
