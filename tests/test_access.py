@@ -109,6 +109,7 @@ ACCESS = {
     "experts:console": ("/experts/console/", {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404)}),
     "experts:service": ("/experts/service/", {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404)}),
     "experts:feedback": ("/experts/feedback/", LOGGED_IN_OK),
+    "experts:relations": ("/experts/relations/", LOGGED_IN_OK),  # every person; a unit account gets 404
 }
 
 def _sends_to_login(response) -> bool:
