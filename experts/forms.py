@@ -120,18 +120,23 @@ class CommitForm(forms.Form):
 
 
 class RelationForm(forms.Form):
+    """A relation declared with another registered person (an expert or an applicant), found by ID number and
+    name together."""
+
     id_number = forms.CharField(label="对方身份证号", max_length=18,
                                 error_messages={"required": "请填写对方身份证号。"})
-    kind = forms.ChoiceField(label="关系", choices=Relation.Kind.choices, error_messages={"required": "请选择关系。"})
+    name = forms.CharField(label="对方姓名", max_length=50, error_messages={"required": "请填写对方姓名。"})
+    kind = forms.ChoiceField(label="关系", choices=Relation.Kind.choices,
+                             error_messages={"required": "请选择关系。", "invalid_choice": "请选择关系。"})
     note = forms.CharField(label="说明", max_length=200, required=False)
 
     def clean(self):
         data = super().clean()
-        number = (data.get("id_number") or "").strip().upper()
-        if number:
-            data["other"] = User.objects.filter(id_number=number, kind=User.Kind.PERSON).first()
+        number, name = (data.get("id_number") or "").strip().upper(), (data.get("name") or "").strip()
+        if number and name:
+            data["other"] = User.objects.filter(id_number=number, name=name, kind=User.Kind.PERSON).first()
             if data["other"] is None:
-                self.add_error("id_number", "没有找到该身份证号的注册人员。")
+                self.add_error("id_number", "没有找到身份证号和姓名都相符的注册人员。")
         return data
 
 

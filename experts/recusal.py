@@ -87,7 +87,7 @@ def grounds(experts, applications) -> dict[tuple[int, int], list[tuple[str, str]
             if e.person_id == a.applicant_id:
                 why.append((G.SELF, "专家本人即申报人"))
             else:
-                unit_id = e.unit_id or e.person.unit_id
+                unit_id = e.person.unit_id or e.unit_id  # the person's current unit first
                 if unit_id and unit_id == a.unit_id:
                     why.append((G.UNIT, f"现工作单位均为{a.unit.name}"))
                 for name, s1, e1, label in work.get(e.person_id, []):

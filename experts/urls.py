@@ -16,6 +16,7 @@ urlpatterns = [
     path("exclusions/<int:pk>/override/", views.exclusion_override, name="exclusion_override"),
     path("draws/<int:pk>/feedback/<int:application_pk>/", views.feedback_release, name="feedback_release"),
     path("feedback/", views.feedback, name="feedback"),
+    path("relations/", views.relations, name="relations"),
     path("service/", views.service, name="service"),
     path("service/certificate.pdf", views.service_certificate, name="service_certificate"),
     path("console/", views.console, name="console"),

@@ -20,8 +20,8 @@ from applications.display import snapshot_sections
 from core.excel import ExcelError
 
 from . import selectors, services
-from .forms import CommitForm, DrawForm, PoolAddForm, ReasonForm, VoteForm, score_form
-from .models import Assignment, BallotMark, Exclusion, Expert, Feedback, Score
+from .forms import CommitForm, DrawForm, PoolAddForm, ReasonForm, RelationForm, VoteForm, score_form
+from .models import Assignment, BallotMark, Exclusion, Expert, Feedback, Relation, Score
 
 PAGE_SIZE = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,7 +39,7 @@ def _office(request):
 def pool(request):
     """专家库: the office's experts (masked numbers), add one, import the template (all or nothing)."""
     committees = _office(request)
-    form = PoolAddForm(committees=committees)
+    form = PoolAddForm(committees=committees, initial={"committee": committees.first()})
     outcome, file_error = None, ""
     if request.method == "POST" and request.POST.get("action") == "import":
         committee = committees.filter(pk=request.POST.get("committee") or 0).first()
@@ -332,3 +332,27 @@ def service_certificate(request):
         messages.error(request, str(error))
         return redirect("experts:service")
     return responses.download(content, "application/pdf", f"评审服务证明-{request.user.name}.pdf")
+
+
+@login_required
+def relations(request):
+    """利害关系声明: a person (an expert or an applicant) declares a relation with another registered person;
+    the draw excludes the expert from the other's applications on that ground."""
+    if request.user.kind != request.user.Kind.PERSON:
+        raise Http404
+    form = RelationForm()
+    if request.method == "POST":
+        form = RelationForm(request.POST)
+        if form.is_valid():
+            try:
+                services.relation_declare(actor=request.user, expert_person=request.user,
+                                          other=form.cleaned_data["other"], kind=form.cleaned_data["kind"],
+                                          note=form.cleaned_data["note"])
+            except services.ExpertError as error:
+                form.add_error("id_number", str(error))
+            else:
+                messages.success(request, "已登记利害关系，专家抽取时将据此回避。")
+                return redirect("experts:relations")
+    declared = (Relation.objects.filter(declared_by=request.user).select_related("other", "expert_person")
+                .order_by("-declared_at"))
+    return render(request, "experts/relations.html", {"form": form, "declared": declared})

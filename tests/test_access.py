@@ -113,6 +113,7 @@ ACCESS = {
     "experts:feedback": ("/experts/feedback/", LOGGED_IN_OK),
     "chain:stats": ("/chain/stats/", {"anonymous": LOGIN, "applicant": 404, "unit_admin": 404, "bureau_staff": 200,
                                       "system_admin": 404}),
+    "experts:relations": ("/experts/relations/", LOGGED_IN_OK),  # every person; a unit account gets 404
 }
 
 def _sends_to_login(response) -> bool:

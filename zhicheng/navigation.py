@@ -45,6 +45,7 @@ NAV = [
     NavItem("评审任务", "experts:console", "clipboard-data", frozenset({Role.EXPERT})),
     NavItem("评审服务记录", "experts:service", "award", frozenset({Role.EXPERT})),
     NavItem("评审意见反馈", "experts:feedback", "chat-left-text", frozenset({Role.APPLICANT})),
+    NavItem("利害关系声明", "experts:relations", "person-lines-fill", frozenset({Role.APPLICANT})),
     NavItem("修改密码", "accounts:password_change", "key", frozenset(Role.values)),
 ]
 

@@ -7,8 +7,9 @@ from core.models import FlowEntry
 from dossier.models import Record, Status
 from experts import services
 from experts.models import Exclusion, Relation
+from tests.applications.support import login
 from tests.chain.support import filed, walk
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, unit_account
 
 from .conftest import meeting_day
 from .test_draw import make
@@ -124,3 +125,19 @@ def test_recusal_reads_a_constant_number_of_queries(org, pool, applicant, django
         walk(org, filed(org, name=f"申报人{i}"), to="accepted")
     with django_assert_max_num_queries(12):
         make(org, size=5, reserves=2, meeting_on=meeting_day())
+
+
+def test_an_applicant_declares_a_relation_on_the_page(org, pool, applicant, client):
+    expert = pool.experts[0]
+    login(client, applicant.applicant)
+    url = "/experts/relations/"
+    page = client.post(url, {"id_number": expert.person.id_number, "name": "别人", "kind": "kin"}).content.decode()
+    assert "没有找到身份证号和姓名都相符的注册人员。" in page and not Relation.objects.exists()
+    client.post(url, {"id_number": expert.person.id_number, "name": expert.person.name, "kind": "mentor",
+                      "note": "本科导师"})
+    page = client.get(url).content.decode()
+    assert expert.person.name in page and expert.person.id_number not in page
+    draw = whole_panel(org, pool)
+    assert exclusions_of(draw, expert) == {(G.MENTOR, "本科导师")}
+    login(client, unit_account(org.unit))
+    assert client.get(url).status_code == 404

@@ -16,6 +16,7 @@ from orgs.models import Announcement, PostQuota, Region, Unit
 from orgs.services import regions_load
 from zhicheng.demo.applications import seed_nurse_application, seed_plans
 from zhicheng.demo.dossiers import seed_dossiers, seed_health, seed_hospital_queue
+from zhicheng.demo.experts import seed_experts
 from zhicheng.demo.ids import make_credit_code, make_id_number
 
 DEMO_PASSWORD = "Demo2026"  # noqa: S105 - published in README; seed_demo refuses to run without DEBUG
@@ -138,6 +139,7 @@ class Command(BaseCommand):
             self.stdout.write("demo application: 陈静's 卫生技术 application is filled in, ready for her to submit")
         if made:
             self.stdout.write(f"demo dossier records: {made}")
+        rows += seed_experts(people)  # the 卫生技术 committee's expert pool and a drawn 护理学 panel
         self.accounts = rows
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for label, username in rows:
