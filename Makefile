@@ -85,3 +85,11 @@ clean:
 drills:
 	scripts/ensure-postgres.sh
 	$(DEV_ENV) $(UV) run python -m bench.drills
+
+# The deadline evening (docs/deploy.md › Load): the prod-smoke stack, a step ramp with one and two app instances,
+# then 70 % of the knee held for HOLD seconds; one CSV row per run in var/bench-load/load.csv.
+HOLD ?= 600
+.PHONY: bench-load
+bench-load: install-test
+	scripts/ensure-postgres.sh
+	$(UV) run python scripts/prod_load.py --hold $(HOLD) $(LOAD_ARGS)

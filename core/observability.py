@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import secrets
+import threading
 import time
 import uuid
 
@@ -79,17 +80,24 @@ def task_enqueued(sender, task_result, **kwargs):
             logger.warning("could not record the request id of task %s", task_result.id)
 
 
+_task_tokens = threading.local()  # the id a task replaced, put back when it ends (a task run inside a request)
+
+
 def task_started(sender, task_result, **kwargs):
     try:
         rid = cache.get(_TASK_KEY.format(task_result.id))
     except Exception:
         rid = None
-    request_id.set(rid or f"task-{task_result.id}")
+    if not hasattr(_task_tokens, "stack"):
+        _task_tokens.stack = []
+    _task_tokens.stack.append(request_id.set(rid or f"task-{task_result.id}"))
     logger.info("task %s started: %s", task_result.id, task_result.task.module_path)
 
 
 def task_finished(sender, task_result, **kwargs):
-    request_id.set("-")
+    stack = getattr(_task_tokens, "stack", [])
+    if stack:
+        request_id.reset(stack.pop())
 
 
 def login_failed(sender, **kwargs):

@@ -111,7 +111,7 @@ def psql(sql: str) -> None:
                    stdout=subprocess.DEVNULL)
 
 
-def nginx_config(tmp: Path, https: int, http: int, upstreams: list[int]) -> Path:
+def nginx_config(tmp: Path, https: int, http: int, upstreams: list[int], path: Path | None = None) -> Path:
     """deploy/nginx/zhicheng.conf with this run's ports, certificate and folders, inside a main configuration."""
     site = (ROOT / "deploy/nginx/zhicheng.conf").read_text()
     servers = "".join(f"    server 127.0.0.1:{p} max_fails=3 fail_timeout=10s;\n" for p in upstreams)
@@ -146,8 +146,8 @@ http {{
 {site}
 }}
 """
-    (tmp / "nginx").mkdir()
-    path = tmp / "nginx.conf"
+    (tmp / "nginx").mkdir(exist_ok=True)
+    path = path or tmp / "nginx.conf"
     path.write_text(main)
     return path
 
@@ -197,13 +197,14 @@ print(person.username, PASSWORD, application.pk)
 """
 
 
-def main() -> int:
+def main(run=None) -> int:
+    run = run or journey
     began = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="zc-prod-smoke-"))
     logs = tmp / "logs"
     logs.mkdir()
     try:
-        return journey(tmp, logs)
+        return run(tmp, logs)
     except Exception:
         for log in sorted(logs.glob("*.log")):
             tail = log.read_text(errors="replace").splitlines()[-15:]
@@ -219,10 +220,29 @@ def main() -> int:
         print(f"prod-smoke: {time.monotonic() - began:.1f} s in all", flush=True)
 
 
-def journey(tmp: Path, logs: Path) -> int:
-    https, http, app_a, app_b, redis_port, moto_port = (free_port() for _ in range(6))
-    env = stack_env(tmp, https, redis_port, moto_port)
-    base = f"https://127.0.0.1:{https}"
+class Stack:
+    """The running stack: its ports, settings and the applicant's filed application (boot)."""
+
+    def __init__(self, tmp: Path, logs: Path):
+        self.tmp, self.logs = tmp, logs
+        self.https, self.http, self.app_a, self.app_b, self.redis_port, self.moto_port = (
+            free_port() for _ in range(6))
+        self.env = stack_env(tmp, self.https, self.redis_port, self.moto_port)
+        self.base = f"https://127.0.0.1:{self.https}"
+        self.config: Path | None = None
+
+    def set_upstreams(self, ports: list[int]) -> None:
+        """nginx's upstream: these instances only (a reload: old connections finish on the old workers)."""
+        nginx_config(self.tmp, self.https, self.http, ports, path=self.config)
+        subprocess.run(["nginx", "-p", str(self.tmp), "-c", str(self.config), "-s", "reload"], check=True)
+        time.sleep(1)
+
+
+def boot(tmp: Path, logs: Path) -> Stack:
+    stack = Stack(tmp, logs)
+    https, http, app_a, app_b, moto_port, env = (stack.https, stack.http, stack.app_a, stack.app_b,
+                                                  stack.moto_port, stack.env)
+    redis_port, base = stack.redis_port, stack.base
 
     with step("PostgreSQL, Redis, S3 (moto)"):
         name = urlsplit(DATABASE_URL).path.lstrip("/")
@@ -266,6 +286,23 @@ def journey(tmp: Path, logs: Path) -> int:
         for port in (app_a, app_b):
             wait_for(f"gunicorn on {port}", lambda port=port: direct(port, "/readyz").status_code == 200, 60)
         wait_for("nginx", lambda: requests.get(f"{base}/readyz", verify=CERT[0], timeout=5).status_code == 200)
+    stack.config = config
+    stack.username, stack.password, stack.application_pk = username, password, application_pk
+    return stack
+
+
+def new_browser(base: str) -> requests.Session:
+    browser = requests.Session()
+    browser.verify = CERT[0]
+    browser.trust_env = False  # REQUESTS_CA_BUNDLE in the environment would override `verify`
+    browser.headers["Referer"] = f"{base}/"
+    return browser
+
+
+def journey(tmp: Path, logs: Path) -> int:
+    stack = boot(tmp, logs)
+    base, env, app_a, app_b, moto_port = stack.base, stack.env, stack.app_a, stack.app_b, stack.moto_port
+    username, password, application_pk = stack.username, stack.password, stack.application_pk
 
     browser = requests.Session()
     browser.verify = CERT[0]

@@ -118,3 +118,4 @@ def test_json_log_lines_carry_the_request_id():
 
     assert line["message"] == "上传失败 证书.pdf" and line["level"] == "WARNING"
     assert line["request_id"] == RID and line["logger"] == "zhicheng"
+

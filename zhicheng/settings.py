@@ -176,8 +176,9 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
 # Read from the cache and written through to the database (cached_db) when CACHE_URL names a cache that every
 # process shares (Redis); from the database alone otherwise, since a cache in one process's memory would let
-# another process go on serving a session that has ended (signed out, or timed out for idleness).
-SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if env.str("CACHE_URL", default="")
+# another process go on serving a session that has ended (signed out, or timed out for idleness). core.sessions is
+# cached_db serving from the database alone while the cache server is down.
+SESSION_ENGINE = ("core.sessions" if env.str("CACHE_URL", default="")
                   else "django.contrib.sessions.backends.db")
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
