@@ -103,7 +103,7 @@ ACCESS = {
         "/units/builtin/new/", {"anonymous": LOGIN, "applicant": 403, "unit_admin": 403, "bureau_staff": 200,
                                 "system_admin": 200},
     ),
-    "chain:stats": ("/chain/stats/", {"anonymous": LOGIN, "applicant": 404, "unit_admin": 404, "bureau_staff": 200,
+    "chain:stats": ("/chain/stats/", {"anonymous": LOGIN, "applicant": 404, "unit_admin": 200, "bureau_staff": 200,
                                       "system_admin": 404}),
 }
 

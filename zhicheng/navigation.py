@@ -38,7 +38,8 @@ NAV = [
     NavItem("职称资讯", "orgs:announcements", "megaphone", frozenset(Role.values)),
     NavItem("评委会与评审计划", "applications:plans", "calendar-check", frozenset({Role.BUREAU_STAFF})),
     NavItem("新建内置单位", "orgs:builtin_unit_new", "building-add", frozenset({Role.BUREAU_STAFF})),
-    NavItem("评审统计", "chain:stats", "graph-up", frozenset({Role.BUREAU_STAFF, Role.DEPARTMENT_REVIEWER})),
+    NavItem("评审统计", "chain:stats", "graph-up", frozenset({Role.BUREAU_STAFF, Role.DEPARTMENT_REVIEWER,
+                                                                    Role.UNIT_ADMIN})),
     NavItem("认证审计日志", "accounts:audit_log", "journal-text", frozenset({Role.SYSTEM_ADMIN})),
     NavItem("修改密码", "accounts:password_change", "key", frozenset(Role.values)),
 ]
