@@ -22,7 +22,7 @@ from review.forms import action_forms, actions_of
 from review.recusal import is_own
 from review.stages import Desk, stages
 
-from . import chain, publicity, responses, statistics
+from . import chain, exports, publicity, responses, statistics
 from . import defences as defence_import
 from .chain_forms import DelegateForm
 from .display import snapshot_sections
@@ -47,6 +47,12 @@ def node_list(request, node_key):
     if tab not in counts:
         tab = desk.tabs[0].key
     q = request.GET.get("q", "").strip()[:50]
+    if request.GET.get("format") == "xlsx":  # 导出Excel: the whole tab, the search applied, numbers masked
+        label = next(t.label for t in desk.tabs if t.key == tab)
+        rows = desks.desk_list(request.user, desk, tab, q)
+        return responses.download(exports.desk_xlsx(f"{desk.title}-{label}", rows),
+                                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                  f"{desk.title}-{label}.xlsx")
     page = Paginator(desks.desk_list(request.user, desk, tab, q), PAGE_SIZE).get_page(request.GET.get("page"))
     for application in page:
         application.own = is_own(request.user, application.applicant_id)  # shown, but only to look at (回避)

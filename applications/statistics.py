@@ -1,4 +1,5 @@
-"""评审统计 per plan for HR bureaux (their region) and competent departments (their units): filed applications by
+"""评审统计 per plan for HR bureaux (their region), competent departments (their units) and units (their own
+applications, and those of units that delegated their review to them): filed applications by
 status, stage, series and level, and the pass rate. Every figure is filtered by the viewer's scope (the same rules
 as their review desks, review.scopes), in a fixed number of queries."""
 
@@ -16,7 +17,7 @@ from review.subjects import SUBJECTS
 
 from .models import Application
 
-STATS_ROLES = (Role.BUREAU_STAFF, Role.DEPARTMENT_REVIEWER)
+STATS_ROLES = (Role.BUREAU_STAFF, Role.DEPARTMENT_REVIEWER, Role.UNIT_ADMIN)
 PASSED = (Application.Status.PASSED, Application.Status.CONFIRMED)
 
 

@@ -111,7 +111,7 @@ ACCESS = {
     "experts:console": ("/experts/console/", {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404)}),
     "experts:service": ("/experts/service/", {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404)}),
     "experts:feedback": ("/experts/feedback/", LOGGED_IN_OK),
-    "chain:stats": ("/chain/stats/", {"anonymous": LOGIN, "applicant": 404, "unit_admin": 404, "bureau_staff": 200,
+    "chain:stats": ("/chain/stats/", {"anonymous": LOGIN, "applicant": 404, "unit_admin": 200, "bureau_staff": 200,
                                       "system_admin": 404}),
     "experts:relations": ("/experts/relations/", LOGGED_IN_OK),  # every person; a unit account gets 404
 }

@@ -43,6 +43,7 @@ COVERED = {
     "applications/prints.py": "test_the_review_workbook_keeps_the_applicants_values_as_text",
     "applications/publicity.py": "test_the_publicity_roster_keeps_the_applicants_values_as_text",
     "applications/statistics.py": "test_the_statistics_export_keeps_values_as_text",
+    "applications/exports.py": "test_the_desk_export_keeps_the_applicants_values_as_text",
 }
 
 
@@ -117,6 +118,16 @@ def test_the_statistics_export_keeps_values_as_text(org, client, poisoned):
 
     assert response.status_code == 200
     assert as_read(OTHERS["minus"]) in [value for _where, value in read_back(response.content)]
+
+
+def test_the_desk_export_keeps_the_applicants_values_as_text(org, client, poisoned):
+    login(client, org.clerk)
+
+    response = client.get(reverse("chain:unit") + "?status=all&format=xlsx")
+
+    assert response.status_code == 200
+    values = [value for _where, value in read_back(response.content)]
+    assert LINK in values and UNIT in values
 
 
 def test_a_review_workbook_stored_before_the_fix_is_made_again(client, poisoned):

@@ -1,5 +1,5 @@
 """评审统计: per plan, the figures against hand-counted fixtures, within the viewer's scope (a department never
-sees another department's units, a city bureau only its region); the Excel export equals the page; 404 for roles
+sees another department's units, a city bureau only its region, a unit only its own); the Excel export equals the page; 404 for roles
 without statistics; a constant number of queries."""
 
 import io
@@ -14,7 +14,7 @@ from accounts.models import Role
 from applications.models import Application
 from orgs.models import Region, Unit
 from tests.applications.support import login
-from tests.factories import UnitFactory, bureau_staff
+from tests.factories import UnitFactory, bureau_staff, unit_admin
 
 from .support import filed, passed_on, staff
 
@@ -68,8 +68,14 @@ def test_a_city_bureau_sees_its_region_only(client, figures):
     assert stats.total == 3 and dict(stats.by_status) == {"审核中": 3}
 
 
+def test_a_unit_sees_its_own_applications_only(client, figures):
+    assert page(client, figures.clerk, figures).total == 7
+    xiamen_school = Unit.objects.get(name="厦门第一中学")
+    assert page(client, unit_admin(xiamen_school, name="厦门一中管理员"), figures).total == 3
+
+
 def test_roles_without_statistics_get_404(client, figures):
-    for user in (figures.clerk, figures.committee, staff(Role.EXPERT, figures.plan.committee.bureau)):
+    for user in (figures.committee, staff(Role.EXPERT, figures.plan.committee.bureau)):
         login(client, user)
         assert client.get(reverse("chain:stats")).status_code == 404
 

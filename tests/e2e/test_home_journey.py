@@ -1,10 +1,14 @@
 """首页 in the browser: the applicant sees a returned record, her application's next step and the open plan's
 countdown, and follows the links; the unit clerk sees the waiting application and opens it from the home."""
 
+from io import BytesIO
+
 from django.utils import timezone
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from applications import services
+from core.masking import mask_id_number
 from dossier.models import Record
 from dossier.models import Status as RecordStatus
 from tests.applications.support import plan_for
@@ -51,3 +55,10 @@ def test_the_applicant_and_the_clerk_find_their_work_on_the_home_page(page, shot
     desk.get_by_role("link", name="李娜 · 工程技术副高").click()
     expect(page.get_by_text("李娜").first).to_be_visible()
     assert f"/chain/unit/{filed.pk}/" in page.url
+
+    # The desk's list goes to Excel, the numbers masked.
+    page.goto("/chain/unit/?status=all")
+    with page.expect_download() as info:
+        page.get_by_test_id("export-xlsx").click()
+    rows = list(load_workbook(BytesIO(open(info.value.path(), "rb").read())).active.iter_rows(values_only=True))
+    assert rows[1][2] == "李娜" and rows[1][3] == mask_id_number(applicant.id_number)
