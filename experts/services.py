@@ -138,8 +138,9 @@ def _exclusions_write(draw: Draw, experts) -> None:
 
 def draw_make(*, actor, plan_id: int, group: str, size: int, reserves: int, meeting_on: datetime.date,
               seed: int | None = None) -> Draw:
-    """Draw a panel for the plan's applications waiting for the committee's result: record the seed and the
-    eligible pool, pick members and reserves, compute every member's and reserve's exclusions."""
+    """Draw a panel for the plan's applications waiting for the committee's result (less those before another
+    open panel): record the seed and the eligible pool, pick members and reserves, compute every member's and
+    reserve's exclusions."""
     plan = selectors.plans_of(actor).filter(pk=plan_id).first()
     if plan is None:
         raise ExpertError("没有找到该评审计划。")
@@ -149,9 +150,11 @@ def draw_make(*, actor, plan_id: int, group: str, size: int, reserves: int, meet
         raise ExpertError(f"学科组“{group}”在聘的在库专家只有{len(pool)}人，不足评审组人数{size}人。")
     seed = secrets.randbits(48) if seed is None else seed
     snapshot = [{"id": e.pk, "name": e.person.name, "unit": e.unit.name if e.unit else ""} for e in pool]
-    applications = list(Application.objects.filter(plan=plan, stage="committee_result",
-                                                   status=Application.Status.ACCEPTED)
-                        .order_by("pk").values_list("pk", flat=True))
+    taken = {pk for ids in Draw.objects.filter(plan=plan, closed_at=None).values_list("application_ids", flat=True)
+             for pk in ids}  # an application is before one open panel at a time
+    applications = [pk for pk in Application.objects.filter(plan=plan, stage="committee_result",
+                                                            status=Application.Status.ACCEPTED)
+                    .order_by("pk").values_list("pk", flat=True) if pk not in taken]
     members, spare = draws.repeat(seed=seed, snapshot=snapshot, size=size, reserves=reserves)
     by_id = {e.pk: e for e in pool}
     with transaction.atomic():

@@ -90,3 +90,13 @@ def test_the_draw_form_names_bad_fields(org, pool, client):
     page = response.content.decode()
     assert response.status_code == 200
     assert "请填写学科组。" in page and "评审组至少1人。" in page and "请输入正确的日期。" in page
+
+
+def test_an_application_is_before_one_open_panel_at_a_time(org, pool):
+    first = walk(org, filed(org), to="accepted")
+    draw = make(org)
+    second = walk(org, filed(org, name="王强"), to="accepted")
+    assert make(org).application_ids == [second.pk]
+    assert draw.application_ids == [first.pk]
+    services.ballot_close(actor=org.committee, draw_id=draw.pk)  # nobody voted: it waits for the counts
+    assert make(org).application_ids == [first.pk]
