@@ -15,6 +15,8 @@ row to var/drills/drills.csv (when, drill, passed, seconds, figures) so that reg
 - disk-full: the media folder on a 1 MiB tmpfs (as root); an applicant saves records with a 300 KB scan until the
   disk is full: the page says 服务器存储空间不足, no partial file, no row without its file, no file without its row;
   once the tmpfs grows she saves again.
+- s3-down: evidence on S3 (moto's server behind a TCP gate): the S3 server unreachable while a record is saved:
+  文件存储暂时不可用 on the page, nothing saved, no object without its row; saving works once it is back.
 - redis-stop: Redis (its own, on a free port) as the cache and the sessions' cache of two gunicorn workers, stopped
   for 60 s under signed-in readers: no reader fails or is signed out, a new sign-in works, an SMS code is refused
   (its limits cannot be counted: fail closed), five wrong passwords still lock an account (counted in the
@@ -549,8 +551,142 @@ def drill_disk_full(url: str, work: Path, *, disk_kb: int = 1024) -> None:
     record("disk-full", passed, time.monotonic() - started, figures)
 
 
+# --- s3-down -------------------------------------------------------------------------------------------------
+
+class Gate:
+    """A TCP forwarder from a port of its own to `target`, which can be shut (connections refused, those open cut)
+    and opened again: the S3 server unreachable, then back with everything it held."""
+
+    def __init__(self, target: int):
+        self.port, self.target, self.server, self.sockets = free_port(), target, None, []
+
+    def open(self):
+        self.server = socket.socket()
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind(("127.0.0.1", self.port))
+        self.server.listen(64)
+        threading.Thread(target=self._accept, args=(self.server,), daemon=True).start()
+
+    def shut(self):
+        for sock in [self.server, *self.sockets]:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept() or recv() on it
+            with contextlib.suppress(OSError):
+                sock.close()
+        self.sockets = []
+
+    def _accept(self, server):
+        while True:
+            try:
+                client, _ = server.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target), timeout=10)
+            except OSError:
+                client.close()
+                continue
+            self.sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, target):
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                target.sendall(data)
+        with contextlib.suppress(OSError):
+            target.shutdown(socket.SHUT_WR)
+
+
+def drill_s3_down(url: str, work: Path) -> None:
+    """Evidence on S3 (moto's server behind a gate); an applicant saves a record with a scan, the S3 server becomes
+    unreachable, she saves again, it comes back, she saves once more."""
+    import hashlib
+
+    import boto3
+    import requests
+
+    started = time.monotonic()
+    moto_port, web_port = free_port(), free_port()
+    gate = Gate(moto_port)
+    bucket = "zc-drill"
+    fresh_database(url)
+    env = environment(url, MEDIA_ROOT=str(work / "media"), FILE_STORAGE="storages.backends.s3.S3Storage",
+                      S3_BUCKET=bucket, S3_ENDPOINT_URL=f"http://127.0.0.1:{gate.port}", S3_ACCESS_KEY="drill",
+                      S3_SECRET_KEY="drill-secret", AWS_MAX_ATTEMPTS="2")  # noqa: S106 - moto takes any
+    (work / "media").mkdir()
+    moto = web = None
+    figures: dict = {}
+    try:
+        moto = start([str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(moto_port)],
+                     env, work / "moto.log")
+        s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{moto_port}", aws_access_key_id="drill",
+                          aws_secret_access_key="drill-secret", region_name="us-east-1")  # noqa: S106
+        for _ in range(100):
+            with contextlib.suppress(Exception):
+                s3.create_bucket(Bucket=bucket)
+                break
+            time.sleep(0.2)
+        gate.open()
+        manage(env, "migrate", "--no-input", "-v0")
+        manage(env, "seed_demo")
+        _django(env)
+        from dossier.catalogue import catalogue
+        from tests.dossier.support import png_bytes, valid_data
+
+        kind = catalogue().kind("honour")
+        scan = png_bytes((320, 320), noisy=True)
+        web = start([sys.executable, "-m", "gunicorn", "zhicheng.wsgi", "--bind", f"127.0.0.1:{web_port}",
+                     "--workers", "1", "--timeout", "60"], env, work / "web.log")
+        base = f"http://127.0.0.1:{web_port}"
+        for _ in range(300):
+            if _answers(base):
+                break
+            time.sleep(0.1)
+        session = requests.Session()
+        session.cookies.update(sign_in(base, "350102199005120124", "Demo2026"))
+        page = f"{base}/dossier/k/{kind.key}/new/"
+
+        def save(n: int) -> tuple[int, str, float]:
+            session.get(page, timeout=30)
+            data = {**valid_data(kind, seed=f"演练{n}"), "action": "save",
+                    "csrfmiddlewaretoken": session.cookies["csrftoken"]}
+            at = time.monotonic()
+            response = session.post(page, data=data, files={"evidence": (f"扫描件{n}.png", scan, "image/png")},
+                                    headers={"Referer": page}, allow_redirects=False, timeout=120)
+            return response.status_code, response.text, time.monotonic() - at
+
+        before, _, _ = save(1)
+        gate.shut()
+        status, body, seconds = save(2)
+        figures.update(saved_before=before == 302, refused_status=status, refusal_seconds=round(seconds, 1),
+                       refusal_message="文件存储暂时不可用" in body)
+        gate.open()
+        after, _, _ = save(3)
+        figures["saved_after"] = after == 302
+        from dossier.models import Evidence
+
+        digest = hashlib.sha256(scan).hexdigest()
+        rows = {e.file.name for e in Evidence.objects.filter(record__owner__username="350102199005120124",
+                                                             name__startswith="扫描件")}
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+        drill_objects = {k for k in keys
+                         if hashlib.sha256(s3.get_object(Bucket=bucket, Key=k)["Body"].read()).hexdigest() == digest}
+        figures.update(rows=len(rows), rows_without_object=len(rows - set(keys)),
+                       objects_without_row=len(drill_objects - rows))
+        passed = (figures["saved_before"] and figures["refusal_message"] and figures["saved_after"]
+                  and len(rows) == 2 and not figures["rows_without_object"] and not figures["objects_without_row"])
+    finally:
+        stop(web)
+        with contextlib.suppress(Exception):
+            gate.shut()
+        stop(moto)
+    record("s3-down", passed, time.monotonic() - started, figures)
+
+
 DRILLS = {"worker-kill": None, "pg-restart": None, "redis-stop": None, "web-worker-kill": None,
-          "disk-full": None}
+          "disk-full": None, "s3-down": None}
 
 
 def main(argv) -> int:
@@ -576,6 +712,8 @@ def main(argv) -> int:
                 drill_web_worker_kill(args.database_url, work)
             elif name == "disk-full":
                 drill_disk_full(args.database_url, work)
+            elif name == "s3-down":
+                drill_s3_down(args.database_url, work)
             else:
                 drill_pg_restart(work)
         except Exception as error:  # a drill that could not run is a failed drill, recorded; the others go on
