@@ -10,6 +10,17 @@ row to var/drills/drills.csv (when, drill, passed, seconds, figures) so that reg
 - pg-restart: a private PostgreSQL cluster (initdb on a free port, so that nobody else's database restarts) behind
   two gunicorn workers, signed-in readers requesting 我的业绩 continuously; PostgreSQL restarted (pg_ctl restart -m
   fast) in the middle: errors only while it restarts plus 5 s, none after, nobody signed out, /readyz green again.
+- web-worker-kill: one of gunicorn's two app workers killed (SIGKILL) every 30 s, three times, under signed-in
+  readers: failed requests at most those in flight at the kills, nobody signed out, two workers again after.
+- disk-full: the media folder on a 1 MiB tmpfs (as root); an applicant saves records with a 300 KB scan until the
+  disk is full: the page says 服务器存储空间不足, no partial file, no row without its file, no file without its row;
+  once the tmpfs grows she saves again.
+- s3-down: evidence on S3 (moto's server behind a TCP gate): the S3 server unreachable while a record is saved:
+  文件存储暂时不可用 on the page, nothing saved, no object without its row; saving works once it is back.
+- redis-stop: Redis (its own, on a free port) as the cache and the sessions' cache of two gunicorn workers, stopped
+  for 60 s under signed-in readers: no reader fails or is signed out, a new sign-in works, an SMS code is refused
+  (its limits cannot be counted: fail closed), five wrong passwords still lock an account (counted in the
+  database), /readyz is 503 during the outage and 200 after.
 
 Everything runs on 127.0.0.1, on ports chosen free at run time; every process it starts is stopped at the end,
 also on failure.
@@ -71,10 +82,9 @@ def fresh_database(url: str) -> None:
 
 
 def environment(url: str, **extra) -> dict:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zhicheng.settings", "DEBUG": "1", "DATABASE_URL": url,
-           "CAPTCHA_DISABLED": "1", **extra}
-    env.pop("CACHE_URL", None)
-    return env
+    env = {key: value for key, value in os.environ.items() if key != "CACHE_URL"}  # only a drill's own cache
+    return {**env, "DJANGO_SETTINGS_MODULE": "zhicheng.settings", "DEBUG": "1", "DATABASE_URL": url,
+            "CAPTCHA_DISABLED": "1", **extra}
 
 
 def manage(env: dict, *args) -> None:
@@ -113,13 +123,7 @@ def drill_worker_kill(url: str, work: Path, rows: int = 10_000) -> None:
     fresh_database(url)
     env = environment(url, MEDIA_ROOT=str(work / "media"))
     manage(env, "migrate", "--no-input", "-v0")
-    os.environ.update({key: env[key] for key in ("DJANGO_SETTINGS_MODULE", "DEBUG", "DATABASE_URL", "MEDIA_ROOT")})
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.DEBUG = False  # no query log in this long-running process
+    _django(env)
     from django.db import connection
     from django.utils import timezone
 
@@ -296,7 +300,393 @@ def drill_pg_restart(work: Path, *, readers: int = 4, seconds: float = 30.0) -> 
     record("pg-restart", passed, time.monotonic() - started, figures)
 
 
-DRILLS = {"worker-kill": None, "pg-restart": None}
+# --- redis-stop ----------------------------------------------------------------------------------------------
+
+def post_form(jar, base: str, path: str, fields: dict, *, page: str) -> tuple[int, str]:
+    """GET `page` (for the CSRF cookie), then POST the form to `path`: (status, body)."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
+    opener.open(base + page, timeout=30).read()  # noqa: S310 - http://127.0.0.1 only
+    token = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
+    body = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token}).encode()
+    request = urllib.request.Request(base + path, data=body, headers={"Referer": base + page})  # noqa: S310
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def status_of(base: str, path: str) -> int:
+    try:
+        with urllib.request.urlopen(base + path, timeout=10) as response:  # noqa: S310 - http://127.0.0.1 only
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def drill_redis_stop(url: str, work: Path, *, readers: int = 4, outage: float = 60.0) -> None:
+    """Redis (its own, on a free port) holds the cache and the sessions' cache (cached_db) of two gunicorn
+    workers; it is stopped for `outage` seconds while signed-in readers request 我的业绩."""
+    started = time.monotonic()
+    redis_port, web_port = free_port(), free_port()
+    redis_command = ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
+                     "--appendonly", "no"]
+    fresh_database(url)
+    env = environment(url, MEDIA_ROOT=str(work / "media"), CACHE_URL=f"redis://127.0.0.1:{redis_port}/0")
+    (work / "media").mkdir(exist_ok=True)
+    redis = web = None
+    figures: dict = {"readers": readers, "outage_seconds": outage}
+    try:
+        manage(env, "migrate", "--no-input", "-v0")
+        manage(env, "seed_demo")
+        redis = start(redis_command, env, work / "redis.log")
+        web = start([sys.executable, "-m", "gunicorn", "zhicheng.wsgi", "--bind", f"127.0.0.1:{web_port}",
+                     "--workers", "2", "--timeout", "30"], env, work / "web.log")
+        base = f"http://127.0.0.1:{web_port}"
+        for _ in range(300):
+            if _answers(base):
+                break
+            time.sleep(0.1)
+        jars = [sign_in(base, "350102199005120124", "Demo2026") for _ in range(readers)]
+        with Readers(base, "/dossier/", jars) as load:
+            time.sleep(5)
+            stop(redis)
+            down_at = time.monotonic() - load.t0
+            figures["readyz_during"] = status_of(base, "/readyz")
+            # A code asked for while the limits cannot be counted: refused, nothing sent (fail closed).
+            _, answer = post_form(http.cookiejar.CookieJar(), base, "/accounts/sms/send/",
+                                  {"phone": "13912345678", "purpose": "register", "captcha": "X"},
+                                  page="/accounts/register/")
+            figures["sms_refused"] = "短信服务暂时不可用" in answer
+            # Five wrong passwords lock the account (django-axes counts in the database), the right one then fails.
+            for _ in range(5):
+                post_form(http.cookiejar.CookieJar(), base, "/accounts/login/",
+                          {"username": "350102198609030213", "password": "wrong-Password1"}, page="/accounts/login/")
+            locked = http.cookiejar.CookieJar()
+            post_form(locked, base, "/accounts/login/", {"username": "350102198609030213", "password": "Demo2026"},
+                      page="/accounts/login/")
+            figures["lockout_holds"] = not any(cookie.name == "sessionid" for cookie in locked)
+            # Someone else signs in meanwhile: the session is written to the database.
+            try:
+                sign_in(base, "350104198402200310", "Demo2026")
+                figures["sign_in_during"] = True
+            except (AssertionError, OSError):
+                figures["sign_in_during"] = False
+            time.sleep(max(0.0, outage - (time.monotonic() - load.t0 - down_at)))
+            redis = start(redis_command, env, work / "redis.log")
+            up_at = time.monotonic() - load.t0
+            time.sleep(5)
+        results = list(load.results)
+        failed = [r for r in results if not r[1]]
+        figures.update(requests=len(results), during_outage=len([r for r in results if down_at <= r[0] <= up_at]),
+                       failed=len(failed), signed_out=len([r for r in results if r[2] == "302"]),
+                       kinds=sorted({r[2] for r in failed}), readyz_after=status_of(base, "/readyz"))
+        passed = (not failed and figures["sms_refused"] and figures["lockout_holds"] and figures["sign_in_during"]
+                  and figures["readyz_during"] == 503 and figures["readyz_after"] == 200)
+    finally:
+        stop(web)
+        stop(redis)
+    record("redis-stop", passed, time.monotonic() - started, figures)
+
+
+def _answers(base: str) -> bool:
+    try:
+        return status_of(base, "/healthz") == 200
+    except OSError:
+        return False
+
+
+# --- web-worker-kill -----------------------------------------------------------------------------------------
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def drill_web_worker_kill(url: str, work: Path, *, readers: int = 4, kills: int = 3, every: float = 30.0) -> None:
+    """An app worker (one of gunicorn's two) killed with SIGKILL every `every` seconds under signed-in readers: the
+    failed requests are at most those in flight (one per reader) at each kill; gunicorn starts a new worker."""
+    started = time.monotonic()
+    web_port = free_port()
+    fresh_database(url)
+    env = environment(url, MEDIA_ROOT=str(work / "media"))
+    (work / "media").mkdir(exist_ok=True)
+    web = None
+    figures: dict = {"readers": readers, "kills": kills, "every_seconds": every}
+    try:
+        manage(env, "migrate", "--no-input", "-v0")
+        manage(env, "seed_demo")
+        web = start([sys.executable, "-m", "gunicorn", "zhicheng.wsgi", "--bind", f"127.0.0.1:{web_port}",
+                     "--workers", "2", "--timeout", "30"], env, work / "web.log")
+        base = f"http://127.0.0.1:{web_port}"
+        for _ in range(300):
+            if _answers(base):
+                break
+            time.sleep(0.1)
+        jars = [sign_in(base, "350102199005120124", "Demo2026") for _ in range(readers)]
+        killed = []
+        with Readers(base, "/dossier/", jars) as load:
+            for _ in range(kills):
+                time.sleep(every)
+                victim = sorted(children(web.pid))[0]
+                os.kill(victim, signal.SIGKILL)
+                killed.append(victim)
+            time.sleep(5)
+        results = list(load.results)
+        failed = [r for r in results if not r[1]]
+        figures.update(requests=len(results), failed=len(failed), in_flight_bound=readers * kills,
+                       signed_out=len([r for r in results if r[2] == "302"]), kinds=sorted({r[2] for r in failed}),
+                       workers_after=len(children(web.pid)), readyz_after=status_of(base, "/readyz"))
+        passed = (len(failed) <= readers * kills and not figures["signed_out"] and figures["workers_after"] == 2
+                  and figures["readyz_after"] == 200 and len(results) > 0)
+    finally:
+        stop(web)
+    record("web-worker-kill", passed, time.monotonic() - started, figures)
+
+
+# --- disk-full -----------------------------------------------------------------------------------------------
+
+def _django(env: dict) -> None:
+    """This process's Django, on the drill's database (set up once, by the first drill that needs it)."""
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        os.environ.update({key: env[key] for key in ("DJANGO_SETTINGS_MODULE", "DEBUG", "DATABASE_URL",
+                                                     "MEDIA_ROOT")})
+        django.setup()
+        from django.conf import settings
+
+        settings.DEBUG = False
+
+
+def drill_disk_full(url: str, work: Path, *, disk_kb: int = 1024) -> None:
+    """The media folder on a tmpfs of `disk_kb` KiB under one gunicorn process; an applicant saves records with a
+    300 KB scan each until the disk is full, then the tmpfs grows (space returns) and she saves one more."""
+    import hashlib
+
+    import requests
+
+    started = time.monotonic()
+    if os.geteuid() != 0:
+        raise RuntimeError("the disk-full drill mounts a small tmpfs: run it as root")
+    media, web_port = work / "media", free_port()
+    media.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=65536k", "tmpfs", media], check=True)  # the demo's files
+    fresh_database(url)
+    env = environment(url, MEDIA_ROOT=str(media), FILE_UPLOAD_TEMP_DIR=str(work))
+    web = None
+    figures: dict = {"disk_kb": disk_kb}
+    try:
+        manage(env, "migrate", "--no-input", "-v0")
+        manage(env, "seed_demo")
+        # Then only `disk_kb` free: the tmpfs shrunk to what the demo uses plus that.
+        usage = os.statvfs(media)
+        used_kb = (usage.f_blocks - usage.f_bfree) * usage.f_frsize // 1024
+        subprocess.run(["mount", "-o", f"remount,size={used_kb + disk_kb}k", media], check=True)
+        demo_files = {path for path in media.rglob("*") if path.is_file()}
+        _django(env)
+        from dossier.catalogue import catalogue
+        from tests.dossier.support import png_bytes, valid_data
+
+        kind = catalogue().kind("honour")
+        scan = png_bytes((320, 320), noisy=True)
+        web = start([sys.executable, "-m", "gunicorn", "zhicheng.wsgi", "--bind", f"127.0.0.1:{web_port}",
+                     "--workers", "1", "--timeout", "30"], env, work / "web.log")
+        base = f"http://127.0.0.1:{web_port}"
+        for _ in range(300):
+            if _answers(base):
+                break
+            time.sleep(0.1)
+        session = requests.Session()
+        session.cookies.update(sign_in(base, "350102199005120124", "Demo2026"))
+        page = f"{base}/dossier/k/{kind.key}/new/"
+
+        def save(n: int) -> tuple[int, str]:
+            session.get(page, timeout=30)
+            data = {**valid_data(kind, seed=f"演练{n}"), "action": "save",
+                    "csrfmiddlewaretoken": session.cookies["csrftoken"]}
+            response = session.post(page, data=data, files={"evidence": (f"扫描件{n}.png", scan, "image/png")},
+                                    headers={"Referer": page}, allow_redirects=False, timeout=60)
+            return response.status_code, response.text
+
+        saved, refusal = 0, ""
+        for n in range(1, 4 * disk_kb // 300 + 4):
+            status, body = save(n)
+            if status == 302:
+                saved += 1
+                continue
+            refusal = "服务器存储空间不足" if "服务器存储空间不足" in body else f"{status}"
+            break
+        figures.update(saved_before_full=saved, refusal=refusal)
+        subprocess.run(["mount", "-o", f"remount,size={used_kb + disk_kb * 8}k", media], check=True)
+        status, _ = save(999)
+        figures["saved_after_space_returns"] = status == 302
+        from dossier.models import Evidence
+
+        digest = hashlib.sha256(scan).hexdigest()
+        rows = {e.file.name for e in Evidence.objects.filter(record__owner__username="350102199005120124",
+                                                             name__startswith="扫描件")}
+        on_disk = {str(path.relative_to(media)) for path in media.rglob("*") if path.is_file()
+                   and path.name.endswith(".png")}
+        complete = all(hashlib.sha256((media / name).read_bytes()).hexdigest() == digest
+                       for name in rows if (media / name).is_file())
+        figures.update(rows=len(rows), rows_without_file=len({n for n in rows if not (media / n).is_file()}),
+                       drill_files_without_row=len({n for n in on_disk if n not in rows
+                                                    and hashlib.sha256((media / n).read_bytes()).hexdigest() == digest}),
+                       partial_files=len([p for p in media.rglob("*") if p.is_file() and p not in demo_files
+                                          and str(p.relative_to(media)) not in rows]),
+                       files_complete=complete)
+        passed = (refusal == "服务器存储空间不足" and figures["saved_after_space_returns"] and saved > 0
+                  and not figures["rows_without_file"] and not figures["drill_files_without_row"]
+                  and not figures["partial_files"] and complete and len(rows) == saved + 1)
+    finally:
+        stop(web)
+        subprocess.run(["umount", "-l", media], check=False)
+    record("disk-full", passed, time.monotonic() - started, figures)
+
+
+# --- s3-down -------------------------------------------------------------------------------------------------
+
+class Gate:
+    """A TCP forwarder from a port of its own to `target`, which can be shut (connections refused, those open cut)
+    and opened again: the S3 server unreachable, then back with everything it held."""
+
+    def __init__(self, target: int):
+        self.port, self.target, self.server, self.sockets = free_port(), target, None, []
+
+    def open(self):
+        self.server = socket.socket()
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind(("127.0.0.1", self.port))
+        self.server.listen(64)
+        threading.Thread(target=self._accept, args=(self.server,), daemon=True).start()
+
+    def shut(self):
+        for sock in [self.server, *self.sockets]:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept() or recv() on it
+            with contextlib.suppress(OSError):
+                sock.close()
+        self.sockets = []
+
+    def _accept(self, server):
+        while True:
+            try:
+                client, _ = server.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target), timeout=10)
+            except OSError:
+                client.close()
+                continue
+            self.sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, target):
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                target.sendall(data)
+        with contextlib.suppress(OSError):
+            target.shutdown(socket.SHUT_WR)
+
+
+def drill_s3_down(url: str, work: Path) -> None:
+    """Evidence on S3 (moto's server behind a gate); an applicant saves a record with a scan, the S3 server becomes
+    unreachable, she saves again, it comes back, she saves once more."""
+    import hashlib
+
+    import boto3
+    import requests
+
+    started = time.monotonic()
+    moto_port, web_port = free_port(), free_port()
+    gate = Gate(moto_port)
+    bucket = "zc-drill"
+    fresh_database(url)
+    env = environment(url, MEDIA_ROOT=str(work / "media"), FILE_STORAGE="storages.backends.s3.S3Storage",
+                      S3_BUCKET=bucket, S3_ENDPOINT_URL=f"http://127.0.0.1:{gate.port}", S3_ACCESS_KEY="drill",
+                      S3_SECRET_KEY="drill-secret", AWS_MAX_ATTEMPTS="2")  # noqa: S106 - moto takes any
+    (work / "media").mkdir()
+    moto = web = None
+    figures: dict = {}
+    try:
+        moto = start([str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(moto_port)],
+                     env, work / "moto.log")
+        s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{moto_port}", aws_access_key_id="drill",
+                          aws_secret_access_key="drill-secret", region_name="us-east-1")  # noqa: S106
+        for _ in range(100):
+            with contextlib.suppress(Exception):
+                s3.create_bucket(Bucket=bucket)
+                break
+            time.sleep(0.2)
+        gate.open()
+        manage(env, "migrate", "--no-input", "-v0")
+        manage(env, "seed_demo")
+        _django(env)
+        from dossier.catalogue import catalogue
+        from tests.dossier.support import png_bytes, valid_data
+
+        kind = catalogue().kind("honour")
+        scan = png_bytes((320, 320), noisy=True)
+        web = start([sys.executable, "-m", "gunicorn", "zhicheng.wsgi", "--bind", f"127.0.0.1:{web_port}",
+                     "--workers", "1", "--timeout", "60"], env, work / "web.log")
+        base = f"http://127.0.0.1:{web_port}"
+        for _ in range(300):
+            if _answers(base):
+                break
+            time.sleep(0.1)
+        session = requests.Session()
+        session.cookies.update(sign_in(base, "350102199005120124", "Demo2026"))
+        page = f"{base}/dossier/k/{kind.key}/new/"
+
+        def save(n: int) -> tuple[int, str, float]:
+            session.get(page, timeout=30)
+            data = {**valid_data(kind, seed=f"演练{n}"), "action": "save",
+                    "csrfmiddlewaretoken": session.cookies["csrftoken"]}
+            at = time.monotonic()
+            response = session.post(page, data=data, files={"evidence": (f"扫描件{n}.png", scan, "image/png")},
+                                    headers={"Referer": page}, allow_redirects=False, timeout=120)
+            return response.status_code, response.text, time.monotonic() - at
+
+        before, _, _ = save(1)
+        gate.shut()
+        status, body, seconds = save(2)
+        figures.update(saved_before=before == 302, refused_status=status, refusal_seconds=round(seconds, 1),
+                       refusal_message="文件存储暂时不可用" in body)
+        gate.open()
+        after, _, _ = save(3)
+        figures["saved_after"] = after == 302
+        from dossier.models import Evidence
+
+        digest = hashlib.sha256(scan).hexdigest()
+        rows = {e.file.name for e in Evidence.objects.filter(record__owner__username="350102199005120124",
+                                                             name__startswith="扫描件")}
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+        drill_objects = {k for k in keys
+                         if hashlib.sha256(s3.get_object(Bucket=bucket, Key=k)["Body"].read()).hexdigest() == digest}
+        figures.update(rows=len(rows), rows_without_object=len(rows - set(keys)),
+                       objects_without_row=len(drill_objects - rows))
+        passed = (figures["saved_before"] and figures["refusal_message"] and figures["saved_after"]
+                  and len(rows) == 2 and not figures["rows_without_object"] and not figures["objects_without_row"])
+    finally:
+        stop(web)
+        with contextlib.suppress(Exception):
+            gate.shut()
+        stop(moto)
+    record("s3-down", passed, time.monotonic() - started, figures)
+
+
+DRILLS = {"worker-kill": None, "pg-restart": None, "redis-stop": None, "web-worker-kill": None,
+          "disk-full": None, "s3-down": None}
 
 
 def main(argv) -> int:
@@ -305,6 +695,7 @@ def main(argv) -> int:
     parser.add_argument("--database-url", default=DEFAULT_URL, help="the worker-kill drill's database (recreated)")
     parser.add_argument("--only", default=",".join(DRILLS), help="comma-separated drills: " + ", ".join(DRILLS))
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped from outside: the drills' cleanup still runs
     chosen = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = set(chosen) - set(DRILLS)
     if unknown:
@@ -315,6 +706,14 @@ def main(argv) -> int:
         try:
             if name == "worker-kill":
                 drill_worker_kill(args.database_url, work)
+            elif name == "redis-stop":
+                drill_redis_stop(args.database_url, work)
+            elif name == "web-worker-kill":
+                drill_web_worker_kill(args.database_url, work)
+            elif name == "disk-full":
+                drill_disk_full(args.database_url, work)
+            elif name == "s3-down":
+                drill_s3_down(args.database_url, work)
             else:
                 drill_pg_restart(work)
         except Exception as error:  # a drill that could not run is a failed drill, recorded; the others go on

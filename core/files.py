@@ -19,6 +19,7 @@ import logging
 import mimetypes
 from urllib.parse import quote
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage
 from django.db.models.fields.files import FieldFile
@@ -34,15 +35,19 @@ FILE_MISSING = "文件“{name}”已不在服务器上，无法查看或下载�
 NO_SPACE = {errno.ENOSPC, errno.EDQUOT}
 
 
-def storage_message(error: OSError) -> str:
+# An object storage (S3, through django-storages' boto3) that cannot be reached or refuses raises these, not OSError.
+REMOTE_STORAGE_ERRORS = (BotoCoreError, ClientError)
+
+
+def storage_message(error: Exception) -> str:
     """What to tell the person whose file the storage refused (`error`)."""
-    return STORAGE_FULL if error.errno in NO_SPACE else STORAGE_DOWN
+    return STORAGE_FULL if getattr(error, "errno", None) in NO_SPACE else STORAGE_DOWN
 
 
 class StorageError(Exception):
     """The storage refused to keep a file; str() is the message for the person who sent it."""
 
-    def __init__(self, error: OSError):
+    def __init__(self, error: Exception):
         super().__init__(storage_message(error))
 
 
@@ -56,7 +61,7 @@ class FileMissing(Http404):
 def _delete_quietly(storage: Storage, name: str) -> None:
     try:
         storage.delete(name)
-    except OSError:
+    except (OSError, *REMOTE_STORAGE_ERRORS):
         logger.exception("could not delete %s from the storage after a failed write", name)
 
 
@@ -82,7 +87,7 @@ class FileStore:
                                             max_length=field.max_length)
         try:
             stored = storage.save(target, content, max_length=field.max_length)
-        except OSError as error:
+        except (OSError, *REMOTE_STORAGE_ERRORS) as error:
             logger.error("the storage refused %s (%s): %s", target, name, error)
             _delete_quietly(storage, target)
             raise StorageError(error) from error

@@ -4,6 +4,7 @@ through settings (FILE_UPLOAD_HANDLERS, STORAGES) as a deployment would."""
 import errno
 import os
 
+from botocore.exceptions import EndpointConnectionError
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 
@@ -62,3 +63,10 @@ class FlakyGateway:
             FlakyGateway.failures -= 1
             raise TimeoutError("SMS gateway timed out")
         OutboxBackend().send(phone, text)
+
+
+class UnreachableS3Storage(FileSystemStorage):
+    """An S3 endpoint that does not answer: every write fails as boto3's does (not an OSError)."""
+
+    def _save(self, name, content):
+        raise EndpointConnectionError(endpoint_url="http://127.0.0.1:9/zc-drill")
