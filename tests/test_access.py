@@ -70,6 +70,7 @@ PUBLIC = {
     "accounts:sms_send", "accounts:password_forgot", "accounts:password_reset", "accounts:session_state",
     "orgs:unit_search", "orgs:regions", "orgs:unit_register",
     "healthz", "readyz",
+    "gs:public", "gs:object", "gs:receipt",  # 结果公示: the public list, its objection form, the objector's receipt
 }
 OWN_AUTH_NAMESPACES = {"admin", "api"}  # Django admin and the token-authenticated JSON API
 

@@ -34,6 +34,7 @@ NAV = [
     NavItem("职称资格审查", "chain:bureau", "patch-check", frozenset({Role.BUREAU_STAFF})),
     NavItem("评委会接收", "chain:committee", "inbox", frozenset({Role.COMMITTEE_STAFF})),
     NavItem("答辩安排", "chain:defences", "calendar-event", frozenset({Role.COMMITTEE_STAFF})),
+    NavItem("结果公示", "publicity:office", "megaphone-fill", frozenset({Role.COMMITTEE_STAFF, Role.BUREAU_STAFF})),
     NavItem("职称资讯", "orgs:announcements", "megaphone", frozenset(Role.values)),
     NavItem("评委会与评审计划", "applications:plans", "calendar-check", frozenset({Role.BUREAU_STAFF})),
     NavItem("新建内置单位", "orgs:builtin_unit_new", "building-add", frozenset({Role.BUREAU_STAFF})),

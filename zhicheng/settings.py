@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "review",
     "dossier",
     "applications",
+    "publicity",
     "zhicheng",  # the project's layer above every app: home, navigation, the demo (manage.py seed_demo)
 ]
 
@@ -62,6 +63,9 @@ CE_IMPORT_TOKEN = env("CE_IMPORT_TOKEN", default="")
 PUBLICITY_MIN_WORKING_DAYS = env.int("PUBLICITY_MIN_WORKING_DAYS", default=5)
 PUBLIC_HOLIDAYS = [date.fromisoformat(d) for d in env.list("PUBLIC_HOLIDAYS", default=[])]
 EXTRA_WORKDAYS = [date.fromisoformat(d) for d in env.list("EXTRA_WORKDAYS", default=[])]
+# 结果公示 (publicity/): with it on, the bureau confirms only results that were publicised (period over, no open
+# objection); off, a result on no list may be confirmed as before, one on a list still waits for its period.
+PUBLICITY_REQUIRED = env.bool("PUBLICITY_REQUIRED", default=False)
 # A committee meeting's vote is valid when at least this share of its members attend ("num/den"); the share of
 # the attending experts that passes an application is the plan's (Plan.pass_share).
 COMMITTEE_QUORUM_SHARE = env("COMMITTEE_QUORUM_SHARE", default="2/3")

@@ -4,6 +4,7 @@ from django.urls import include, path
 from accounts import unit_urls
 from core.health import liveness, readiness
 from orgs import urls as orgs_urls
+from publicity import urls as publicity_urls
 
 from . import views
 from .api import api
@@ -20,6 +21,8 @@ urlpatterns = [
     path("unit/", include("review.urls")),
     path("apply/", include("applications.urls")),
     path("chain/", include("applications.chain_urls")),
+    path("gs/", include((publicity_urls.public_urlpatterns, "gs"))),
+    path("publicity/", include(publicity_urls)),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", liveness),  # the process answers (core.health)
