@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "dossier",
     "applications",
     "publicity",
+    "notices",
     "zhicheng",  # the project's layer above every app: home, navigation, the demo (manage.py seed_demo)
 ]
 
@@ -66,6 +67,9 @@ EXTRA_WORKDAYS = [date.fromisoformat(d) for d in env.list("EXTRA_WORKDAYS", defa
 # 结果公示 (publicity/): with it on, the bureau confirms only results that were publicised (period over, no open
 # objection); off, a result on no list may be confirmed as before, one on a list still waits for its period.
 PUBLICITY_REQUIRED = env.bool("PUBLICITY_REQUIRED", default=False)
+# 办理提醒 (notices.reminders, manage.py send_reminders): staff are reminded of applications waiting at their stage
+# longer than this many working days.
+REMINDER_STALE_WORKING_DAYS = env.int("REMINDER_STALE_WORKING_DAYS", default=5)
 # A committee meeting's vote is valid when at least this share of its members attend ("num/den"); the share of
 # the attending experts that passes an application is the plan's (Plan.pass_share).
 COMMITTEE_QUORUM_SHARE = env("COMMITTEE_QUORUM_SHARE", default="2/3")

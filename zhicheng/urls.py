@@ -23,6 +23,7 @@ urlpatterns = [
     path("chain/", include("applications.chain_urls")),
     path("gs/", include((publicity_urls.public_urlpatterns, "gs"))),
     path("publicity/", include(publicity_urls)),
+    path("notices/", include("notices.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", liveness),  # the process answers (core.health)

@@ -1,7 +1,8 @@
 """结果公示 in the browser (issue 22): the committee office publishes a plan's two passed results; a stranger opens
 the public page without logging in and objects to 林芳 with an SMS-verified phone; the office does not accept the
 objection, with its reason; once the period is over the bureau confirms the list's clean results in one action;
-林芳 reads the period, the objection's outcome and her certificate number on her application page."""
+林芳 reads the period, the objection's outcome and her certificate number on her application page, and what
+happened in her notices (the bell)."""
 
 import datetime
 from types import SimpleNamespace
@@ -12,6 +13,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from applications.models import Application
+from notices.models import Notice
 from orgs.models import PostQuota, Unit
 from publicity.models import Objection, Publicity
 from tests.applications.support import plan_for
@@ -112,3 +114,15 @@ def test_published_objected_dismissed_confirmed(page, shot, log_in, log_out, sms
     expect(page.get_by_test_id("certificate-no")).to_have_text(number)
     shot("07-applicant")
 
+    # Her bell counts what happened (published, the objection's outcome, confirmed); the list names it.
+    unread = Notice.objects.filter(user=org.nurse.applicant, read_at__isnull=True).count()
+    assert unread >= 3  # the steps before the committee's result too, as this fixture wrote them
+    expect(page.get_by_test_id("unread")).to_have_text(str(unread))
+    page.get_by_test_id("bell").click()
+    notices = page.get_by_test_id("notices")
+    expect(notices).to_contain_text(f"证书编号{number}")
+    expect(notices).to_contain_text("在公示期间收到的异议：不予受理")
+    expect(notices).not_to_contain_text("张三")
+    shot("08-notices")
+    page.get_by_test_id("read-all").click()
+    expect(page.get_by_test_id("unread")).to_have_count(0)
