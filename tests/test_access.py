@@ -71,6 +71,7 @@ PUBLIC = {
     "orgs:unit_search", "orgs:regions", "orgs:unit_register",
     "healthz", "readyz",
     "gs:public", "gs:object", "gs:receipt",  # 结果公示: the public list, its objection form, the objector's receipt
+    "verify:verify", "verify:verify_token",
 }
 OWN_AUTH_NAMESPACES = {"admin", "api"}  # Django admin and the token-authenticated JSON API
 
@@ -103,6 +104,12 @@ ACCESS = {
     "orgs:builtin_unit_new": (
         "/units/builtin/new/", {"anonymous": LOGIN, "applicant": 403, "unit_admin": 403, "bureau_staff": 200,
                                 "system_admin": 200},
+    ),
+    "verify:verify": ("/verify/", ALL_OK),
+    "verify:verify_token": ("/verify/unknown-token/", ALL_OK),
+    "certificates:bureau": (
+        "/certificates/", {"anonymous": LOGIN, "applicant": 404, "unit_admin": 404, "bureau_staff": 200,
+                           "system_admin": 404},
     ),
 }
 

@@ -38,6 +38,7 @@ NAV = [
     NavItem("职称资讯", "orgs:announcements", "megaphone", frozenset(Role.values)),
     NavItem("评委会与评审计划", "applications:plans", "calendar-check", frozenset({Role.BUREAU_STAFF})),
     NavItem("新建内置单位", "orgs:builtin_unit_new", "building-add", frozenset({Role.BUREAU_STAFF})),
+    NavItem("电子证书管理", "certificates:bureau", "award", frozenset({Role.BUREAU_STAFF})),
     NavItem("认证审计日志", "accounts:audit_log", "journal-text", frozenset({Role.SYSTEM_ADMIN})),
     NavItem("修改密码", "accounts:password_change", "key", frozenset(Role.values)),
 ]

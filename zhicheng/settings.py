@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "applications",
     "publicity",
     "notices",
+    "certificates",
     "zhicheng",  # the project's layer above every app: home, navigation, the demo (manage.py seed_demo)
 ]
 
@@ -73,6 +74,12 @@ REMINDER_STALE_WORKING_DAYS = env.int("REMINDER_STALE_WORKING_DAYS", default=5)
 # A committee meeting's vote is valid when at least this share of its members attend ("num/den"); the share of
 # the attending experts that passes an application is the plan's (Plan.pass_share).
 COMMITTEE_QUORUM_SHARE = env("COMMITTEE_QUORUM_SHARE", default="2/3")
+# 电子证书 (certificates/): the issuing body's signing key and certificate (PEM; `make demo` writes a self-signed
+# demo pair there with manage.py certificate_demo_key), and the public verification's limit per client an hour.
+CERTIFICATE_SIGNING_KEY = env("CERTIFICATE_SIGNING_KEY", default=str(BASE_DIR / "var" / "signing" / "key.pem"))
+CERTIFICATE_SIGNING_CERT = env("CERTIFICATE_SIGNING_CERT", default=str(BASE_DIR / "var" / "signing" / "cert.pem"))
+CERTIFICATE_SIGNING_PASSPHRASE = env("CERTIFICATE_SIGNING_PASSPHRASE", default="")
+CERTIFICATE_VERIFY_HOURLY_LIMIT = env.int("CERTIFICATE_VERIFY_HOURLY_LIMIT", default=60)
 if not re.fullmatch(r"[1-9]\d*/[1-9]\d*", COMMITTEE_QUORUM_SHARE):
     raise ImproperlyConfigured("COMMITTEE_QUORUM_SHARE must read like 2/3.")
 # Certificate numbers: a str.format pattern naming year, region (the committee's HR bureau's division code),
