@@ -42,12 +42,12 @@ class SigningUnavailable(CertificateError):
 
 def token_for(number: str) -> str:
     """The signed token of the QR code: the certificate number, signed with SECRET_KEY (django.core.signing)."""
-    return signing.dumps(number, salt=SALT, compress=True)
+    return signing.Signer(salt=SALT).sign_object(number, compress=True)
 
 
 def number_from(token: str) -> str | None:
     try:
-        number = signing.loads(token, salt=SALT)
+        number = signing.Signer(salt=SALT).unsign_object(token)
     except signing.BadSignature:
         return None
     return number if isinstance(number, str) else None
