@@ -20,10 +20,11 @@ APPLICATION = {"approve": (Family.APPLICATION, True), "accept": (Family.APPLICAT
                "return": (Family.APPLICATION, True), "terminate": (Family.APPLICATION, True),
                "result_pass": (Family.APPLICATION, True), "result_fail": (Family.APPLICATION, True),
                "confirm": (Family.CERTIFICATE, True), "defence": (Family.DEFENCE, False),
-               "publicity": (Family.PUBLICITY, True), "revoke_result": (Family.PUBLICITY, True)}
+               "publicity": (Family.PUBLICITY, True), "revoke_result": (Family.PUBLICITY, True),
+               "certificate_revoke": (Family.CERTIFICATE, True)}
 RECORD = {"approve", "return", "terminate", "withdraw_grant", "withdraw_refuse"}
 OBJECTION = {"accept", "reject", "uphold"}  # 撤销: the application's own revoke_result step tells her
-WITH_OPINION = {"return", "terminate", "revoke_result", "withdraw_refuse", "defence", "publicity"}
+WITH_OPINION = {"return", "terminate", "revoke_result", "certificate_revoke", "withdraw_refuse", "defence", "publicity"}
 
 
 def _office(entry) -> str:

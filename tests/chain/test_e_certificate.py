@@ -20,6 +20,7 @@ from certificates import services
 from certificates.keys import self_signed
 from certificates.models import Revocation
 from core.models import FlowEntry
+from notices.models import Notice
 from tests.factories import PersonFactory, bureau_staff, id_number_ending_in_x
 from tests.helpers import captcha_answer
 
@@ -163,6 +164,8 @@ def test_the_bureau_revokes_and_verification_says_revoked(client, issued, signin
     assert (revocation.reason, revocation.revoked_by) == ("学历造假", issued.bureau)
     assert FlowEntry.objects.filter(subject_id=issued.application.pk, action="certificate_revoke",
                                     opinion="学历造假").count() == 1
+    told = Notice.objects.filter(user=issued.person, text__contains="撤销职称")
+    assert [n.text.endswith("学历造假") for n in told] == [True]  # the holder is told, with the reason
     token = services.token_for(issued.application.certificate_no)
     client.logout()
     assert "证书已撤销" in client.get(f"/verify/{token}/").content.decode()
