@@ -23,6 +23,7 @@ install-test: .env
 demo: install
 	$(DEV_ENV) $(UV) run --no-dev python manage.py migrate --no-input -v0
 	$(DEV_ENV) $(UV) run --no-dev python manage.py seed_demo
+	$(DEV_ENV) $(UV) run --no-dev python manage.py certificate_demo_key
 
 run: demo
 	$(DEV_ENV) scripts/serve.sh $(UV)

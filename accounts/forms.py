@@ -193,7 +193,8 @@ class SmsSendForm(RequestFormMixin, forms.Form):
     """获取验证码 on the registration pages: the phone, the code's purpose and the page's image captcha."""
 
     phone = forms.CharField(max_length=11)
-    purpose = forms.ChoiceField(choices=[(SmsCode.Purpose.REGISTER, ""), (SmsCode.Purpose.UNIT_REGISTER, "")])
+    purpose = forms.ChoiceField(choices=[(SmsCode.Purpose.REGISTER, ""), (SmsCode.Purpose.UNIT_REGISTER, ""),
+                                         (SmsCode.Purpose.OBJECTION, "")])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -124,6 +124,7 @@ class SmsCode(models.Model):
         REGISTER = "register", "注册"
         RESET_PASSWORD = "reset", "找回密码"
         UNIT_REGISTER = "unit_register", "单位注册"
+        OBJECTION = "objection", "结果公示异议"
 
     phone = models.CharField(max_length=11)
     purpose = models.CharField(max_length=16, choices=Purpose.choices)

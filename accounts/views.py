@@ -111,6 +111,7 @@ def register(request):
 SMS_SENT = {
     SmsCode.Purpose.REGISTER: "如该手机号未注册过账号，验证码已发送，3分钟内有效。",
     SmsCode.Purpose.UNIT_REGISTER: "验证码已发送，3分钟内有效。",
+    SmsCode.Purpose.OBJECTION: "验证码已发送，3分钟内有效。",
 }
 
 

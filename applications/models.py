@@ -216,6 +216,10 @@ class Application(models.Model):
         """The committee's result: 不通过."""
         self.result_at = timezone.now()
 
+    @transition(field=status, source=Status.PASSED, target=Status.FAILED)
+    def revoke_result(self):
+        """A passed result revoked before confirmation (an objection upheld during its publicity): 不通过."""
+
     @transition(field=status, source=Status.PASSED, target=Status.CONFIRMED)
     def confirm(self):
         """The HR bureau confirms a passed result; the certificate number is issued in the same step."""

@@ -292,9 +292,21 @@ def load(paths=()) -> Stages:
     return build(raw)
 
 
+# Declaration files of apps above the engine (publicity's additions to the bureau's confirmation), registered from
+# their AppConfig.ready(): merged after the base file and before the province's REVIEW_STAGE_OVERRIDES.
+REGISTERED: list[Path] = []
+
+
+def declarations_register(path) -> None:
+    """An app above the engine adds its declarations (a TOML file in the format of stages.toml)."""
+    if Path(path) not in REGISTERED:
+        REGISTERED.append(Path(path))
+        stages.cache_clear()
+
+
 @functools.cache
 def stages() -> Stages:
-    return load(getattr(settings, "REVIEW_STAGE_OVERRIDES", []))
+    return load([*REGISTERED, *getattr(settings, "REVIEW_STAGE_OVERRIDES", [])])
 
 
 def reset() -> None:

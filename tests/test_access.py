@@ -71,6 +71,8 @@ PUBLIC = {
     "orgs:unit_search", "orgs:regions", "orgs:unit_register",
     "healthz", "readyz",
     "metrics",  # its own check: the scraper's token or address (tests/test_observability.py)
+    "gs:public", "gs:object", "gs:receipt",  # 结果公示: the public list, its objection form, the objector's receipt
+    "verify:verify", "verify:verify_token",
 }
 OWN_AUTH_NAMESPACES = {"admin", "api"}  # Django admin and the token-authenticated JSON API
 
@@ -114,6 +116,12 @@ ACCESS = {
     "chain:stats": ("/chain/stats/", {"anonymous": LOGIN, "applicant": 404, "unit_admin": 200, "bureau_staff": 200,
                                       "system_admin": 404}),
     "experts:relations": ("/experts/relations/", LOGGED_IN_OK),  # every person; a unit account gets 404
+    "verify:verify": ("/verify/", ALL_OK),
+    "verify:verify_token": ("/verify/unknown-token/", ALL_OK),
+    "certificates:bureau": (
+        "/certificates/", {"anonymous": LOGIN, "applicant": 404, "unit_admin": 404, "bureau_staff": 200,
+                           "system_admin": 404},
+    ),
 }
 
 def _sends_to_login(response) -> bool:

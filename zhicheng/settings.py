@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "dossier",
     "applications",
     "experts",
+    "publicity",
+    "notices",
+    "certificates",
     "zhicheng",  # the project's layer above every app: home, navigation, the demo (manage.py seed_demo)
 ]
 
@@ -63,9 +66,21 @@ CE_IMPORT_TOKEN = env("CE_IMPORT_TOKEN", default="")
 PUBLICITY_MIN_WORKING_DAYS = env.int("PUBLICITY_MIN_WORKING_DAYS", default=5)
 PUBLIC_HOLIDAYS = [date.fromisoformat(d) for d in env.list("PUBLIC_HOLIDAYS", default=[])]
 EXTRA_WORKDAYS = [date.fromisoformat(d) for d in env.list("EXTRA_WORKDAYS", default=[])]
+# 结果公示 (publicity/): with it on, the bureau confirms only results that were publicised (period over, no open
+# objection); off, a result on no list may be confirmed as before, one on a list still waits for its period.
+PUBLICITY_REQUIRED = env.bool("PUBLICITY_REQUIRED", default=False)
+# 办理提醒 (notices.reminders, manage.py send_reminders): staff are reminded of applications waiting at their stage
+# longer than this many working days.
+REMINDER_STALE_WORKING_DAYS = env.int("REMINDER_STALE_WORKING_DAYS", default=5)
 # A committee meeting's vote is valid when at least this share of its members attend ("num/den"); the share of
 # the attending experts that passes an application is the plan's (Plan.pass_share).
 COMMITTEE_QUORUM_SHARE = env("COMMITTEE_QUORUM_SHARE", default="2/3")
+# 电子证书 (certificates/): the issuing body's signing key and certificate (PEM; `make demo` writes a self-signed
+# demo pair there with manage.py certificate_demo_key), and the public verification's limit per client an hour.
+CERTIFICATE_SIGNING_KEY = env("CERTIFICATE_SIGNING_KEY", default=str(BASE_DIR / "var" / "signing" / "key.pem"))
+CERTIFICATE_SIGNING_CERT = env("CERTIFICATE_SIGNING_CERT", default=str(BASE_DIR / "var" / "signing" / "cert.pem"))
+CERTIFICATE_SIGNING_PASSPHRASE = env("CERTIFICATE_SIGNING_PASSPHRASE", default="")
+CERTIFICATE_VERIFY_HOURLY_LIMIT = env.int("CERTIFICATE_VERIFY_HOURLY_LIMIT", default=60)
 if not re.fullmatch(r"[1-9]\d*/[1-9]\d*", COMMITTEE_QUORUM_SHARE):
     raise ImproperlyConfigured("COMMITTEE_QUORUM_SHARE must read like 2/3.")
 # Experts (experts/): a panel is drawn at least this many days before its meeting, or the draw page says so.

@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import unit_urls
+from certificates import urls as certificates_urls
 from core.health import liveness, readiness
 from core.observability import metrics
 from orgs import urls as orgs_urls
+from publicity import urls as publicity_urls
 
 from . import views
 from .api import api
@@ -22,6 +24,11 @@ urlpatterns = [
     path("apply/", include("applications.urls")),
     path("chain/", include("applications.chain_urls")),
     path("experts/", include("experts.urls")),
+    path("gs/", include((publicity_urls.public_urlpatterns, "gs"))),
+    path("publicity/", include(publicity_urls)),
+    path("notices/", include("notices.urls")),
+    path("verify/", include((certificates_urls.verify_urlpatterns, "certificates"), namespace="verify")),
+    path("certificates/", include(certificates_urls)),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", liveness),  # the process answers (core.health)

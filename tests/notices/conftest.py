@@ -1,0 +1,1 @@
+from tests.chain.conftest import _applications_environment, org  # noqa: F401 — the chain tests' fixtures
