@@ -51,6 +51,7 @@ class FieldSpec:
     pattern: str | None = None  # a named format from dossier.forms.PATTERNS (issn, isbn, ...)
     lock_if: dict | None = None  # a show_if-style rule: when it holds the field is shown read-only and kept empty
     echo: str | None = None  # application sections only: "<section>.<field>", shown read-only from that section
+    searchable: bool = False  # choice: typed with its choices offered as the text narrows them (民族, 56 entries)
     suggestions: tuple[str, ...] = ()  # text: common values offered in a list while typing (外语情况: 英语理工A合格)
     pick_row: str | None = None  # application sections only: the value is one row of that rows section (有效学历)
 

@@ -60,6 +60,9 @@ def _form_field(spec: FieldSpec) -> forms.Field:
                 min_value=decimal.Decimal(str(spec.min)) if spec.min is not None else None,
                 max_value=decimal.Decimal(str(spec.max)) if spec.max is not None else None, **common,
             )
+        case "choice" if spec.searchable:
+            return forms.ChoiceField(choices=[("", "请选择")] + [(c, c) for c in spec.choices],
+                                     widget=SuggestInput(spec.choices, attrs={"placeholder": "输入文字查找"}), **common)
         case "choice":
             return forms.ChoiceField(choices=[("", "请选择")] + [(c, c) for c in spec.choices], **common)
         case "multichoice":

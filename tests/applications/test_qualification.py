@@ -105,3 +105,12 @@ def test_the_migration_writes_the_old_choices_as_text(draft, old, new):
     assert (values["language"], values["computer"]) == new
     assert "language_grade" not in values and values["ethnicity"] == "汉族"
     assert ApplicationFile.objects.get(application=draft).slot == "title_certificate"
+
+
+def test_ethnicity_is_a_searchable_list_that_takes_only_its_entries(client, draft):
+    page = client.get(section_url(draft, "basic")).content.decode()
+    assert 'list="id_ethnicity-suggestions"' in page and '<option value="维吾尔族"></option>' in page
+    refused = save_section(client, draft, "basic", {**basic_values("工程技术"), "ethnicity": "火星族"})
+    assert refused.status_code == 200 and "请从列表中选择民族。" in refused.content.decode()
+    save_section(client, draft, "basic", {**basic_values("工程技术"), "ethnicity": "回族"})
+    assert values_of(draft, "basic")["ethnicity"] == "回族"
