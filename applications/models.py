@@ -66,6 +66,9 @@ class Plan(models.Model):
     appraisal_grades = models.JSONField("合格的考核等次", default=list)
     health_requires = models.JSONField("卫生系列须有的业绩", default=list, blank=True,
                                        help_text="dossier kinds of which the applicant needs an approved record")
+    # Seeds 000/001: a plan may require a 查重 report on every paper an application cites.
+    papers_need_plagiarism = models.BooleanField("论文须附查重报告", default=False,
+                                                 help_text="勾选后，申报所列论文须在业绩库中上传查重报告")
     pass_share = models.CharField("表决通过比例", max_length=5, choices=PASS_SHARES, default="2/3")
     created_at = models.DateTimeField(auto_now_add=True)
     # 提前截止 (reopened before closes_on by clearing it) and 归档 (kept because applications refer to it).

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from dossier.catalogue import catalogue
 from dossier.forms import spec_form_class
-from dossier.models import Record
+from dossier.models import Evidence, Record
 from dossier.models import Status as RecordStatus
 
 from .models import Application
@@ -168,6 +168,18 @@ def precheck(application: Application, today: datetime.date | None = None) -> li
         if bad:
             problems.append(Problem(f"年度考核须为{'、'.join(plan.appraisal_grades)}：{'、'.join(bad)}。",
                                     _section_url(application, "appraisals")))
+
+    # 查重 reports, when the plan requires them: every paper row comes from a dossier paper holding one.
+    if plan.papers_need_plagiarism:
+        rows = _rows(application, "papers")
+        record_ids = {r.get("record_id") for r in rows if r.get("record_id")}
+        checked = set(Evidence.objects.filter(record_id__in=record_ids, record__owner=application.applicant,
+                                              slot="plagiarism_report").values_list("record_id", flat=True))
+        missing = [str(n) for n, r in enumerate(rows, start=1) if r.get("record_id") not in checked]
+        if missing:
+            problems.append(Problem(f"本计划要求论文附查重报告：论文情况第{'、'.join(missing)}条没有查重报告，请在"
+                                    "业绩库的论文发表情况中上传查重报告后从业绩库选择该论文。",
+                                    _section_url(application, "papers")))
 
     # The health series' dossier thresholds.
     if application.series == "卫生技术":

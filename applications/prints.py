@@ -110,7 +110,7 @@ def _weights(fields) -> list[float]:
 
 
 SAMPLES = {"date": "0000-00-00", "year": "0000", "int": "0000", "decimal": "000.0",
-           "journal_number": "ISSN 0000-000X", "patent_number": "ZL000000000000.0"}
+           "journal_number": "ISSN 0000-000X", "patent_number": "ZL000000000000.0", "isbn": "ISBN 000-0-000-00000-0"}
 
 
 def _columns(look: Look, fields, width: float, number_width: float) -> list[float]:

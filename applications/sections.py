@@ -7,14 +7,17 @@ onto row fields (`map`), so an applicant picks approved records instead of retyp
 
 from __future__ import annotations
 
+import copy
 import functools
 import string
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from core.presets import preset_part
 from dossier.catalogue import EvidenceSpec, FieldSpec, _fields, _slot, catalogue
 from dossier.display import format_value
 
@@ -92,6 +95,16 @@ class Sections:
     def titles(self, series: str, level: str) -> list[str]:
         return list(self.title_names.get(series, {}).get(level, []))
 
+    def echoed(self, section: SectionSpec, data: dict) -> dict:
+        """The values the section's `echo` fields show read-only, read from their sections in `data` (行政职务 of
+        个人基本信息 on the 卫生技术 page)."""
+        values = {}
+        for f in section.fields:
+            if f.echo:
+                source, key = f.echo.split(".")
+                values[f.key] = data.get(source, {}).get("values", {}).get(key)
+        return values
+
     def row_choices(self, field: FieldSpec, data: dict) -> list[str]:
         """What a `pick_row` field may hold: each row of its section in the application's `data`, as it reads."""
         source = self.get(field.pick_row)
@@ -147,16 +160,83 @@ def _build(raw: dict) -> Sections:
             row_attachment=_slot(row_attachment, {}, key="row") if row_attachment else None,
             groups=groups, row_label=row_label,
         ))
+    fields_of = {s.key: {f.key for f in s.fields} for s in built}
+    for section in built:
+        for f in section.fields:
+            source, _, key = (f.echo or "").partition(".")
+            if f.echo and key not in fields_of.get(source, ()):
+                raise ImproperlyConfigured(f"application section {section.key!r}: field {f.key!r} echoes unknown "
+                                           f"field {f.echo!r}")
     return Sections(all=tuple(built), choices=choices, title_names=raw.get("title_names", {}))
+
+
+def _merge(base: dict, override: dict) -> dict:
+    """Apply one override document to the raw sections file, the way the catalogue's overrides apply
+    (docs/presets.md): shared `choices` replaced and `choices_add` appended, `title_names` per series, and per
+    section (`[sections.<key>]`) `enabled = false`, plain keys replaced, `field_overrides`, `add_fields`,
+    `remove_fields`, `attachment_overrides`, `add_attachments`, `remove_attachments`; `add_sections` appends whole
+    declarations."""
+    merged = copy.deepcopy(base)
+    merged.setdefault("choices", {}).update(override.get("choices", {}))
+    for name, extra in override.get("choices_add", {}).items():
+        have = list(merged["choices"].get(name, []))
+        merged["choices"][name] = have + [c for c in extra if c not in have]
+    for series, levels in override.get("title_names", {}).items():
+        merged.setdefault("title_names", {}).setdefault(series, {}).update(levels)
+    by_key = {spec["key"]: spec for spec in merged.get("sections", [])}
+    for key, patch in override.get("sections", {}).items():
+        if key not in by_key:
+            raise ImproperlyConfigured(f"section override: unknown section {key!r}")
+        section, patch = by_key[key], copy.deepcopy(patch)
+        field_patches = patch.pop("field_overrides", {})
+        remove_fields = set(patch.pop("remove_fields", []))
+        slot_patches = patch.pop("attachment_overrides", {})
+        remove_slots = set(patch.pop("remove_attachments", []))
+        fields = [f for f in section.get("fields", []) if f["key"] not in remove_fields]
+        unknown = set(field_patches) - {f["key"] for f in fields}
+        if unknown:
+            raise ImproperlyConfigured(f"section override for {key}: unknown fields {sorted(unknown)}")
+        for f in fields:
+            f.update(field_patches.get(f["key"], {}))
+        section["fields"] = fields + list(patch.pop("add_fields", []))
+        slots = [a for a in section.get("attachments", []) if a["key"] not in remove_slots]
+        unknown = set(slot_patches) - {a["key"] for a in slots}
+        if unknown:
+            raise ImproperlyConfigured(f"section override for {key}: unknown attachments {sorted(unknown)}")
+        for a in slots:
+            a.update(slot_patches.get(a["key"], {}))
+        section["attachments"] = slots + list(patch.pop("add_attachments", []))
+        section.update(patch)
+    merged["sections"] = [s for s in merged.get("sections", []) if s.get("enabled", True)]
+    merged["sections"] += list(override.get("add_sections", []))
+    return merged
+
+
+def load(paths=(), *, preset: dict | None = None) -> Sections:
+    """The sections from the base file, a province preset's `[application]` document, then override files."""
+    with open(BASE_FILE, "rb") as fh:
+        raw = tomllib.load(fh)
+    if preset:
+        raw = _merge(raw, preset)
+    for path in paths:
+        with open(path, "rb") as fh:
+            raw = _merge(raw, tomllib.load(fh))
+    for spec in raw.get("sections", []):
+        spec.pop("enabled", None)
+    return _build(raw)
 
 
 @functools.cache
 def sections() -> Sections:
-    with open(BASE_FILE, "rb") as fh:
-        result = _build(tomllib.load(fh))
+    result = load(getattr(settings, "APPLICATION_SECTION_OVERRIDES", []), preset=preset_part("application"))
     kinds = set(catalogue().kinds_by_key)
     for section in result.all:
         unknown = set(section.source) - kinds
         if unknown:
             raise ImproperlyConfigured(f"application section {section.key!r}: unknown dossier types {unknown}")
     return result
+
+
+def reset() -> None:
+    """Forget the cached sections (tests that change the preset or APPLICATION_SECTION_OVERRIDES call this)."""
+    sections.cache_clear()

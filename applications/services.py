@@ -1,6 +1,7 @@
 """Writes for applications. Each docstring says who may call it; every check lives here, not in views."""
 
 import copy
+import datetime
 import hashlib
 import json
 import secrets
@@ -20,8 +21,8 @@ from dossier.models import Status as RecordStatus
 from review import engine
 
 from .models import Application, ApplicationFile, Citation, Committee, Plan
-from .precheck import precheck
-from .sections import SectionSpec
+from .precheck import precheck, years_between
+from .sections import SectionSpec, sections
 from .selectors import bureau_committees
 
 SUBJECT = "application"
@@ -88,11 +89,29 @@ def section_save(*, actor, application: Application, section: SectionSpec, value
     StorageError (core.files) when the storage refuses a file: nothing is saved."""
     with transaction.atomic(), FileStore() as store:
         locked = _locked_editable(actor, application)
+        if section.key == "qualification":
+            values = _with_derived_years(locked, values)
+        values = {**values, **sections().echoed(section, locked.data)}
         _section_data(locked, section)["values"] = values
         for slot, files in (slot_files or {}).items():
             _store_files(store, locked, section.key, slot, files)
         locked.save(update_fields=["data", "updated_at"])
     return locked
+
+
+# 资历信息's three 年限 (seed 004 §4): left empty, each is computed from its date up to the plan's closing date.
+DERIVED_YEARS = {"years_since_title": ("qualification", "title_obtained"),
+                 "years_in_post": ("qualification", "appointed_on"),
+                 "years_in_profession": ("basic", "work_start")}
+
+
+def _with_derived_years(application: Application, values: dict) -> dict:
+    values = dict(values)
+    for key, (section_key, date_key) in DERIVED_YEARS.items():
+        source = values if section_key == "qualification" else application.data.get(section_key, {}).get("values", {})
+        if key in values and values[key] in (None, "") and source.get(date_key):
+            values[key] = years_between(datetime.date.fromisoformat(source[date_key]), application.plan.closes_on)
+    return values
 
 
 def _check_row_limits(section: SectionSpec, rows: list[dict], new: dict) -> None:

@@ -135,7 +135,9 @@ def section_page(request, pk, key):
         files_by_row.setdefault(f.row_id, []).append(f)
     action = request.POST.get("action", "")
     form_class = spec_form_class(section.fields, f"section_{section.key}")
-    form = form_class(initial=stored.get("values", {}), partial=True) if section.kind == "fields" else None
+    echoed = sections().echoed(section, application.data)
+    form = (form_class(initial={**stored.get("values", {}), **echoed}, partial=True)
+            if section.kind == "fields" else None)
     row_form = form_class() if section.is_rows else None
     group_forms = {g.key: spec_form_class(g.fields, f"group_{section.key}_{g.key}")(prefix=g.key)
                    for g in section.groups}
@@ -154,7 +156,7 @@ def section_page(request, pk, key):
             return redirect("applications:section", pk=pk, key=key)
         try:
             if action == "save" and section.kind == "fields":
-                form = form_class(data=request.POST, partial=True)
+                form = form_class(data=request.POST, initial=echoed, partial=True)
                 slot_files = {}
                 for slot in section.attachments:
                     have = sum(1 for f in files if f.slot == slot.key and not f.row_id)

@@ -62,7 +62,7 @@ def realistic_snapshot() -> dict:
         "basic": {"values": {
             "ethnicity": "汉族", "political": "中共党员", "current_specialty": "中学数学", "admin_post": "数学教研组长",
             "admin_level": "无", "work_start": "2009-08-20", "qualification_specialty": "中学数学",
-            "title_name": "高级教师", "language": "英语", "language_grade": "B级", "computer": "合格"}},
+            "title_name": "高级教师", "language": "英语综合B合格", "computer": "三个模块合格"}},
         "education": {"rows": rows([
             {"start": "2005-09-01", "end": "2009-07-01", "school": "福建师范大学", "major": "数学与应用数学",
              "education": "大学本科", "degree": "学士", "pre_work": "是", "remarks": None},

@@ -19,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from core.presets import preset_part
 from core.uploads import FileRules
 
 BASE_FILE = Path(__file__).with_name("catalogue.toml")
@@ -47,7 +48,11 @@ class FieldSpec:
     column_label: str | None = None
     excel_text: bool = False  # a text column in Excel templates (keeps leading zeros of 住院号, ID numbers)
     not_future: bool = False  # a date that cannot be after today
-    pattern: str | None = None  # a named format from dossier.forms.PATTERNS (journal_number, patent_number, digits)
+    pattern: str | None = None  # a named format from dossier.forms.PATTERNS (issn, isbn, ...)
+    lock_if: dict | None = None  # a show_if-style rule: when it holds the field is shown read-only and kept empty
+    echo: str | None = None  # application sections only: "<section>.<field>", shown read-only from that section
+    searchable: bool = False  # choice: typed with its choices offered as the text narrows them (民族, 56 entries)
+    suggestions: tuple[str, ...] = ()  # text: common values offered in a list while typing (外语情况: 英语理工A合格)
     pick_row: str | None = None  # application sections only: the value is one row of that rows section (有效学历)
 
     def visible(self, data: dict) -> bool:
@@ -67,6 +72,11 @@ class FieldSpec:
         if "in" in self.show_if and value not in self.show_if["in"]:
             return False
         return True
+
+    def locked(self, data: dict) -> bool:
+        """Whether the field is read-only (and empty) given the other values: 级别 of a 公共卫生机构."""
+        return bool(self.lock_if) and FieldSpec(key=self.key, label=self.label, type="text",
+                                                show_if=self.lock_if).visible(data)
 
 
 @dataclass(frozen=True)
@@ -271,6 +281,10 @@ def _fields(raw_fields: list, choices: dict, where: str, *, pickable=frozenset()
         if f.get("pick_row") is not None and (f["type"] != "text" or f["pick_row"] not in pickable):
             raise ImproperlyConfigured(f"{where}: field {f.get('key')!r} picks a row of {f['pick_row']!r}, which is "
                                        "not a rows section with a row_label (or the field is not text)")
+        if "suggestions" in f:
+            if f["type"] != "text":
+                raise ImproperlyConfigured(f"{where}: field {f['key']!r}: suggestions are for text fields")
+            f["suggestions"] = tuple(f["suggestions"])
         try:
             fields.append(FieldSpec(choices=tuple(raw_choices), **f))
         except TypeError as error:
@@ -279,7 +293,7 @@ def _fields(raw_fields: list, choices: dict, where: str, *, pickable=frozenset()
     if len(set(keys)) != len(keys):
         raise ImproperlyConfigured(f"{where}: duplicate field keys")
     for f in fields:
-        for ref in (f.not_before, f.not_above, (f.show_if or {}).get("field")):
+        for ref in (f.not_before, f.not_above, (f.show_if or {}).get("field"), (f.lock_if or {}).get("field")):
             if ref and ref not in keys:
                 raise ImproperlyConfigured(f"{where}: field {f.key!r} refers to unknown field {ref!r}")
     return tuple(fields)
@@ -408,10 +422,13 @@ def _build(raw: dict) -> Catalogue:
     )
 
 
-def load(paths: list[Path | str] | None = None) -> Catalogue:
-    """Build a catalogue from the base file and override files (a list of TOML paths)."""
+def load(paths: list[Path | str] | None = None, *, preset: dict | None = None) -> Catalogue:
+    """Build a catalogue from the base file, a province preset's override document, then override files (a list
+    of TOML paths)."""
     with open(BASE_FILE, "rb") as fh:
         raw = tomllib.load(fh)
+    if preset:
+        raw = _merge(raw, preset)
     for path in paths or []:
         with open(path, "rb") as fh:
             raw = _merge(raw, tomllib.load(fh))
@@ -420,7 +437,7 @@ def load(paths: list[Path | str] | None = None) -> Catalogue:
 
 @functools.cache
 def catalogue() -> Catalogue:
-    return load(getattr(settings, "DOSSIER_CATALOGUE_OVERRIDES", []))
+    return load(getattr(settings, "DOSSIER_CATALOGUE_OVERRIDES", []), preset=preset_part("catalogue"))
 
 
 def reset() -> None:

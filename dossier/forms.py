@@ -8,15 +8,33 @@ import re
 from django import forms
 from django.core import validators
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
+from stdnum import isbn, issn
 
 from .catalogue import FieldSpec, KindSpec
 
 YEAR_MIN = 1950
 
 
+class SuggestInput(forms.TextInput):
+    """A text input with a <datalist> of common values: the browser offers them while typing, any text is kept."""
+
+    def __init__(self, suggestions, attrs=None):
+        super().__init__(attrs)
+        self.suggestions = tuple(suggestions)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        list_id = f"{(attrs or {}).get('id') or name}-suggestions"
+        html = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        options = format_html_join("", '<option value="{}"></option>', ((s,) for s in self.suggestions))
+        return html + format_html('<datalist id="{}">{}</datalist>', list_id, options)
+
+
 def _form_field(spec: FieldSpec) -> forms.Field:
     common = {"label": spec.label, "required": False, "help_text": spec.help}
     match spec.type:
+        case "text" if spec.suggestions:
+            return forms.CharField(max_length=spec.max_length or 200, widget=SuggestInput(spec.suggestions), **common)
         case "text":
             return forms.CharField(max_length=spec.max_length or 200, **common)
         case "textarea":
@@ -42,6 +60,9 @@ def _form_field(spec: FieldSpec) -> forms.Field:
                 min_value=decimal.Decimal(str(spec.min)) if spec.min is not None else None,
                 max_value=decimal.Decimal(str(spec.max)) if spec.max is not None else None, **common,
             )
+        case "choice" if spec.searchable:
+            return forms.ChoiceField(choices=[("", "请选择")] + [(c, c) for c in spec.choices],
+                                     widget=SuggestInput(spec.choices, attrs={"placeholder": "输入文字查找"}), **common)
         case "choice":
             return forms.ChoiceField(choices=[("", "请选择")] + [(c, c) for c in spec.choices], **common)
         case "multichoice":
@@ -70,9 +91,47 @@ PATTERNS = {
         re.compile(r"^(ISSN\s?\d{4}-\d{3}[\dX]|CN\s?\d{2}-\d{4}/[A-Z0-9]{1,4}|ISBN[\s:]?[\d-]{10,17}X?)$", re.I),
         "期刊号格式应为 ISSN xxxx-xxxx、CN xx-xxxx/xx 或 ISBN。",
     ),
+    "issn": (re.compile(r"^(ISSN\s?)?\d{4}-?\d{3}[\dX]$", re.I), "ISSN 格式应为 xxxx-xxxx，如 ISSN 2095-882X。"),
+    "cn_serial": (re.compile(r"^(CN\s?)?\d{2}-\d{4}/[A-Z0-9]{1,4}$", re.I),
+                  "国内统一刊号格式应为 CN xx-xxxx/xx，如 CN 11-2120/TU。"),
+    "isbn": (re.compile(r"^(ISBN[\s:]?)?([\d-]{9,16}[\dX])$", re.I), "书号应为10位或13位 ISBN，如 978-7-114-12345-0。"),
     "patent_number": (re.compile(r"^ZL\s?\d{8,12}\.?[\dX]$", re.I), "专利号格式应为 ZL 加数字，如 ZL202310123456.7。"),
     "digits": (re.compile(r"^\d+$"), "只能填写数字。"),
 }
+ISSN_CHECK = "ISSN 校验位不正确，请核对后重新输入。"
+ISBN_CHECK = "ISBN 校验位不正确，请核对后重新输入。"
+ISBN_LENGTH = "ISBN 应为10位或13位（不计连字符）。"
+
+
+def pattern_error(name: str, value) -> str:
+    """The message for a value that does not have the named format (`pattern = "..."`), or "" when it has it.
+    ISSN and ISBN are checked to their check digit (python-stdnum); a CN number has none."""
+    text = str(value).strip()
+    regex, message = PATTERNS[name]
+    if not regex.match(text):
+        return message
+    number = re.sub(r"^(ISSN|ISBN|CN)[\s:]?", "", text, flags=re.I)
+    if name == "issn" or (name == "journal_number" and text[:4].upper() == "ISSN"):
+        return "" if issn.is_valid(number) else ISSN_CHECK
+    if name == "isbn" or (name == "journal_number" and text[:4].upper() == "ISBN"):
+        if len(isbn.compact(number)) not in (10, 13):
+            return ISBN_LENGTH
+        return "" if isbn.is_valid(number) else ISBN_CHECK
+    return ""
+
+
+def pattern_normal(name: str, value: str) -> str:
+    """A value of the named format as it is stored: "ISSN 2095-882X", "CN 11-2120/TU", "ISBN 978-7-…" (the
+    application's 期刊号 accepts these as they are, so a picked paper fills it without retyping)."""
+    text = str(value).strip()
+    number = re.sub(r"^(ISSN|ISBN|CN)[\s:]?", "", text, flags=re.I).strip()
+    if name == "issn":
+        return f"ISSN {issn.format(number)}"
+    if name == "cn_serial":
+        return f"CN {number.upper()}"
+    if name == "isbn":
+        return f"ISBN {isbn.format(number)}"
+    return text
 
 
 class RecordFormBase(forms.Form):
@@ -104,6 +163,15 @@ class RecordFormBase(forms.Form):
                 field.disabled = True
                 field.initial = self.unit_name
                 field.help_text = "由绑定的工作单位自动填写"
+            if spec.lock_if:  # read-only while its rule holds (static/js/dossier.js disables it)
+                field.widget.attrs["data-lock-if"] = spec.lock_if["field"]
+                for key in ("equals", "in"):
+                    if key in spec.lock_if:
+                        value = spec.lock_if[key]
+                        field.widget.attrs[f"data-lock-{key}"] = "|".join(value) if key == "in" else value
+            if spec.echo:
+                field.disabled = True
+                field.widget.attrs["data-echo"] = spec.echo
             # Conditional fields tell the page which field controls them (static/js/dossier.js).
             if spec.show_if:
                 field.widget.attrs["data-show-if"] = spec.show_if["field"]
@@ -124,7 +192,7 @@ class RecordFormBase(forms.Form):
             if spec.fill == "unit_name" and self.unit_name:
                 cleaned[spec.key] = self.unit_name
             value = cleaned.get(spec.key)
-            if not spec.visible(raw):
+            if not spec.visible(raw) or spec.locked(raw):
                 cleaned[spec.key] = None  # a hidden conditional field keeps no value, and no error
                 self.errors.pop(spec.key, None)
                 continue
@@ -132,8 +200,10 @@ class RecordFormBase(forms.Form):
             if spec.required and empty and spec.key not in self.errors and not self.partial:
                 verb = "请选择" if spec.type in ("choice", "multichoice") else "请填写"
                 self.add_error(spec.key, f"{verb}{spec.label}。")
-            if spec.pattern and value and not PATTERNS[spec.pattern][0].match(str(value).strip()):
-                self.add_error(spec.key, f"{spec.label}：{PATTERNS[spec.pattern][1]}")
+            if spec.pattern and value and (problem := pattern_error(spec.pattern, value)):
+                self.add_error(spec.key, f"{spec.label}：{problem}")
+            elif spec.pattern and value:
+                cleaned[spec.key] = pattern_normal(spec.pattern, value)
             if spec.not_future and isinstance(value, datetime.date) and value > today:
                 self.add_error(spec.key, f"{spec.label}不能晚于今天。")
             if spec.not_before and value and cleaned.get(spec.not_before) and value < cleaned[spec.not_before]:
@@ -303,7 +373,7 @@ class _PassingRows:
             return _REFUSED
         if spec.required and not spec.show_if and _empty(spec, cleaned):
             return _REFUSED
-        if spec.pattern and cleaned and not PATTERNS[spec.pattern][0].match(str(cleaned).strip()):
+        if spec.pattern and cleaned and pattern_error(spec.pattern, cleaned):
             return _REFUSED
         if spec.not_future and isinstance(cleaned, datetime.date) and cleaned > self.today:
             return _REFUSED

@@ -1,10 +1,13 @@
+import re
+
 from django import forms
 
 from core.uploads import FileRules, check_upload
-from core.validators import validate_credit_code, validate_phone
+from core.validators import parse_id_number, validate_credit_code, validate_phone
 
 from .models import Announcement, PostQuota, Unit
 
+FAX_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 QUOTA_FILE = FileRules(types=("doc", "docx", "pdf", "jpg", "jpeg"), max_mb=10, max_count=1)
 
 
@@ -14,8 +17,9 @@ class UnitInfoForm(forms.ModelForm):
     class Meta:
         model = Unit
         fields = [
-            "name", "credit_code", "legal_rep_name", "legal_rep_phone", "address", "contact_name", "contact_phone",
-            "nature", "email", "industry_code", "status", "economic_type", "tax_number", "licence_type",
+            "name", "credit_code", "legal_rep_name", "legal_rep_phone", "legal_rep_id_number", "address",
+            "contact_name", "contact_phone", "fax", "nature", "email", "industry_code", "status", "economic_type",
+            "tax_number", "licence_type",
             "licence_number", "licence_issued_on", "licence_valid_until", "approval_number", "approved_on",
             "approved_by",
         ]
@@ -39,6 +43,16 @@ class UnitInfoForm(forms.ModelForm):
 
     def clean_contact_phone(self):
         return validate_phone(self.cleaned_data["contact_phone"])
+
+    def clean_legal_rep_id_number(self):
+        value = self.cleaned_data.get("legal_rep_id_number", "").strip()
+        return parse_id_number(value).number if value else ""
+
+    def clean_fax(self):
+        value = self.cleaned_data.get("fax", "").strip()
+        if value and not FAX_RE.match(value):
+            raise forms.ValidationError("传真号码格式应为区号加号码，如 0591-87654321。")
+        return value
 
     def clean_tax_number(self):
         value = self.cleaned_data.get("tax_number", "").strip().upper()

@@ -61,6 +61,8 @@ class Unit(models.Model):
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True, null=True, blank=True)
     legal_rep_name = models.CharField("法定代表人姓名", max_length=50, blank=True)
     legal_rep_phone = models.CharField("法定代表人电话", max_length=20, blank=True)
+    legal_rep_id_number = models.CharField("法定代表人身份证号码", max_length=18, blank=True)
+    fax = models.CharField("传真号码", max_length=20, blank=True)
     address = models.CharField("单位通讯地址", max_length=200, blank=True)
     contact_name = models.CharField("单位联系人", max_length=50, blank=True)
     contact_phone = models.CharField("手机号码", max_length=11, blank=True)

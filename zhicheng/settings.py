@@ -100,6 +100,10 @@ if "{seq" not in CERTIFICATE_NUMBER_FORMAT:
 
 # Province adjustments of the record catalogue: TOML files applied in order (docs/catalogue.md).
 DOSSIER_CATALOGUE_OVERRIDES = env.list("DOSSIER_CATALOGUE_OVERRIDES", default=[])
+# A province preset (presets/<name>.toml: fujian, anhui, tianjin), applied before the override files (docs/presets.md).
+PROVINCE_PRESET = env("PROVINCE_PRESET", default="")
+# Override files of the application's sections (applications/sections.toml), merged like the catalogue's.
+APPLICATION_SECTION_OVERRIDES = env.list("APPLICATION_SECTION_OVERRIDES", default=[])
 # Province adjustments of the review stages and desks: TOML files applied in order (docs/review-engine.md).
 REVIEW_STAGE_OVERRIDES = env.list("REVIEW_STAGE_OVERRIDES", default=[])
 

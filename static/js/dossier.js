@@ -63,6 +63,23 @@
     });
   }
 
+  // Locked fields: data-lock-if="other" makes a field read-only (and empty) while its rule holds (级别 of a
+  // 公共卫生机构); the server clears it the same way.
+  function locks(root) {
+    root.querySelectorAll("[data-lock-if]").forEach((input) => {
+      const control = input.form && input.form.elements[input.dataset.lockIf];
+      if (!control) return;
+      const update = () => {
+        const locked = input.dataset.lockIn !== undefined
+          ? input.dataset.lockIn.split("|").includes(control.value) : control.value === input.dataset.lockEquals;
+        if (locked) input.value = "";
+        input.disabled = locked;
+      };
+      control.addEventListener("change", update);
+      update();
+    });
+  }
+
   // Attachment slots that apply only for some answers (非模板录入附件 when 是否模板录入 = 否).
   function slots(root) {
     root.querySelectorAll("[data-slot-show-if]").forEach((box) => {
@@ -81,6 +98,7 @@
   document.addEventListener("DOMContentLoaded", () => {
     donuts();
     conditionals(document);
+    locks(document);
     slots(document);
     // 批量提交: "当前表格已选择 N 项 清空".
     const batch = document.getElementById("batch-submit-form");

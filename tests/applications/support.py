@@ -158,7 +158,7 @@ def dossier(owner, admin, *, series: str, ce_hours: int = 100, appraisal: str = 
         "journal_level": "核心期刊", "index": ["EI"], "participants": "3", "rank": "1"})
     made.book = approved(owner, admin, "book", {
         "name": "桥梁结构设计实务", "book_type": "专著", "published_on": f"{YEAR - 3}-05-01", "publisher": "人民交通出版社",
-        "isbn": "978-7-114-12345-6", "participants": "2", "rank": "1"})
+        "isbn": "978-7-114-12345-0", "participants": "2", "rank": "1"})
     made.patent = approved(owner, admin, "patent", {
         "number": "ZL202310123456.7", "name": "一种装配式桥梁伸缩缝装置", "patent_type": "实用新型",
         "approved_on": f"{YEAR - 2}-02-20", "participants": "4", "rank": "1"})
@@ -246,7 +246,7 @@ def basic_values(series: str) -> dict:
     return {
         "ethnicity": "汉族", "political": "中共党员", "current_specialty": setup.specialty, "admin_post": "",
         "admin_level": "无", "work_start": "2006-08-01", "qualification_specialty": setup.specialty,
-        "title_name": setup.title, "language": "英语", "language_grade": "B级", "computer": "合格",
+        "title_name": setup.title, "language": "英语综合B合格", "computer": "三个模块合格",
     }
 
 
@@ -273,11 +273,11 @@ TEACHER = {
     "research_results": "主持市级课题一项。", "remarks": "无",
 }
 HEALTH = {
-    "institution": "福州市第一医院（三级甲等综合医院）", "institution_level": "三级甲等", "institution_nature": "公立医疗机构",
-    "qualification": "副主任医师", "practice_category": "临床", "practice_scope": "内科专业", "specialty": "心血管内科",
-    "language_level": "英语B级", "review_title": "冠心病介入治疗进展综述", "review_published_on": f"{YEAR - 1}-04-01",
+    "institution": "医院", "institution_level": "三级甲等", "institution_nature": "公立医疗机构",
+    "qualification": "副主任医师", "practice_category": "临床", "practice_scope": "内科专业", "specialty": "内科学",
+    "language_level": "职称外语B级合格", "review_title": "冠心病介入治疗进展综述", "review_published_on": f"{YEAR - 1}-04-01",
     "review_journal": "中华心血管病杂志", "results_provincial": "省医学科技奖三等奖", "transfer": "否", "exceptional": "否",
-    "support": "无", "community_service": "2022年赴鼓楼区社区卫生服务中心坐诊半年。",
+    "support": "无", "community_service": "已完成（累计满半年）",
 }
 ACCOUNTING = {"exam_year": str(YEAR - 2), "certificate_no": "3501202300123", "valid_from": f"{YEAR - 2}-10-01",
               "valid_to": f"{YEAR + 3}-09-30"}
@@ -304,7 +304,7 @@ def fill_everything(client, application, records, *, series: str, basic: dict | 
     ok(pick(client, application, "papers", [records.paper]))
     paper_row = rows_of(application, "papers")[-1]
     ok(update_row(client, application, "papers", paper_row["id"], {
-        **{k: v for k, v in paper_row["values"].items() if v is not None}, "issn": "ISSN 0000-131X", "words": "8000"}))
+        **{k: v for k, v in paper_row["values"].items() if v is not None}, "issn": "ISSN 0000-1317", "words": "8000"}))
     ok(pick(client, application, "books", [records.book]))
     ok(pick(client, application, "patents", [records.patent]))
     ok(pick(client, application, "awards", [records.award, records.honour]))
@@ -326,7 +326,7 @@ def section_keys(series: str) -> list[str]:
 
 # ------------------------------------------------------------------------------------------------ generated rows
 
-PATTERN_SAMPLES = {"journal_number": "ISSN 1234-5678", "patent_number": "ZL2023101234{n:02d}.7", "digits": "3501{n:04d}"}
+PATTERN_SAMPLES = {"journal_number": "ISSN 2095-882X", "isbn": "ISBN 978-7-114-12345-0", "issn": "ISSN 2095-882X", "cn_serial": "CN 11-2120/TU", "patent_number": "ZL2023101234{n:02d}.7", "digits": "3501{n:04d}"}
 
 
 def valid_row(fields, n: int = 1) -> dict:

@@ -72,11 +72,11 @@ def test_a_value_that_is_no_row_is_refused_next_to_the_field_and_nothing_is_lost
     before = values_of(nurse_app, "health")
     client.get(section_url(nurse_app, "health"))  # reads the messages of the filling
     response = save_section(client, nurse_app, "health",
-                            {**HEALTH, "specialty": "老年护理", "effective_education": "博士研究生，某某大学"})
+                            {**HEALTH, "specialty": "护理学", "effective_education": "博士研究生，某某大学"})
     assert response.status_code == 200
     form = response.context["form"]
     assert form.errors["effective_education"] == ["请从学历信息中重新选择（所选的一条已修改或删除）。"]
-    assert form["specialty"].value() == "老年护理"  # the rest of the input is still on the page
+    assert form["specialty"].value() == "护理学"  # the rest of the input is still on the page
     assert values_of(nurse_app, "health") == before  # and nothing stored changed
     assert page_messages(response) == []
 

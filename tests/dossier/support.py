@@ -28,10 +28,10 @@ SPEC_KIND_KEYS = [
 
 def served_by_the_generic_pages(kind: KindSpec) -> bool:
     """A type the generic form, list and drawer serve alone: shown to every applicant, no child lists (病案,
-    参考文献) and no attachment slots besides 佐证材料. Types with those (the health series) have their own
-    pages and tests. Read with getattr so that this holds before and after the health series lands."""
+    参考文献) and no required attachment slot besides 佐证材料 (an optional one, 论文's 查重报告, may stay empty).
+    Types with those (the health series) have their own pages and tests."""
     limited = getattr(catalogue(), "category_series", {}).get(kind.category)
-    return not limited and not getattr(kind, "children", ()) and not getattr(kind, "extra_attachments", ())
+    return not limited and not kind.children and not any(s.required for s in kind.extra_attachments)
 
 
 def generic_kind_keys() -> list[str]:
@@ -62,8 +62,15 @@ def _dependants(kind: KindSpec, key: str) -> list[FieldSpec]:
     return [f for f in kind.fields if f.show_if and f.show_if["field"] == key]
 
 
+# Values of each named format (dossier.forms.PATTERNS) as the form stores them.
+PATTERN_SAMPLES = {"journal_number": "ISSN 2095-882X", "issn": "ISSN 2095-882X", "cn_serial": "CN 11-2120/TU",
+                   "isbn": "ISBN 978-7-114-12345-0", "patent_number": "ZL202310123456.7", "digits": "3501"}
+
+
 def _value(kind: KindSpec, spec: FieldSpec, seed: str, values: dict):
     """One valid value for `spec`; controllers of conditional fields get a value that shows their dependants."""
+    if spec.pattern:
+        return PATTERN_SAMPLES[spec.pattern]
     match spec.type:
         case "text" | "textarea":
             return f"{seed}{spec.label}"[: spec.max_length or 200]

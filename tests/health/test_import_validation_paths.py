@@ -59,7 +59,7 @@ def _candidates(spec) -> list:
     raise AssertionError(spec.type)
 
 
-GOOD_PATTERN_VALUES = {"journal_number": "ISSN 1234-5678", "patent_number": "ZL202310123456.7", "digits": "0023001"}
+GOOD_PATTERN_VALUES = {"journal_number": "ISSN 2095-882X", "isbn": "ISBN 978-7-114-12345-0", "issn": "ISSN 2095-882X", "cn_serial": "CN 11-2120/TU", "patent_number": "ZL202310123456.7", "digits": "0023001"}
 
 
 def _good(spec) -> str:

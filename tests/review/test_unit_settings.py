@@ -139,3 +139,31 @@ def test_a_value_too_long_is_refused_in_the_fields_own_words(client, unit_a, adm
     response = client.post(EDIT, _complete(industry_code="Q" * 21))
 
     assert response.context["form"].errors["industry_code"] == ["行业代码不能超过20个字。"]
+
+
+LEGAL_REP_ID = "350102197003051111"
+
+
+def test_the_fax_and_the_legal_representatives_id_number_are_kept_and_shown(client, unit_a, admin_a):
+    login(client, admin_a)
+    response = client.post(EDIT, _complete(fax="0591-87654322", legal_rep_id_number=LEGAL_REP_ID.lower()))
+    assert response.status_code == 302
+    unit_a.refresh_from_db()
+    assert (unit_a.fax, unit_a.legal_rep_id_number) == ("0591-87654322", LEGAL_REP_ID.upper())
+    page = client.get(INFO).content.decode()
+    assert "传真号码" in page and "0591-87654322" in page and LEGAL_REP_ID.upper() in page
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("legal_rep_id_number", "35010219700305111", "身份证号应为18位。"),
+    ("legal_rep_id_number", "350102197003051110", "身份证号校验位不正确，请核对后重新输入。"),
+    ("fax", "87654321", "传真号码格式应为区号加号码，如 0591-87654321。"),
+])
+def test_a_wrong_fax_or_id_number_is_refused_by_the_field(client, unit_a, admin_a, field, value, message):
+    login(client, admin_a)
+    response = client.post(EDIT, _complete(**{field: value}))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert response.context["form"][field].value() == value
+    unit_a.refresh_from_db()
+    assert getattr(unit_a, field) == ""

@@ -50,8 +50,8 @@ def seed_plans(bureau) -> int:
 
 NURSE_BASIC = {
     "ethnicity": "汉族", "political": "群众", "current_specialty": "内科护理", "admin_post": "", "admin_level": "无",
-    "work_start": "2012-08-01", "qualification_specialty": "内科护理", "title_name": "副主任护师", "language": "英语",
-    "language_grade": "B级", "computer": "合格",
+    "work_start": "2012-08-01", "qualification_specialty": "内科护理", "title_name": "副主任护师",
+    "language": "英语综合B合格", "computer": "三个模块合格",
 }
 NURSE_QUALIFICATION = {
     "title_series": "卫生技术", "title_specialty": "内科护理", "title_level": "中级", "title_name": "主管护师",
@@ -63,11 +63,11 @@ NURSE_WORK = {
     "after": "取得主管护师资格后任内科重症监护病房护理组长，牵头开展压力性损伤预防循证护理项目，病区压力性损伤发生率下降40%。",
 }
 NURSE_HEALTH = {
-    "institution": "福州市第一医院（三级甲等综合医院）", "institution_level": "三级甲等", "institution_nature": "公立医疗机构",
-    "qualification": "副主任护师", "specialty": "内科护理", "language_level": "英语B级",
+    "institution": "医院", "institution_level": "三级甲等", "institution_nature": "公立医疗机构",
+    "qualification": "副主任护师", "specialty": "内科护理", "language_level": "职称外语B级合格",
     "review_title": "ICU压力性损伤预防策略的研究进展", "review_published_on": "2025-04-01", "review_journal": "护理学杂志",
     "results_provincial": "福建省护理学会优秀论文二等奖", "transfer": "否", "exceptional": "否", "support": "无",
-    "community_service": "2023年赴鼓楼区社区卫生服务中心开展慢病护理指导半年。",
+    "community_service": "已完成（累计满半年）",
 }
 
 
