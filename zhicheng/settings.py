@@ -252,10 +252,10 @@ MEDIA_URL = "/media-not-served/"  # evidence is served only through access-check
 
 # Requests: a body declared larger than MAX_REQUEST_BYTES is refused (413) before it is read
 # (core.middleware). The default is above the largest form the catalogues allow (the 卫生技术 section of an
-# application with its grassroots, transfer and support uploads: 62 files of 10 MB; a record of 健康-论文: 21), so raise it with overrides that allow more, and set
-# the reverse proxy's limit (nginx client_max_body_size) to the same value. Form fields other than files may
-# take 2.5 MB; an uploaded file above 2.5 MB is received into a temporary file in FILE_UPLOAD_TEMP_DIR (the
-# system's temporary folder by default).
+# application with its grassroots, transfer and support uploads: 62 files of 10 MB; a record of 健康-论文: 21),
+# so raise it with overrides that allow more, and set the reverse proxy's limit (nginx client_max_body_size) to
+# the same value. Form fields other than files may take 2.5 MB; an uploaded file above 2.5 MB is received into a
+# temporary file in FILE_UPLOAD_TEMP_DIR (the system's temporary folder by default).
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=768 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
