@@ -138,7 +138,9 @@ function idleWatch() {
   };
   ["keydown", "input", "pointerdown", "wheel"].forEach((type) =>
     document.addEventListener(type, () => { lastActivity = Date.now(); }, { capture: true, passive: true }));
-  document.addEventListener("htmx:afterRequest", () => mark(Date.now()));  // a drawer or a tab loaded
+  document.addEventListener("htmx:afterRequest", (event) => {  // a drawer or a tab loaded; not the bell
+    if (!event.detail.elt.closest("[data-idle-exempt]")) mark(Date.now());
+  });
   setInterval(() => {
     if (signedOut) { recheck(); return; }
     const now = Date.now();
