@@ -17,6 +17,9 @@ row to var/drills/drills.csv (when, drill, passed, seconds, figures) so that reg
   once the tmpfs grows she saves again.
 - s3-down: evidence on S3 (moto's server behind a TCP gate): the S3 server unreachable while a record is saved:
   文件存储暂时不可用 on the page, nothing saved, no object without its row; saving works once it is back.
+- db-slow: PostgreSQL reached through a TCP gate that holds every answer back by 1 s for 30 s, under signed-in
+  readers: requests slow down but none fails nor waits past the timeouts, /readyz is 503 while the database
+  is slow and 200 after, and once the database is fast again pages are fast again within 5 s on their own.
 - redis-stop: Redis (its own, on a free port) as the cache and the sessions' cache of two gunicorn workers, stopped
   for 60 s under signed-in readers: no reader fails or is signed out, a new sign-in works, an SMS code is refused
   (its limits cannot be counted: fail closed), five wrong passwords still lock an account (counted in the
@@ -188,11 +191,11 @@ def drill_worker_kill(url: str, work: Path, rows: int = 10_000) -> None:
 
 class Readers:
     """Signed-in clients requesting a page in a loop; every answer kept as (seconds since start at its end, ok,
-    status or error)."""
+    status or error, seconds it took)."""
 
-    def __init__(self, base: str, path: str, sessions: list[http.cookiejar.CookieJar]):
-        self.base, self.path, self.sessions = base, path, sessions
-        self.results: list[tuple[float, bool, str]] = []
+    def __init__(self, base: str, path: str, sessions: list[http.cookiejar.CookieJar], timeout: float = 10.0):
+        self.base, self.path, self.sessions, self.timeout = base, path, sessions, timeout
+        self.results: list[tuple[float, bool, str, float]] = []
         self.stop_event = threading.Event()
         self.t0 = time.monotonic()
         self.threads = [threading.Thread(target=self._loop, args=(jar,), daemon=True) for jar in sessions]
@@ -200,15 +203,17 @@ class Readers:
     def _loop(self, jar):
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
         while not self.stop_event.is_set():
+            at = time.monotonic()
             try:
-                with opener.open(self.base + self.path, timeout=10) as response:
+                with opener.open(self.base + self.path, timeout=self.timeout) as response:
                     ok, what = response.status == 200, str(response.status)
             except urllib.error.HTTPError as error:
                 ok, what = False, str(error.code)
             except OSError as error:
                 ok, what = False, type(error).__name__
             # Kept at its end: a request in flight when PostgreSQL stops fails then, inside the window.
-            self.results.append((time.monotonic() - self.t0, ok, what))
+            end = time.monotonic()
+            self.results.append((end - self.t0, ok, what, end - at))
             time.sleep(0.05)
 
     def __enter__(self):
@@ -555,10 +560,12 @@ def drill_disk_full(url: str, work: Path, *, disk_kb: int = 1024) -> None:
 
 class Gate:
     """A TCP forwarder from a port of its own to `target`, which can be shut (connections refused, those open cut)
-    and opened again: the S3 server unreachable, then back with everything it held."""
+    and opened again: the S3 server unreachable, then back with everything it held. With `delay` set, every answer
+    from the target reaches the client that many seconds late: a slowed database."""
 
     def __init__(self, target: int):
         self.port, self.target, self.server, self.sockets = free_port(), target, None, []
+        self.delay = 0.0
 
     def open(self):
         self.server = socket.socket()
@@ -587,13 +594,14 @@ class Gate:
                 client.close()
                 continue
             self.sockets += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+            for a, b, answers in ((client, upstream, False), (upstream, client, True)):
+                threading.Thread(target=self._pump, args=(a, b, answers), daemon=True).start()
 
-    @staticmethod
-    def _pump(source, target):
+    def _pump(self, source, target, answers: bool):
         with contextlib.suppress(OSError):
             while data := source.recv(65536):
+                if answers and self.delay:
+                    time.sleep(self.delay)
                 target.sendall(data)
         with contextlib.suppress(OSError):
             target.shutdown(socket.SHUT_WR)
@@ -685,8 +693,91 @@ def drill_s3_down(url: str, work: Path) -> None:
     record("s3-down", passed, time.monotonic() - started, figures)
 
 
+# --- db-slow -------------------------------------------------------------------------------------------------
+
+def slow_status(base: str, path: str, timeout: float = 60.0) -> tuple[int, float]:
+    """(status, seconds) of one request that may wait behind slow ones."""
+    at = time.monotonic()
+    try:
+        with urllib.request.urlopen(base + path, timeout=timeout) as response:  # noqa: S310 - 127.0.0.1
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    return status, round(time.monotonic() - at, 2)
+
+
+def drill_db_slow(url: str, work: Path, *, readers: int = 4, delay: float = 1.0, slow_for: float = 30.0) -> None:
+    """Two gunicorn workers reach PostgreSQL through a gate that, for `slow_for` seconds, holds every answer of the
+    database back by `delay` seconds, under signed-in readers requesting 我的业绩."""
+    started = time.monotonic()
+    web_port = free_port()
+    fresh_database(url)
+    (work / "media").mkdir()
+    direct = environment(url, MEDIA_ROOT=str(work / "media"))
+    manage(direct, "migrate", "--no-input", "-v0")
+    manage(direct, "seed_demo")
+    parts = urllib.parse.urlsplit(url)
+    gate = Gate(parts.port or 5432)
+    gate.open()
+    proxied = urllib.parse.urlunsplit(parts._replace(netloc=f"{parts.username or 'postgres'}@127.0.0.1:{gate.port}"))
+    env = environment(proxied, MEDIA_ROOT=str(work / "media"))
+    web = None
+    figures: dict = {"readers": readers, "delay_seconds": delay, "slow_seconds": slow_for}
+    try:
+        web = start([sys.executable, "-m", "gunicorn", "zhicheng.wsgi", "--bind", f"127.0.0.1:{web_port}",
+                     "--workers", "2", "--timeout", "20", "--graceful-timeout", "5"], env, work / "web.log")
+        base = f"http://127.0.0.1:{web_port}"
+        for _ in range(300):
+            if _answers(base):
+                break
+            time.sleep(0.1)
+        jars = [sign_in(base, "350102199005120124", "Demo2026") for _ in range(readers)]
+        ready_before = slow_status(base, "/readyz")
+        # The readers wait up to 30 s: a page slowed by the database is slow, not failed, unless gunicorn's 20 s
+        # timeout ends it (4 readers on 2 workers: a request may also wait for one other to finish).
+        with Readers(base, "/dossier/", jars, timeout=30) as load:
+            time.sleep(10)
+            slow_at = time.monotonic() - load.t0
+            gate.delay = delay
+            time.sleep(slow_for / 2)
+            ready_during = slow_status(base, "/readyz")
+            time.sleep(max(0.0, slow_for - (time.monotonic() - load.t0 - slow_at)))
+            gate.delay = 0.0
+            fast_at = time.monotonic() - load.t0
+            time.sleep(20)
+            ready_after = slow_status(base, "/readyz")
+        results = list(load.results)
+        before = [r for r in results if r[0] < slow_at]
+        during = [r for r in results if slow_at <= r[0] - r[3] and r[0] <= fast_at]
+        settled = [r for r in results if r[0] - r[3] > fast_at + 5]
+        # Recovered: the first request begun after the database is fast again that took less than half a second.
+        recovered = next((r[0] - r[3] - fast_at for r in results if r[0] - r[3] >= fast_at and r[3] < 0.5), None)
+
+        def p95(rows):
+            seconds = sorted(r[3] for r in rows)
+            return round(seconds[int(0.95 * (len(seconds) - 1))], 2) if seconds else None
+
+        figures.update(requests=len(results), failed_before=sum(not r[1] for r in before),
+                       requests_during=len(during), failed_during=sum(not r[1] for r in during),
+                       p95_before=p95(before), p95_during=p95(during), longest=round(max(r[3] for r in results), 2),
+                       failed_after=sum(not r[1] for r in settled), p95_after=p95(settled),
+                       recovered_seconds=None if recovered is None else round(recovered, 2),
+                       readyz_before=ready_before, readyz_during=ready_during, readyz_after=ready_after,
+                       signed_out=sum(r[2] == "302" for r in results))
+        passed = (ready_before[0] == 200 and ready_during[0] == 503 and ready_after[0] == 200
+                  and not figures["failed_before"] and not figures["failed_during"] and not figures["failed_after"]
+                  and not figures["signed_out"] and bool(settled) and figures["p95_after"] < 1.0
+                  and figures["longest"] < 30
+                  and recovered is not None and recovered < 5)
+    finally:
+        stop(web)
+        with contextlib.suppress(Exception):
+            gate.shut()
+    record("db-slow", passed, time.monotonic() - started, figures)
+
+
 DRILLS = {"worker-kill": None, "pg-restart": None, "redis-stop": None, "web-worker-kill": None,
-          "disk-full": None, "s3-down": None}
+          "disk-full": None, "s3-down": None, "db-slow": None}
 
 
 def main(argv) -> int:
@@ -714,6 +805,8 @@ def main(argv) -> int:
                 drill_disk_full(args.database_url, work)
             elif name == "s3-down":
                 drill_s3_down(args.database_url, work)
+            elif name == "db-slow":
+                drill_db_slow(args.database_url, work)
             else:
                 drill_pg_restart(work)
         except Exception as error:  # a drill that could not run is a failed drill, recorded; the others go on

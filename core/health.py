@@ -1,14 +1,17 @@
 """Probes for the load balancer and the orchestrator (README › Configuration).
 
 /healthz is liveness: the process answers; it touches nothing else, so a database outage never gets the
-processes restarted. /readyz is readiness: 200 only when the database takes a query on a checked connection, the
-cache keeps and returns a value and the file storage lists its root; otherwise 503. Both bodies name only which
-check failed; the reason goes to the log.
+processes restarted. /readyz is readiness: 200 only when the database takes a query on a checked connection within
+READY_DATABASE_SECONDS, the cache keeps and returns a value and the file storage lists its root; otherwise 503, so
+that a load balancer sends nobody to a process whose database has become slow. Both bodies name only which check
+failed; the reason goes to the log.
 """
 
 import logging
 import secrets
+import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -21,9 +24,13 @@ logger = logging.getLogger(__name__)
 def _database() -> None:
     # CONN_HEALTH_CHECKS (settings) makes this request check a kept connection before using it, and open a new
     # one when the old one is gone: the query answers for the database as it is now.
+    started = time.monotonic()
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
+    seconds = time.monotonic() - started
+    if seconds > settings.READY_DATABASE_SECONDS:
+        raise RuntimeError(f"the database answered in {seconds:.2f} s, over READY_DATABASE_SECONDS")
 
 
 def _cache() -> None:

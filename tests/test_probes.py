@@ -59,6 +59,15 @@ def test_readyz_names_a_storage_that_is_down(client, settings, media):
     assert response.json() == {"status": "unavailable", "database": "ok", "cache": "ok", "storage": "failed"}
 
 
+def test_readyz_names_a_database_slower_than_the_readiness_bound(client, settings, media):
+    settings.READY_DATABASE_SECONDS = 0.0  # every answer takes some time: the database counts as too slow
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "failed", "cache": "ok", "storage": "ok"}
+
+
 def test_readyz_names_a_missing_media_folder(client, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "not-mounted")
 

@@ -165,6 +165,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # A connection kept between requests (CONN_MAX_AGE) is checked before a request reuses it, so that a database
 # restart costs no failed request; /readyz relies on it too.
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# /readyz counts the database as down when `SELECT 1` (with the connection check) takes longer than this: a slowed
+# database takes the process out of the load balancer until it answers quickly again (docs/drills.md).
+READY_DATABASE_SECONDS = env.float("READY_DATABASE_SECONDS", default=1.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
