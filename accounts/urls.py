@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import oidc_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("oidc/start/", oidc_views.start, name="oidc_start"),
+    path("oidc/callback/", oidc_views.callback, name="oidc_callback"),
+    path("oidc/failed/", oidc_views.failed, name="oidc_failed"),
     path("keepalive/", views.keepalive, name="keepalive"),
     path("session-state/", views.session_state, name="session_state"),
     path("register/", views.register, name="register"),

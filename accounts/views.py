@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.http import client_ip
 
+from . import oidc
 from .forms import (
     LoginForm,
     PasswordChangeForm,
@@ -70,9 +71,12 @@ def login_view(request):
             # The change page itself says why (a second, flashed warning repeated it word for word).
             return redirect("accounts:password_change")
         return redirect(request.GET.get("next") if _safe_next(request) else "home")
+    outcome = request.GET.get("oidc")
     return render(request, "accounts/login.html", {
         "form": form, "timed_out": request.GET.get("timeout"), "expired": request.GET.get("expired"),
         "max_hours": settings.SESSION_COOKIE_AGE // 3600,
+        "oidc_enabled": settings.OIDC_ENABLED, "oidc_provider": settings.OIDC_PROVIDER_NAME,
+        "oidc_message": oidc.message(outcome) if outcome in oidc.MESSAGES else "",
     })
 
 
@@ -89,10 +93,15 @@ def logout_view(request):
 
 def register(request):
     form = RegistrationForm(request=request, data=request.POST or None)
+    verified = request.session.get(oidc.VERIFIED_PERSON) if settings.OIDC_ENABLED else None
+    if verified:  # name and ID number as the identity provider verified them, not to be typed or changed
+        for name in ("name", "id_number"):
+            form.fields[name].disabled = True
+            form.fields[name].initial = verified[name]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            person_register(
+            person = person_register(
                 name=data["name"], id_number=data["id_number"], gender=form.parsed_id.gender,
                 birth_date=form.parsed_id.birth_date, email=data["email"], password=data["password1"],
                 phone=data["phone"], sms_code=data["sms_code"], unit=data["unit"], ip=client_ip(request),
@@ -103,6 +112,10 @@ def register(request):
             messages.success(request, "注册成功。请等待单位管理员审核；审核通过前可以登录，但不能提交业绩或申报。")
             if form.id_warning:
                 messages.warning(request, form.id_warning)
+            if verified:  # signed in by the provider already: she goes on signed in
+                request.session.pop(oidc.VERIFIED_PERSON, None)
+                login(request, person, backend="accounts.oidc.GovernmentIdBackend")
+                return redirect("home")
             return redirect("accounts:login")
     return render(request, "accounts/register.html", {"form": form})
 
