@@ -87,6 +87,11 @@ def logout_view(request):
     return redirect("accounts:login")
 
 
+def agreement(request):
+    """The registration agreement on its own page, for a browser without JavaScript (the form opens it in a dialog)."""
+    return render(request, "accounts/agreement.html")
+
+
 def register(request):
     form = RegistrationForm(request=request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
