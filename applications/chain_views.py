@@ -22,9 +22,9 @@ from review.forms import action_forms, actions_of
 from review.recusal import is_own
 from review.stages import Desk, stages
 
-from . import chain, exports, publicity, responses, statistics
+from . import chain, exports, publicity, responses, selectors, statistics
 from . import defences as defence_import
-from .chain_forms import DelegateForm
+from .chain_forms import DelegateForm, PlanFilterForm
 from .display import snapshot_sections
 from .models import Application, Defence, Plan
 
@@ -226,10 +226,12 @@ def _unit_admin_units(request) -> tuple[list[Unit], Unit]:
 def unit_plans(request):
     """评审计划: 年度, 计划名称, 评委会, 评审级别, 申报起止日期; 查看, 委托."""
     units, unit = _unit_admin_units(request)
-    plans = list(Plan.objects.select_related("committee").order_by("-year", "name"))
+    filters = PlanFilterForm(request.GET)
+    plans = selectors.plans_for_unit_admin(request.user, **filters.filters())
     given = chain.delegations_of(request.user)
     return render(request, "applications/chain/plans.html", {
         "plans": [(plan, given.get((unit.pk, plan.pk))) for plan in plans], "unit": unit, "units": units,
+        "filters": filters,
     })
 
 
