@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from core.flow import flow_for
+from core.paging import per_page
 from dossier import items
 from dossier.catalogue import catalogue
 from dossier.display import child_tables, detail_rows, list_row
@@ -80,10 +81,10 @@ def records(request, kind_key):
     q = request.GET.get("q", "").strip()
     counts = selectors.unit_counts(request.user)
     mine = counts.get(kind.key) or selectors.KindCounts()
+    size = per_page(request, catalogue().page_size)
     page = selectors.unit_records(
         request.user, kind=kind.key, status=status, q=q,
-        after=request.GET.get("after", ""), before=request.GET.get("before", ""),
-        size=catalogue().page_size,
+        after=request.GET.get("after", ""), before=request.GET.get("before", ""), size=size,
     )
     child_counts = items.child_counts(page.rows, kind)
     tabs = [(value, label, mine.by_status.get(value, 0) if value else mine.total) for value, label in TABS]
@@ -91,13 +92,13 @@ def records(request, kind_key):
     # Keyset pages have no number of their own: the links carry it (p) so that 序号 continues across pages.
     number = request.GET.get("p", "")
     number = int(number) if number.isascii() and number.isdigit() and int(number) > 0 and page.has_prev else 1
-    start = (number - 1) * catalogue().page_size + 1
+    start = (number - 1) * size + 1
     # 回避: the reader's own records are shown, but only to look at.
     rows = [{"record": record, "number": n, "own": bool(is_own(request.user, record.owner_id)),
              **list_row(kind, record, child_counts)} for n, record in enumerate(page.rows, start)]
-    base = {"status": status, "q": q}
+    base = {"status": status, "q": q, "per_page": size if size != catalogue().page_size else ""}
     return render(request, RECORDS_TEMPLATE, {
-        "rows": rows, "page": page, "tabs": tabs, "status": status, "q": q, "total": total,
+        "rows": rows, "page": page, "tabs": tabs, "status": status, "q": q, "total": total, "per_page": size,
         "prev_href": _page_href(base, before=page.prev_cursor, p=number - 1) if page.has_prev else "",
         "next_href": _page_href(base, after=page.next_cursor, p=number + 1) if page.has_next else "",
         **_menu(counts, kind),
@@ -194,7 +195,7 @@ def withdrawals(request):
     """撤回申请: requests to grant or refuse."""
     state = request.GET.get("state", Withdrawal.State.PENDING)
     qs = selectors.unit_withdrawals(request.user, state=state if state != "all" else "")
-    page = Paginator(qs, 10).get_page(request.GET.get("page"))
+    page = Paginator(qs, per_page(request)).get_page(request.GET.get("page"))
     kinds = {k.key: k.label for k in catalogue().kinds()}
     stage = stages().get("record_withdrawal")
     for withdrawal in page:
