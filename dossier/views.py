@@ -254,7 +254,9 @@ def withdrawal_new(request, pk):
 
 @login_required
 def withdrawals(request):
-    """撤回记录: filters 业绩名称, 业绩类别, 处理情况, 状态."""
+    """撤回记录: filters 业绩名称, 业绩类别, 处理情况, 状态. None in a province without 撤回 (Anhui)."""
+    if not catalogue().withdrawal:
+        raise Http404
     f = {k: request.GET.get(k, "") for k in ("name", "kind", "state", "status")}
     qs = selectors.own_withdrawals(request.user, **f)
     page = Paginator(qs, per_page(request, catalogue().page_size)).get_page(request.GET.get("page"))

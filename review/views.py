@@ -49,11 +49,13 @@ def unit_home(request):
                if key in kinds and c.by_status.get(Status.PENDING)]
     stats = selectors.year_statistics(scopes.unit_ids(request.user))
     stat_rows = [(kinds[key], row) for key, row in stats.items() if key in kinds]
-    withdrawals = selectors.unit_withdrawals(request.user, state=Withdrawal.State.PENDING).count()
+    withdrawal = catalogue().withdrawal
+    withdrawals = selectors.unit_withdrawals(request.user, state=Withdrawal.State.PENDING).count() if withdrawal else 0
     return render(request, "review/unit_home.html", {
         "applications": desks.tab_counts(request.user, stages().desk("unit")),
         "pending": pending, "pending_total": sum(n for _, n in pending), "stat_rows": stat_rows,
-        "withdrawals_pending": withdrawals, "news": Announcement.objects.select_related("publisher")[:5],
+        "withdrawal": withdrawal, "withdrawals_pending": withdrawals,
+        "news": Announcement.objects.select_related("publisher")[:5],
     })
 
 
@@ -192,7 +194,9 @@ def records_batch(request):
 @login_required
 @unit_admin_required
 def withdrawals(request):
-    """撤回申请: requests to grant or refuse."""
+    """撤回申请: requests to grant or refuse. None in a province without 撤回 (Anhui)."""
+    if not catalogue().withdrawal:
+        raise Http404
     state = request.GET.get("state", Withdrawal.State.PENDING)
     qs = selectors.unit_withdrawals(request.user, state=state if state != "all" else "")
     page = Paginator(qs, per_page(request)).get_page(request.GET.get("page"))
@@ -211,6 +215,8 @@ def withdrawals(request):
 @unit_admin_required
 @require_POST
 def withdrawal_decide(request, pk):
+    if not catalogue().withdrawal:
+        raise Http404
     withdrawal = selectors.unit_withdrawal_get(request.user, pk)
     grant = request.POST.get("decision") == "grant"
     try:
