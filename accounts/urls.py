@@ -13,6 +13,7 @@ urlpatterns = [
     path("keepalive/", views.keepalive, name="keepalive"),
     path("session-state/", views.session_state, name="session_state"),
     path("register/", views.register, name="register"),
+    path("register/agreement/", views.agreement, name="agreement"),
     path("sms/send/", views.sms_send, name="sms_send"),
     path("password/forgot/", views.password_forgot, name="password_forgot"),
     path("password/reset/", views.password_reset_view, name="password_reset"),

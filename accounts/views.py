@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.http import client_ip
+from core.paging import per_page
 
 from . import oidc
 from .forms import (
@@ -89,6 +90,11 @@ def _safe_next(request) -> bool:
 def logout_view(request):
     logout(request)
     return redirect("accounts:login")
+
+
+def agreement(request):
+    """The registration agreement on its own page, for a browser without JavaScript (the form opens it in a dialog)."""
+    return render(request, "accounts/agreement.html")
 
 
 def register(request):
@@ -213,7 +219,7 @@ def staff_registrations(request):
     term = request.GET.get("q", "")
     status = request.GET.get("status", "")
     qs = staff_registrations_for(request.user, term=term, status=status)
-    page = Paginator(qs, 10).get_page(request.GET.get("page"))
+    page = Paginator(qs, per_page(request)).get_page(request.GET.get("page"))
     return render(
         request,
         "accounts/staff_registrations.html",
@@ -240,7 +246,7 @@ def staff_registration_detail(request, pk: int):
 @login_required
 @permission_required("accounts.view_audit_log", raise_exception=True)
 def audit_log(request):
-    page = Paginator(auth_events_for(request.user), 50).get_page(request.GET.get("page"))
+    page = Paginator(auth_events_for(request.user), per_page(request, 50)).get_page(request.GET.get("page"))
     return render(request, "accounts/audit_log.html", {"page": page})
 
 

@@ -16,15 +16,16 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from accounts.roles import admin_unit_ids
 from core.excel import ExcelError
 from core.files import StorageError
+from core.paging import per_page
 from orgs.models import Unit
 from review import desks, engine
 from review.forms import action_forms, actions_of
 from review.recusal import is_own
 from review.stages import Desk, stages
 
-from . import chain, exports, publicity, responses, statistics
+from . import chain, exports, publicity, responses, selectors, statistics
 from . import defences as defence_import
-from .chain_forms import DelegateForm
+from .chain_forms import DelegateForm, PlanFilterForm
 from .display import snapshot_sections
 from .models import Application, Defence, Plan
 
@@ -53,7 +54,8 @@ def node_list(request, node_key):
         return responses.download(exports.desk_xlsx(f"{desk.title}-{label}", rows),
                                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                   f"{desk.title}-{label}.xlsx")
-    page = Paginator(desks.desk_list(request.user, desk, tab, q), PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(desks.desk_list(request.user, desk, tab, q), per_page(request, PAGE_SIZE))
+    page = paginator.get_page(request.GET.get("page"))
     for application in page:
         application.own = is_own(request.user, application.applicant_id)  # shown, but only to look at (回避)
         application.act, application.primary = desks.row_action(request.user, desk, application)
@@ -192,7 +194,8 @@ def defences(request):
     if tab not in counts:
         tab = defence_import.TABS[0][0]
     q = request.GET.get("q", "").strip()[:50]
-    page = Paginator(defence_import.office_list(request.user, tab, q), PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(defence_import.office_list(request.user, tab, q), per_page(request, PAGE_SIZE))
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "applications/chain/defences.html", {
         "page": page, "status": tab, "q": q,
         "tabs": [(key, label, counts[key]) for key, label, _q in defence_import.TABS],
@@ -226,10 +229,12 @@ def _unit_admin_units(request) -> tuple[list[Unit], Unit]:
 def unit_plans(request):
     """评审计划: 年度, 计划名称, 评委会, 评审级别, 申报起止日期; 查看, 委托."""
     units, unit = _unit_admin_units(request)
-    plans = list(Plan.objects.select_related("committee").order_by("-year", "name"))
+    filters = PlanFilterForm(request.GET)
+    plans = selectors.plans_for_unit_admin(request.user, **filters.filters())
     given = chain.delegations_of(request.user)
     return render(request, "applications/chain/plans.html", {
         "plans": [(plan, given.get((unit.pk, plan.pk))) for plan in plans], "unit": unit, "units": units,
+        "filters": filters,
     })
 
 

@@ -52,3 +52,18 @@ def bureau_plan_get(user, pk: int) -> Plan:
     if plan is None:
         raise Http404
     return plan
+
+
+def plans_for_unit_admin(user, *, name: str = "", year: int | None = None, level: str = "", series: str = ""):
+    """The 评审计划 a unit admin sees (every plan: a unit may be asked to review any of them), newest year first,
+    filtered by name, year, a level among the plan's and the committee's series. user: the acting unit admin,
+    whose role the view has checked; the plans themselves are not personal data."""
+    plans = Plan.objects.select_related("committee").order_by("-year", "name")
+    if name:
+        plans = plans.filter(name__icontains=name)
+    if year:
+        plans = plans.filter(year=year)
+    if series:
+        plans = plans.filter(committee__series=series)
+    # The levels are a JSON list, whose containment SQLite cannot query: picked from the (short) filtered list.
+    return [plan for plan in plans if not level or level in plan.levels]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.files import StorageError, stored_file_response
 from core.flow import flow_for
+from core.paging import per_page
 from core.uploads import check_uploads
 
 from . import items, selectors, services
@@ -81,10 +82,10 @@ def kind_list(request, kind_key):
     mine = counts.get(kind.key) or selectors.KindCounts()
     records = selectors.own_records(request.user, kind=kind.key, status=status, q=q)
     if q:
-        paginator = Paginator(records, catalogue().page_size)
+        paginator = Paginator(records, per_page(request, catalogue().page_size))
     else:  # the tab counts already know the total: no COUNT query
         total = mine.by_status.get(status, 0) if status else mine.total
-        paginator = selectors.KnownCountPaginator(records, catalogue().page_size, count=total)
+        paginator = selectors.KnownCountPaginator(records, per_page(request, catalogue().page_size), count=total)
     page = paginator.get_page(request.GET.get("page"))
     records = list(page.object_list)
     child_counts = items.child_counts(records, kind)
@@ -253,10 +254,12 @@ def withdrawal_new(request, pk):
 
 @login_required
 def withdrawals(request):
-    """撤回记录: filters 业绩名称, 业绩类别, 处理情况, 状态."""
+    """撤回记录: filters 业绩名称, 业绩类别, 处理情况, 状态. None in a province without 撤回 (Anhui)."""
+    if not catalogue().withdrawal:
+        raise Http404
     f = {k: request.GET.get(k, "") for k in ("name", "kind", "state", "status")}
     qs = selectors.own_withdrawals(request.user, **f)
-    page = Paginator(qs, catalogue().page_size).get_page(request.GET.get("page"))
+    page = Paginator(qs, per_page(request, catalogue().page_size)).get_page(request.GET.get("page"))
     kinds = {k.key: k.label for k in catalogue().kinds()}
     return render(request, "dossier/withdrawals.html", {
         "page": page, "filters": f, "kinds": kinds, "states": Withdrawal.State.choices,

@@ -18,6 +18,7 @@ from accounts.roles import role_names
 from applications import responses
 from applications.display import snapshot_sections
 from core.excel import ExcelError
+from core.paging import per_page
 
 from . import selectors, services
 from .forms import CommitForm, DrawForm, PoolAddForm, ReasonForm, RelationForm, VoteForm, score_form
@@ -65,7 +66,7 @@ def pool(request):
             messages.success(request, f"已将{expert.person.name}加入专家库。")
             return redirect("experts:pool")
     q = request.GET.get("q", "").strip()[:50]
-    page = Paginator(selectors.pool(request.user, q), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.pool(request.user, q), per_page(request, PAGE_SIZE)).get_page(request.GET.get("page"))
     return render(request, "experts/pool.html", {"form": form, "page": page, "q": q, "committees": committees,
                                                  "outcome": outcome, "file_error": file_error,
                                                  "statuses": Expert.Status.choices})
@@ -111,7 +112,7 @@ def draws(request):
                 messages.success(request, f"已抽取{draw.group}评审组（随机种子{draw.seed}）。")
                 return redirect("experts:draw", pk=draw.pk)
     found = selectors.draws_of(request.user).order_by("-drawn_at", "-pk")
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(found, per_page(request, PAGE_SIZE)).get_page(request.GET.get("page"))
     return render(request, "experts/draws.html", {"form": form, "page": page, "error": error})
 
 

@@ -8,13 +8,15 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.paging import per_page
+
 from .models import Family, Notice, Preference
 from .services import notices_read, preferences_set
 
 
 @login_required
 def notice_list(request):
-    page = Paginator(Notice.objects.filter(user=request.user), 20).get_page(request.GET.get("page"))
+    page = Paginator(Notice.objects.filter(user=request.user), per_page(request, 20)).get_page(request.GET.get("page"))
     return render(request, "notices/list.html", {"page": page})
 
 

@@ -7,6 +7,8 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 
+from core.paging import per_page
+
 from .models import Announcement
 from .selectors import region_children, units_search
 
@@ -25,7 +27,8 @@ def regions(request):
 
 @login_required
 def announcements(request):
-    page = Paginator(Announcement.objects.select_related("publisher"), 10).get_page(request.GET.get("page"))
+    paginator = Paginator(Announcement.objects.select_related("publisher"), per_page(request))
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "orgs/announcements.html", {"page": page})
 
 

@@ -57,6 +57,8 @@ def _record_items(user, limit):
 
 
 def _withdrawal_items(user, limit):
+    if not catalogue().withdrawal:  # a province without 撤回 (Anhui)
+        return []
     return [
         TaskItem(source="withdrawal", category="撤回申请", title=w.record.title, person=w.record.owner.name,
                  submitted_at=w.requested_at, url=reverse("review:withdrawals") + f"#w{w.pk}")

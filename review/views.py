@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from core.flow import flow_for
+from core.paging import per_page
 from dossier import items
 from dossier.catalogue import catalogue
 from dossier.display import child_tables, detail_rows, list_row
@@ -48,11 +49,13 @@ def unit_home(request):
                if key in kinds and c.by_status.get(Status.PENDING)]
     stats = selectors.year_statistics(scopes.unit_ids(request.user))
     stat_rows = [(kinds[key], row) for key, row in stats.items() if key in kinds]
-    withdrawals = selectors.unit_withdrawals(request.user, state=Withdrawal.State.PENDING).count()
+    withdrawal = catalogue().withdrawal
+    withdrawals = selectors.unit_withdrawals(request.user, state=Withdrawal.State.PENDING).count() if withdrawal else 0
     return render(request, "review/unit_home.html", {
         "applications": desks.tab_counts(request.user, stages().desk("unit")),
         "pending": pending, "pending_total": sum(n for _, n in pending), "stat_rows": stat_rows,
-        "withdrawals_pending": withdrawals, "news": Announcement.objects.select_related("publisher")[:5],
+        "withdrawal": withdrawal, "withdrawals_pending": withdrawals,
+        "news": Announcement.objects.select_related("publisher")[:5],
     })
 
 
@@ -80,10 +83,10 @@ def records(request, kind_key):
     q = request.GET.get("q", "").strip()
     counts = selectors.unit_counts(request.user)
     mine = counts.get(kind.key) or selectors.KindCounts()
+    size = per_page(request, catalogue().page_size)
     page = selectors.unit_records(
         request.user, kind=kind.key, status=status, q=q,
-        after=request.GET.get("after", ""), before=request.GET.get("before", ""),
-        size=catalogue().page_size,
+        after=request.GET.get("after", ""), before=request.GET.get("before", ""), size=size,
     )
     child_counts = items.child_counts(page.rows, kind)
     tabs = [(value, label, mine.by_status.get(value, 0) if value else mine.total) for value, label in TABS]
@@ -91,13 +94,13 @@ def records(request, kind_key):
     # Keyset pages have no number of their own: the links carry it (p) so that 序号 continues across pages.
     number = request.GET.get("p", "")
     number = int(number) if number.isascii() and number.isdigit() and int(number) > 0 and page.has_prev else 1
-    start = (number - 1) * catalogue().page_size + 1
+    start = (number - 1) * size + 1
     # 回避: the reader's own records are shown, but only to look at.
     rows = [{"record": record, "number": n, "own": bool(is_own(request.user, record.owner_id)),
              **list_row(kind, record, child_counts)} for n, record in enumerate(page.rows, start)]
-    base = {"status": status, "q": q}
+    base = {"status": status, "q": q, "per_page": size if size != catalogue().page_size else ""}
     return render(request, RECORDS_TEMPLATE, {
-        "rows": rows, "page": page, "tabs": tabs, "status": status, "q": q, "total": total,
+        "rows": rows, "page": page, "tabs": tabs, "status": status, "q": q, "total": total, "per_page": size,
         "prev_href": _page_href(base, before=page.prev_cursor, p=number - 1) if page.has_prev else "",
         "next_href": _page_href(base, after=page.next_cursor, p=number + 1) if page.has_next else "",
         **_menu(counts, kind),
@@ -191,10 +194,12 @@ def records_batch(request):
 @login_required
 @unit_admin_required
 def withdrawals(request):
-    """撤回申请: requests to grant or refuse."""
+    """撤回申请: requests to grant or refuse. None in a province without 撤回 (Anhui)."""
+    if not catalogue().withdrawal:
+        raise Http404
     state = request.GET.get("state", Withdrawal.State.PENDING)
     qs = selectors.unit_withdrawals(request.user, state=state if state != "all" else "")
-    page = Paginator(qs, 10).get_page(request.GET.get("page"))
+    page = Paginator(qs, per_page(request)).get_page(request.GET.get("page"))
     kinds = {k.key: k.label for k in catalogue().kinds()}
     stage = stages().get("record_withdrawal")
     for withdrawal in page:
@@ -210,6 +215,8 @@ def withdrawals(request):
 @unit_admin_required
 @require_POST
 def withdrawal_decide(request, pk):
+    if not catalogue().withdrawal:
+        raise Http404
     withdrawal = selectors.unit_withdrawal_get(request.user, pk)
     grant = request.POST.get("decision") == "grant"
     try:

@@ -66,7 +66,7 @@ LOGGED_IN_OK = {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 200)}
 PUBLIC_FOR_ANONYMOUS = {"anonymous": 200, **dict.fromkeys(ROLES[1:], 200)}
 
 PUBLIC = {
-    "core:captcha", "sms_outbox", "accounts:login", "accounts:logout", "accounts:register",
+    "core:captcha", "sms_outbox", "accounts:login", "accounts:logout", "accounts:register", "accounts:agreement",
     "accounts:sms_send", "accounts:password_forgot", "accounts:password_reset", "accounts:session_state",
     "orgs:unit_search", "orgs:regions", "orgs:unit_register",
     "healthz", "readyz",
@@ -83,6 +83,7 @@ ACCESS = {
     "accounts:login": ("/accounts/login/", {"anonymous": 200, **dict.fromkeys(ROLES[1:], HOME)}),
     "accounts:logout": ("/accounts/logout/", dict.fromkeys(ROLES, 405)),
     "accounts:register": ("/accounts/register/", PUBLIC_FOR_ANONYMOUS),
+    "accounts:agreement": ("/accounts/register/agreement/", ALL_OK),  # the registration agreement, read by anyone
     "accounts:sms_send": ("/accounts/sms/send/", dict.fromkeys(ROLES, 405)),
     "accounts:password_forgot": ("/accounts/password/forgot/", PUBLIC_FOR_ANONYMOUS),
     "accounts:password_change": ("/accounts/password/change/", LOGGED_IN_OK),

@@ -5,6 +5,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 
 from accounts.models import Role
 from accounts.roles import admin_unit_ids, role_names
+from dossier.catalogue import catalogue
 from orgs.models import Unit
 
 from .navigation import nav_for
@@ -17,8 +18,8 @@ def navigation(request):
     roles = role_names(user)
     public = Role.UNIT_ADMIN in roles and Unit.objects.filter(
         pk__in=admin_unit_ids(user), nature=Unit.Nature.PUBLIC_INSTITUTION).exists()
-    items, links = _entries(frozenset(roles), public, user.must_change_password, get_script_prefix(),
-                            get_urlconf() or settings.ROOT_URLCONF)
+    items, links = _entries(frozenset(roles), public, catalogue().withdrawal, user.must_change_password,
+                            get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
     return {
         "nav_items": items, "nav_links": links, "user_roles": roles,
         "nav_active_url": _active_url(request.path, links),
@@ -28,11 +29,12 @@ def navigation(request):
 
 
 @functools.lru_cache(maxsize=256)
-def _entries(roles: frozenset, public_institution: bool, must_change_password: bool, _prefix: str,
+def _entries(roles: frozenset, public_institution: bool, withdrawal: bool, must_change_password: bool, _prefix: str,
              _urlconf: str) -> tuple[list, list]:
-    """The entries these roles see and their URLs, worked out once per combination of roles, URL prefix and
-    URLconf rather than on every page. Callers must not change the lists."""
-    items = nav_for(roles, public_institution)
+    """The entries these roles see and their URLs, worked out once per combination of roles, the catalogue's
+    撤回 (a province preset may have none), URL prefix and URLconf rather than on every page. Callers must not
+    change the lists."""
+    items = nav_for(roles, public_institution, withdrawal)
     if must_change_password:
         # ForcePasswordChangeMiddleware closes every other page; do not offer links that bounce back.
         items = [item for item in items if item.url_name == "accounts:password_change"]

@@ -13,6 +13,7 @@ class NavItem:
     icon: str
     roles: frozenset
     public_institutions_only: bool = False  # 岗位核准 applies to public institutions (事业单位) only
+    withdrawal: bool = False  # 撤回: only where the province's catalogue allows it (Anhui's does not)
 
 
 NAV = [
@@ -20,13 +21,15 @@ NAV = [
     NavItem("个人信息", "accounts:profile", "person-vcard", frozenset({Role.APPLICANT})),
     NavItem("个人业绩库", "dossier:home", "journal-bookmark", frozenset({Role.APPLICANT})),
     NavItem("职称申报", "applications:home", "file-earmark-text", frozenset({Role.APPLICANT})),
-    NavItem("撤回记录", "dossier:withdrawals", "arrow-counterclockwise", frozenset({Role.APPLICANT})),
+    NavItem("撤回记录", "dossier:withdrawals", "arrow-counterclockwise", frozenset({Role.APPLICANT}),
+            withdrawal=True),
     NavItem("单位首页", "review:unit_home", "building", frozenset({Role.UNIT_ADMIN})),
     NavItem("任务中心", "review:tasks", "list-check", frozenset({Role.UNIT_ADMIN})),
     NavItem("职称申报审核", "chain:unit", "file-earmark-check", frozenset({Role.UNIT_ADMIN})),
     NavItem("评审计划", "chain:unit_plans", "calendar3", frozenset({Role.UNIT_ADMIN})),
     NavItem("业绩档案", "review:records_home", "folder2-open", frozenset({Role.UNIT_ADMIN})),
-    NavItem("撤回申请", "review:withdrawals", "arrow-counterclockwise", frozenset({Role.UNIT_ADMIN})),
+    NavItem("撤回申请", "review:withdrawals", "arrow-counterclockwise", frozenset({Role.UNIT_ADMIN}),
+            withdrawal=True),
     NavItem("人员注册审核", "accounts:staff_registrations", "person-check", frozenset({Role.UNIT_ADMIN})),
     NavItem("单位信息", "orgs:unit_info", "info-square", frozenset({Role.UNIT_ADMIN})),
     NavItem("岗位核准信息", "orgs:quotas", "clipboard-check", frozenset({Role.UNIT_ADMIN}), True),
@@ -53,6 +56,7 @@ NAV = [
 ]
 
 
-def nav_for(roles: set[str], administers_public_institution: bool = True) -> list[NavItem]:
+def nav_for(roles: set[str], administers_public_institution: bool = True, withdrawal: bool = True) -> list[NavItem]:
     return [item for item in NAV if item.roles & roles
-            and (administers_public_institution or not item.public_institutions_only)]
+            and (administers_public_institution or not item.public_institutions_only)
+            and (withdrawal or not item.withdrawal)]

@@ -1,6 +1,7 @@
 from django import template
 
 from core.masking import mask_id_number, mask_phone
+from core.paging import PAGE_SIZES, PAGING_KEYS
 
 register = template.Library()
 
@@ -49,3 +50,26 @@ def _html_attr(name: str) -> str:
         return name.replace("_", "-")
     return name
 
+
+
+@register.inclusion_tag("includes/page_size.html", takes_context=True)
+def page_size_picker(context, current: int):
+    """每页 10/20/50/100 条: a GET form that keeps the list's filters and starts again from the first page."""
+    request = context["request"]
+    keep = [(key, value) for key, values in request.GET.lists() if key not in PAGING_KEYS for value in values]
+    sizes = sorted({*PAGE_SIZES, current})
+    return {"sizes": sizes, "current": current, "keep": keep}
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The page's querystring with `changes` (None or "" drops the key), for links that keep a list's filters and
+    page size. Always starts with "?": unlike Django 5.2's {% querystring %}, an empty result still links to the
+    bare list rather than to the current URL."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + params.urlencode()

@@ -313,3 +313,11 @@ document.addEventListener("DOMContentLoaded", () => {
     })();
   });
 });
+
+// 我已阅读并同意 in the registration agreement's dialog ticks the form's checkbox (data-agree names its id).
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-agree]");
+  if (!button) return;
+  const box = document.getElementById(button.dataset.agree);
+  if (box) box.checked = true;
+});

@@ -103,14 +103,18 @@ def test_the_level_is_locked_for_public_health_institutions(draft):
     assert values_of(application, "health")["institution_level"] == "三级甲等"
 
 
-def test_the_admin_post_is_echoed_read_only(draft):
-    application, client = draft()
-    save_section(client, application, "basic", {"admin_post": "护理部副主任"})
-    page = client.get(section_url(application, "health")).content.decode()
+@pytest.mark.parametrize(("series", "section_key", "post", "other"), [
+    ("卫生技术", "health", "护理部副主任", {"transfer": "否"}),
+    ("中小学教师", "teacher", "教务处主任", {"stage": "高中"}),  # seed 004 §14 shows it between 优秀班集体 and 提干时间
+])
+def test_the_admin_post_is_echoed_read_only(draft, series, section_key, post, other):
+    application, client = draft(series)
+    save_section(client, application, "basic", {"admin_post": post})
+    page = client.get(section_url(application, section_key)).content.decode()
     block = page[page.index('name="admin_post"') - 300: page.index('name="admin_post"') + 200]
-    assert "disabled" in block and 'value="护理部副主任"' in block
-    save_section(client, application, "health", {"admin_post": "院长", "transfer": "否"})
-    assert values_of(application, "health")["admin_post"] == "护理部副主任"
+    assert "disabled" in block and f'value="{post}"' in block
+    save_section(client, application, section_key, {"admin_post": "院长", **other})
+    assert values_of(application, section_key)["admin_post"] == post
 
 
 def test_the_migration_keeps_typed_text_as_a_choice_or_as_other(draft):

@@ -24,7 +24,8 @@ def test_the_admin_batch_approves_twenty_pending_papers_page_by_page(page, shot,
     expect(page.locator("[data-kind=paper]")).to_contain_text("(20/0)")
     rows = page.locator("tbody tr[data-record]")
     expect(rows).to_have_count(10)
-    expect(page.locator("main")).to_contain_text("共 20 条，10条/页")
+    expect(page.locator("main")).to_contain_text("共 20 条")
+    expect(page.get_by_label("每页条数")).to_have_value("10")
 
     # Page 1: select all, approve.
     page.get_by_label("全选").check()

@@ -88,7 +88,8 @@ def test_pages_hold_ten_newest_first_and_the_numbers_continue(client, owner_a, a
     back_url = re.search(r'href="(\?[^"]*before=[^"]*)">上一页', third).group(1).replace("&amp;", "&")
     back = client.get(reverse("review:records", args=["research_project"]) + back_url).content.decode()
 
-    assert row_ids(first) == newest_first[:10] and "上一页" not in first and "共 25 条，10条/页" in first
+    assert row_ids(first) == newest_first[:10] and "上一页" not in first and "共 25 条" in first
+    assert '<option value="10" selected>10条/页</option>' in first
     assert row_ids(second) == newest_first[10:20]
     assert row_ids(third) == newest_first[20:] and "下一页" not in third
     assert row_ids(back) == newest_first[10:20]
