@@ -109,9 +109,9 @@ def test_the_review_form_is_a4_portrait_with_the_full_id_number(client, filed, s
     width, height, name = page_size(content)
     assert name == "A4" and width < height
     text = flat(pdf_text(content))
-    assert "专业技术资格评审表" in text and "张伟" in text and application.applicant.id_number in text
+    assert "专业技术职务任职资格评审表" in text and "张伟" in text and application.applicant.id_number in text
     assert PAPER_TITLE in text and SCHOOL in text and "1980-01-02" in text
-    assert "单位推荐意见" in text and "评审组织意见" in text
+    assert "基层单位意见" in text and "评审组织意见" in text
     if SERIES_TEXT[series]:
         assert flat(SERIES_TEXT[series]) in text
     assert all(row[-5] == "yes" for row in fonts(content))
