@@ -2,9 +2,12 @@
 
 - 申报专业技术资格情况简表: one A3 landscape sheet (PDF): the header grid across the top, the sections in two
   columns below, so that a typical application fits one sheet; the ID number masked as on every public list;
-- 专业技术资格评审表: A4 portrait booklet (PDF) and the same content as an Excel workbook.
+- 专业技术资格评审表: A4 portrait booklet (PDF) in the national template's order (FORMS-AND-RULES §1.1), and the
+  same content as an Excel workbook; after the committee's result, the same booklet again (result.pdf) with
+  答辩情况 and the vote block filled in from the decision, the filed snapshot untouched.
 
-Each series adds its own section (中小学教师, 卫生技术, 会计审计) after the common ones. Generated files are kept
+中小学教师 and 卫生技术 have their own 简表 (BRIEF_LAYOUTS); any other series adds its section after the common
+ones. Generated files are kept
 per snapshot hash, so a print is made once (by a task: applications.print_jobs) and every later download reads
 the stored file.
 
@@ -232,9 +235,10 @@ def printed_snapshot(application) -> dict:
     return {**application.snapshot, "outcome": outcome} if outcome else application.snapshot
 
 
-def _header_grid(snapshot: dict, width: float, look: Look, *, mask: bool, photo: bytes | None) -> Table:
+def _header_grid(snapshot: dict, width: float, look: Look, *, mask: bool, photo: bytes | None,
+                 extra: list[tuple[str, str]] = ()) -> Table:
     """姓名 … 申报资格名称 in three label/value pairs, the ID number and the unit across two pairs, the photo on
-    the right over every row."""
+    the right over every row; `extra` (label, value) pairs (a series' own header, the 简表) in further rows."""
     account, basic = snapshot["account"], snapshot["sections"].get("basic", {}).get("values", {})
     qualification = snapshot["sections"].get("qualification", {}).get("values", {})
     id_number = mask_id_number(account["id_number"]) if mask else account["id_number"]
@@ -256,6 +260,8 @@ def _header_grid(snapshot: dict, width: float, look: Look, *, mask: bool, photo:
     if outcome:
         texts.append(["证书编号", outcome.get("certificate_no", ""), None, None, "评委会接收日期",
                       outcome.get("accepted_at", "")])
+    pairs = [item for pair in extra for item in pair]
+    texts += [(pairs[i:i + 6] + [""] * 6)[:6] for i in range(0, len(pairs), 6)]
     data = []
     for i, row in enumerate(texts):
         cells = [look.cell_for(t, wide if j == 1 and row[2] is None else widths[j]) if t is not None else ""
@@ -317,6 +323,98 @@ def _opinions(look: Look, width: float) -> Table:
     return table
 
 
+class BriefLayout:
+    """A series' own 简表 (seed 004 §17: 中小学教师 and 卫生技术 have their own): the series fields shown in the
+    header grid (a key of another section as "section.key"), then the blocks in order — ("section", key),
+    ("group", section, group) or ("fields", title, [series field keys]). `covered`: sections the header grid
+    sums up. Whatever else the layout does not name follows at the end, so that nothing filed is left off."""
+
+    def __init__(self, section: str, header: list[str], blocks: list[tuple], covered: tuple[str, ...] = ()):
+        self.section, self.header, self.blocks, self.covered = section, header, blocks, covered
+
+    def flow(self, snapshot: dict, width: float, look: Look) -> list:
+        spec = sections().get(self.section)
+        stored = snapshot["sections"].get(self.section, {})
+        values = stored.get("values", {})
+        fields = {f.key: f for f in spec.fields}
+        placed, named, flow = set(self.header), set(self.covered), []
+        for kind, key, *rest in self.blocks:
+            if kind == "section":
+                named.add(key)
+                flow += section_flow(snapshot, width, look, only=key)
+            elif kind == "group":
+                named.add(f"{key}.{rest[0]}")
+                group = next(g for g in spec.groups if g.key == rest[0])
+                rows = stored.get("groups", {}).get(group.key, [])
+                if group.applies(values) and rows:
+                    flow += _headed(Paragraph(escape(group.label), look.h),
+                                    _rows_table(look, group.fields, rows, width), look)
+            else:
+                placed.update(rest[0])
+                shown = [fields[k] for k in rest[0]]
+                if any(f.visible(values) and format_value(f, values.get(f.key)) for f in shown):
+                    flow += _headed(Paragraph(escape(key), look.h), _fields_table(look, shown, values, width), look)
+        rest = [f for f in spec.fields if f.key not in placed]
+        if any(f.visible(values) and format_value(f, values.get(f.key)) for f in rest):
+            flow += _headed(Paragraph("其他情况", look.h), _fields_table(look, rest, values, width), look)
+        for group in spec.groups:
+            rows = stored.get("groups", {}).get(group.key, [])
+            if f"{self.section}.{group.key}" not in named and group.applies(values) and rows:
+                flow += _headed(Paragraph(escape(group.label), look.h),
+                                _rows_table(look, group.fields, rows, width), look)
+        for section in sections().for_series(snapshot["series"]):
+            if section.key not in named | {"basic", self.section}:
+                flow += section_flow(snapshot, width, look, only=section.key)
+        return flow
+
+    def header_pairs(self, snapshot: dict) -> list[tuple[str, str]]:
+        pairs = []
+        for name in self.header:
+            section, _, key = name.rpartition(".")
+            values = snapshot["sections"].get(section or self.section, {}).get("values", {})
+            spec = next(f for f in sections().get(section or self.section).fields if f.key == key)
+            if spec.visible(values) and (value := format_value(spec, values.get(key))):
+                pairs.append((spec.label, value))
+        return pairs
+
+
+BRIEF_LAYOUTS = {
+    "中小学教师": BriefLayout("teacher", header=[
+        "stage", "subject", "subject_other", "teaching_since", "years_in_post", "years_teacher", "years_secondary",
+        "years_primary", "years_kindergarten", "years_head_teacher", "qualification.title_specialty",
+        "qualification.post_name", "qualification.appointed_on", "qualification.years_in_post",
+        "qualification.years_in_profession",
+    ], covered=("qualification",), blocks=[
+        ("section", "education"), ("group", "teacher", "resume"), ("group", "teacher", "teaching"),
+        ("fields", "兼课及其他任职", ["teaching_now", "extra_terms", "extra_lessons", "years_grade_leader",
+                                "years_research_leader", "years_moral", "years_district_researcher",
+                                "years_city_researcher", "promoted_on"]),
+        ("section", "continuing_education"), ("section", "appraisals"),
+        ("fields", "教育教学业绩", ["teaching_results", "excellent_class", "mentoring"]),
+        ("group", "teacher", "research"), ("fields", "教科研业绩", ["research_results"]),
+        ("section", "papers"), ("section", "books"), ("section", "awards"), ("section", "patents"),
+        ("section", "societies"), ("section", "work_history"), ("section", "achievements"),
+        ("fields", "备注", ["remarks"]),
+    ]),
+    "卫生技术": BriefLayout("health", header=[
+        "qualification", "specialty", "specialty_other", "institution", "institution_other", "institution_level",
+        "institution_nature", "practice_category", "practice_scope", "practice_scope_other", "language_level",
+        "language_level_other", "transfer", "exceptional",
+    ], blocks=[
+        ("section", "education"), ("fields", "有效学历", ["effective_education"]), ("section", "qualification"),
+        ("section", "continuing_education"), ("section", "appraisals"),
+        ("fields", "进修、支援及社区服务", ["further_study", "support", "support_kind", "support_state",
+                                  "community_service", "community_service_other"]),
+        ("section", "work_history"),
+        ("fields", "综述及主要成果", ["review_title", "review_published_on", "review_journal", "results_national",
+                               "results_provincial", "results_bureau"]),
+        ("section", "papers"), ("group", "health", "writings"), ("section", "books"),
+        ("group", "health", "grassroots_research"), ("section", "awards"), ("section", "patents"),
+        ("section", "achievements"), ("section", "societies"),
+    ]),
+}
+
+
 def brief_pdf(application, *, photo: bytes | None = None, snapshot: dict | None = None, draft: bool = False) -> bytes:
     """申报专业技术资格情况简表: A3 landscape; the header grid on top, the sections in two columns below. A draft's
     preview (`draft`, from `snapshot`) is stamped, and each sheet beyond the first says the form overflows."""
@@ -329,13 +427,15 @@ def brief_pdf(application, *, photo: bytes | None = None, snapshot: dict | None 
     width = page[0] - 2 * margin
     column = (width - gap) / 2
     exceptional = snapshot["form"] == "破格申报"
+    layout = BRIEF_LAYOUTS.get(snapshot["series"])
     head = [
         Paragraph(f"{snapshot['plan']['year']}年度 申报专业技术资格情况简表", styles()["title"]),
         Paragraph(escape(f"评审计划：{snapshot['plan']['name']}　评委会：{snapshot['plan']['committee']}　"
                          f"是否破格：是（{'√' if exceptional else '　'}）否（{'　' if exceptional else '√'}）"),
                   styles()["small"]),
         Spacer(1, 2 * mm),
-        _header_grid(snapshot, width, look, mask=True, photo=photo),
+        _header_grid(snapshot, width, look, mask=True, photo=photo,
+                     extra=layout.header_pairs(snapshot) if layout else ()),
     ]
     head_height = sum(f.wrap(width, page[1])[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in head) + 2
     bottom = margin + 2 * mm
@@ -356,7 +456,7 @@ def brief_pdf(application, *, photo: bytes | None = None, snapshot: dict | None 
     doc = BaseDocTemplate(buffer, pagesize=page, pageTemplates=[first, later], title="申报专业技术资格情况简表",
                           author="zhicheng", initialFontName=FONT, initialFontSize=8)
     flow = head + [NextPageTemplate("later"), FrameBreak()]
-    flow += section_flow(snapshot, column, look)
+    flow += layout.flow(snapshot, column, look) if layout else section_flow(snapshot, column, look)
     flow += [Spacer(1, 3 * mm), _opinions(look, column)]
     doc.build(flow)
     return buffer.getvalue()
