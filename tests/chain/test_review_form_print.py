@@ -163,6 +163,7 @@ def test_overflowing_cells_continue_on_the_attachment_page(filed, client):
             for i in range(1, 11)]
     overflowing = {**snapshot, "sections": {**snapshot["sections"], "societies": {"rows": rows}}}
     content = review_pdf(application, snapshot=overflowing)
+    render(content, "review-form-overflow")
     text = pages(content)
     basic = flat(text[1])
     assert "（续见附页）" in basic and "福建省第10学会" not in basic
