@@ -21,7 +21,7 @@ from django_tasks import task
 from core.files import FileStore, StorageError
 
 from .models import Application, PrintFile
-from .prints import BUILDERS, DRAFT_KINDS, KINDS, printed_snapshot
+from .prints import BUILDERS, DRAFT_KINDS, KINDS, printed_snapshot, result_snapshot
 from .services import snapshot_build, snapshot_hash
 
 logger = logging.getLogger(__name__)
@@ -44,8 +44,14 @@ def draft_snapshot(application: Application) -> dict:
     return {**snapshot_build(application), "submitted_at": application.updated_at.isoformat()}
 
 
-def _snapshot_of(application: Application, kind: str) -> dict:
-    return draft_snapshot(application) if kind.startswith("draft_") else printed_snapshot(application)
+def _snapshot_of(application: Application, kind: str) -> dict | None:
+    """What a print of `kind` is made from: the draft, the result (None before the committee's result: the caller
+    has checked), or the filed snapshot."""
+    if kind.startswith("draft_"):
+        return draft_snapshot(application)
+    if kind == "result_pdf":
+        return result_snapshot(application)
+    return printed_snapshot(application)
 
 
 def print_get(*, application: Application, url_kind: str, draft: bool = False) -> tuple[PrintFile, bytes | None]:

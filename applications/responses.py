@@ -12,6 +12,7 @@ from core.models import FlowAttachment
 
 from .models import ApplicationFile, PrintFile
 from .print_jobs import print_get, print_kind, print_retry
+from .prints import RESULT_KINDS, committee_outcome
 
 
 def application_file(application, file_pk) -> FileResponse:
@@ -32,13 +33,16 @@ def flow_attachment(application, attachment_pk) -> FileResponse:
 
 
 def print_response(request, application, url_kind: str, *, back_url: str, draft: bool = False) -> HttpResponse:
-    """A print of the submitted application (brief.pdf, review.pdf, review.xlsx), made from its snapshot: the file
-    once generated; until then a 正在生成 page (202) that polls this URL with htmx and downloads it when ready, or
-    the reason it failed with 重新生成 (a POST here). `back_url`: where the page's 返回 leads."""
+    """A print of the submitted application (brief.pdf, review.pdf, review.xlsx; result.pdf once the committee's
+    result is in, else 404), made from its snapshot: the file once generated; until then a 正在生成 page (202)
+    that polls this URL with htmx and downloads it when ready, or the reason it failed with 重新生成 (a POST
+    here). `back_url`: where the page's 返回 leads."""
     try:
         _, name, content_type = print_kind(url_kind, draft=draft)
     except KeyError:
         raise Http404 from None
+    if url_kind in RESULT_KINDS and committee_outcome(application) is None:
+        raise Http404  # the re-print exists once the committee has entered its result
     if request.method == "POST":
         print_retry(application=application, url_kind=url_kind, draft=draft)
         return redirect(request.path)

@@ -109,9 +109,9 @@ def test_the_review_form_is_a4_portrait_with_the_full_id_number(client, filed, s
     width, height, name = page_size(content)
     assert name == "A4" and width < height
     text = flat(pdf_text(content))
-    assert "专业技术资格评审表" in text and "张伟" in text and application.applicant.id_number in text
+    assert "专业技术职务任职资格评审表" in text and "张伟" in text and application.applicant.id_number in text
     assert PAPER_TITLE in text and SCHOOL in text and "1980-01-02" in text
-    assert "单位推荐意见" in text and "评审组织意见" in text
+    assert "基层单位意见" in text and "评审组织意见" in text
     if SERIES_TEXT[series]:
         assert flat(SERIES_TEXT[series]) in text
     assert all(row[-5] == "yes" for row in fonts(content))
@@ -181,3 +181,27 @@ def test_cell_text_breaks_between_characters_and_keeps_words(text, room, lines):
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     hanging = "".join(NO_LINE_START)
     assert all(text_width(line.rstrip(hanging), 1) <= room + 1e-9 for line in lines if len(line) > 1)
+
+
+@pytest.mark.parametrize("series, header, order", [
+    ("中小学教师", ["申报学段", "申报学科", "参加教育工作时间", "担任班主任年限", "聘任职务名称"],
+     ["学历信息", "工作简历", "兼课及其他任职", "考核信息", "教育教学业绩", "教科研业绩", "论文情况"]),
+    ("卫生技术", ["报评资格", "申报专业", "所在医疗卫生机构情况", "机构性质", "外语能力水平"],
+     ["学历信息", "资历信息", "考核信息", "综述及主要成果", "论文情况", "著作情况", "获奖情况"]),
+])
+def test_the_brief_of_teachers_and_health_staff_has_its_own_layout(client, filed, series, header, order):
+    """The series' fields sit in the header grid and its lists among the common ones, in the layout's order,
+    rather than a section of the series appended after the common ones."""
+    application = filed(series)
+    content = download(client, application, "brief.pdf").content
+    render_first_pages(content, f"applications-brief-layout-{series}")
+    assert pdf_info(content)["Pages"] == "1"
+    lines = pdf_text(content).splitlines()
+    text = flat("".join(lines))
+    grid = text[:text.index("学历信息")]
+    assert all(label in grid for label in header), grid
+    positions = [text.index(flat(title)) for title in order]
+    assert positions == sorted(positions)
+    label = sections().get("teacher" if series == "中小学教师" else "health").label
+    assert label not in [line.strip() for line in lines]  # no series section appended under its own heading
+    assert flat(SERIES_TEXT[series]) in text
