@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Role, SmsCode
 from applications import chain
-from applications.models import Application
+from applications.models import Application, Plan
 from core.models import FlowEntry
 from publicity import services
 from publicity.models import Entry, Objection, Publicity
@@ -265,11 +265,11 @@ def test_confirmation_is_refused_during_the_period_and_with_an_open_objection(ob
     assert chain.confirm(actor=objection.bureau, pk=objection.nurse.pk).status == S.CONFIRMED
 
 
-def test_an_unpublished_result_waits_for_its_publicity_when_the_province_requires_it(passed, settings):
-    settings.PUBLICITY_REQUIRED = True
+def test_an_unpublished_result_waits_for_its_publicity_when_the_plan_requires_it(passed):
+    Plan.objects.filter(pk=passed.plan.pk).update(publicity_required=True)
     with pytest.raises(chain.ChainError, match="尚未公示"):
         chain.confirm(actor=passed.bureau, pk=passed.nurse.pk)
-    settings.PUBLICITY_REQUIRED = False
+    Plan.objects.filter(pk=passed.plan.pk).update(publicity_required=False)
     assert chain.confirm(actor=passed.bureau, pk=passed.nurse.pk).status == S.CONFIRMED
 
 
