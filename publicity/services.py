@@ -96,6 +96,9 @@ DECISIONS = {
     "uphold": ((Objection.Status.ACCEPTED,), Objection.Status.UPHELD, "维持评审结果", "finding"),
     "revoke": ((Objection.Status.ACCEPTED,), Objection.Status.REVOKED, "撤销评审结果", "finding"),
 }
+# The same decision as a step of the application's own flow (never naming the objector); 撤销 writes its own
+# step (revoke_result) when it ends the application.
+APPLICATION_STEPS = {"accept": "异议已受理", "reject": "异议不予受理", "uphold": "异议不成立，维持评审结果"}
 NEEDS = {"reason": "请填写受理意见或不予受理的理由。", "finding": "请填写核查结论。"}
 
 
@@ -121,6 +124,10 @@ def objection_decide(*, actor, objection_id: int, decision: str, text: str) -> O
         objection.save()
         flow_write(subject_type="objection", subject_id=objection.pk, actor=actor, role=Role.COMMITTEE_STAFF.label,
                    action=decision, label=label, opinion=text)
+        if decision in APPLICATION_STEPS:
+            flow_write(subject_type="application", subject_id=objection.entry.application_id, actor=actor,
+                       role=Role.COMMITTEE_STAFF.label, action=f"objection_{decision}",
+                       label=APPLICATION_STEPS[decision], opinion=text)
         if decision == "revoke":
             _revoke(actor, objection, text)
         notice_send(objection.phone, f"【职称评审】您对{objection.entry.name}的异议办理结果：{label}。")
