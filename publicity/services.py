@@ -80,6 +80,16 @@ def objection_file(*, entry: Entry, name: str, phone: str, sms_code: str, text: 
         raise PublicityError("不在公示期内，不能提出异议。")
     with transaction.atomic():
         sms_code_check(phone=phone, purpose=SmsCode.Purpose.OBJECTION, code=sms_code, consume=True)
+        return objection_record(entry=entry, name=name, phone=phone, text=text, files=files)
+
+
+def objection_record(*, entry: Entry, name: str, phone: str, text: str, files=()) -> Objection:
+    """The objection written once its filer's phone is verified (objection_file checks the SMS code first; the
+    demo seeding, which has no handset to read a code from, calls this directly): within the period, at most
+    OBJECTIONS_PER_PHONE per phone and list, with its flow entry."""
+    if not entry.publicity.running():
+        raise PublicityError("不在公示期内，不能提出异议。")
+    with transaction.atomic():
         count = Objection.objects.filter(entry__publicity=entry.publicity, phone=phone).count()
         if count >= OBJECTIONS_PER_PHONE:
             raise PublicityError(f"同一手机号对本次公示至多提出{OBJECTIONS_PER_PHONE}件异议。")
@@ -174,5 +184,5 @@ def publicity_confirm_clean(*, actor, publicity_id: int) -> tuple[list[Applicati
     return confirmed, skipped
 
 
-__all__ = ["PublicityError", "SmsError", "objection_decide", "objection_file", "period_end",
+__all__ = ["PublicityError", "SmsError", "objection_decide", "objection_file", "objection_record", "period_end",
            "publicity_confirm_clean", "publicity_publish"]
