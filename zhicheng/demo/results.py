@@ -56,7 +56,7 @@ def _passed(nurse, plan, staff: dict, paper_title: str) -> Application:
 
 def _publish(plan, staff: dict) -> Publicity:
     return publicity.publicity_publish(actor=staff["committee"], plan=plan, starts_on=timezone.localdate(), days=5,
-                                       contact=CONTACT, title=f"{plan.name}评审结果公示")
+                                       contact=CONTACT)
 
 
 def _backdate(listing: Publicity) -> None:
