@@ -1,7 +1,9 @@
 """The end of the process in the demo (used by `manage.py seed_demo`): a nurse whose result passed the committee,
 stood on a finished publicity list and was confirmed (her electronic certificate is signed when she downloads
 it, with the key `manage.py certificate_demo_key` writes), and a live publicity list with another nurse on it and
-an objection the committee office did not accept. Everything goes through the services the pages use."""
+an objection the committee office did not accept. Each step goes through the service its page uses, with two
+exceptions said where they happen: the finished list's period is moved into the past (the demo cannot wait five
+working days), and the objection is recorded without the SMS code its filer would read on a handset."""
 
 import datetime
 import io
