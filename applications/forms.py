@@ -67,7 +67,8 @@ class PlanForm(forms.ModelForm):
     class Meta:
         model = Plan
         fields = ["year", "name", "committee", "opens_on", "closes_on", "ce_hours_per_year", "ce_hours_senior",
-                  "ce_years", "appraisal_years", "papers_need_plagiarism"]
+                  "ce_years", "appraisal_years", "papers_need_plagiarism",
+                  "publicity_required"]
         widgets = {"opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 

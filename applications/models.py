@@ -69,6 +69,10 @@ class Plan(models.Model):
     # Seeds 000/001: a plan may require a 查重 report on every paper an application cites.
     papers_need_plagiarism = models.BooleanField("论文须附查重报告", default=False,
                                                  help_text="勾选后，申报所列论文须在业绩库中上传查重报告")
+    # 结果公示 (publicity/): the bureau confirms a result of this plan only once it was on a finished list with no
+    # open objection; unticked, a result on no list may be confirmed (one on a list still waits for its period).
+    publicity_required = models.BooleanField("需结果公示", default=True,
+                                             help_text="勾选后，评审通过人员须经结果公示期满且无未办结异议方可确认发证")
     pass_share = models.CharField("表决通过比例", max_length=5, choices=PASS_SHARES, default="2/3")
     created_at = models.DateTimeField(auto_now_add=True)
     # 提前截止 (reopened before closes_on by clearing it) and 归档 (kept because applications refer to it).

@@ -1,8 +1,7 @@
 """The publicity rule of the bureau's 确认发证 (declared in publicity/stages.toml): a result on a list is
-confirmed only once the list's period is over and no objection to it is open; a result on no list only when
-PUBLICITY_REQUIRED is off."""
+confirmed only once the list's period is over and no objection to it is open; a result on no list only when its
+plan does not require the publicity (Plan.publicity_required, 需结果公示)."""
 
-from django.conf import settings
 from django.utils import timezone
 
 from review.parts import Part, part_register
@@ -17,7 +16,7 @@ class PublicityClear(Part):
     def problems(self, data, subject):
         entry = Entry.objects.filter(application_id=subject.pk).select_related("publicity").first()
         if entry is None:
-            if settings.PUBLICITY_REQUIRED:
+            if subject.plan.publicity_required:
                 return [("", "该评审结果尚未公示，公示期满且无异议后才能确认。")]
             return []
         if entry.publicity.ends_on >= timezone.localdate():

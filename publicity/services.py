@@ -80,6 +80,16 @@ def objection_file(*, entry: Entry, name: str, phone: str, sms_code: str, text: 
         raise PublicityError("不在公示期内，不能提出异议。")
     with transaction.atomic():
         sms_code_check(phone=phone, purpose=SmsCode.Purpose.OBJECTION, code=sms_code, consume=True)
+        return objection_record(entry=entry, name=name, phone=phone, text=text, files=files)
+
+
+def objection_record(*, entry: Entry, name: str, phone: str, text: str, files=()) -> Objection:
+    """The objection written once its filer's phone is verified (objection_file checks the SMS code first; the
+    demo seeding, which has no handset to read a code from, calls this directly): within the period, at most
+    OBJECTIONS_PER_PHONE per phone and list, with its flow entry."""
+    if not entry.publicity.running():
+        raise PublicityError("不在公示期内，不能提出异议。")
+    with transaction.atomic():
         count = Objection.objects.filter(entry__publicity=entry.publicity, phone=phone).count()
         if count >= OBJECTIONS_PER_PHONE:
             raise PublicityError(f"同一手机号对本次公示至多提出{OBJECTIONS_PER_PHONE}件异议。")
@@ -96,6 +106,9 @@ DECISIONS = {
     "uphold": ((Objection.Status.ACCEPTED,), Objection.Status.UPHELD, "维持评审结果", "finding"),
     "revoke": ((Objection.Status.ACCEPTED,), Objection.Status.REVOKED, "撤销评审结果", "finding"),
 }
+# The same decision as a step of the application's own flow (never naming the objector); 撤销 writes its own
+# step (revoke_result) when it ends the application.
+APPLICATION_STEPS = {"accept": "异议已受理", "reject": "异议不予受理", "uphold": "异议不成立，维持评审结果"}
 NEEDS = {"reason": "请填写受理意见或不予受理的理由。", "finding": "请填写核查结论。"}
 
 
@@ -121,6 +134,10 @@ def objection_decide(*, actor, objection_id: int, decision: str, text: str) -> O
         objection.save()
         flow_write(subject_type="objection", subject_id=objection.pk, actor=actor, role=Role.COMMITTEE_STAFF.label,
                    action=decision, label=label, opinion=text)
+        if decision in APPLICATION_STEPS:
+            flow_write(subject_type="application", subject_id=objection.entry.application_id, actor=actor,
+                       role=Role.COMMITTEE_STAFF.label, action=f"objection_{decision}",
+                       label=APPLICATION_STEPS[decision], opinion=text)
         if decision == "revoke":
             _revoke(actor, objection, text)
         notice_send(objection.phone, f"【职称评审】您对{objection.entry.name}的异议办理结果：{label}。")
@@ -167,5 +184,5 @@ def publicity_confirm_clean(*, actor, publicity_id: int) -> tuple[list[Applicati
     return confirmed, skipped
 
 
-__all__ = ["PublicityError", "SmsError", "objection_decide", "objection_file", "period_end",
+__all__ = ["PublicityError", "SmsError", "objection_decide", "objection_file", "objection_record", "period_end",
            "publicity_confirm_clean", "publicity_publish"]

@@ -31,8 +31,8 @@ def _log_in(client, username, password=DEMO_PASSWORD):
 
 
 def test_every_account_the_demo_prints_signs_in_at_the_login_page(client, demo_accounts):
-    # the system admin, three unit accounts, nine people, and the expert pool's experts and their units
-    assert len(demo_accounts) == 27
+    # the system admin, three unit accounts, eleven people, and the expert pool's experts and their units
+    assert len(demo_accounts) == 29
     assert ("系统管理员", "admin") in demo_accounts
     for label, username in demo_accounts:
         client.logout()

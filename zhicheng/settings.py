@@ -66,9 +66,6 @@ CE_IMPORT_TOKEN = env("CE_IMPORT_TOKEN", default="")
 PUBLICITY_MIN_WORKING_DAYS = env.int("PUBLICITY_MIN_WORKING_DAYS", default=5)
 PUBLIC_HOLIDAYS = [date.fromisoformat(d) for d in env.list("PUBLIC_HOLIDAYS", default=[])]
 EXTRA_WORKDAYS = [date.fromisoformat(d) for d in env.list("EXTRA_WORKDAYS", default=[])]
-# 结果公示 (publicity/): with it on, the bureau confirms only results that were publicised (period over, no open
-# objection); off, a result on no list may be confirmed as before, one on a list still waits for its period.
-PUBLICITY_REQUIRED = env.bool("PUBLICITY_REQUIRED", default=False)
 # 办理提醒 (notices.reminders, manage.py send_reminders): staff are reminded of applications waiting at their stage
 # longer than this many working days.
 REMINDER_STALE_WORKING_DAYS = env.int("REMINDER_STALE_WORKING_DAYS", default=5)

@@ -16,6 +16,8 @@ from applications.models import Application
 from applications.precheck import precheck
 from core.uploads import check_upload
 from orgs.models import PostQuota
+from publicity import services as publicity
+from publicity.models import Publicity
 
 from .support import last_weekday_before
 
@@ -62,9 +64,20 @@ def test_the_demo_nurse_files_and_the_demo_accounts_walk_the_chain(regions):
     committee = demo_user("吴昊")
     chain.committee_accept(actor=committee, pk=application.pk, accepted_on=timezone.localdate())
     chain.committee_result(actor=committee, pk=application.pk, passed=True, opinion="应到9人，实到9人，同意8票")
+    # The demo plan requires the result publicity: the office publishes her result; once the period is over (moved
+    # to the past here) the bureau confirms. 林晓燕 of the demo holds the plan's first certificate number.
+    with pytest.raises(chain.ChainError, match="尚未公示"):
+        chain.confirm(actor=demo_user("郑强"), pk=application.pk)
+    listing = publicity.publicity_publish(actor=committee, plan=application.plan, starts_on=timezone.localdate(),
+                                          days=5, contact="评委会办公室")
+    assert [e.name for e in listing.entries.all()] == ["陈静"]
+    with pytest.raises(chain.ChainError, match="公示期满后才能确认"):
+        chain.confirm(actor=demo_user("郑强"), pk=application.pk)
+    Publicity.objects.filter(pk=listing.pk).update(starts_on=last_weekday_before(14),
+                                                   ends_on=last_weekday_before(1))
     done = chain.confirm(actor=demo_user("郑强"), pk=application.pk)
     year = timezone.localdate().year
-    assert done.status == "confirmed" and done.certificate_no == f"{year}350000WS200001"
+    assert done.status == "confirmed" and done.certificate_no == f"{year}350000WS200002"
     assert done.committee_accepted_at == timezone.localdate()
 
 
@@ -82,5 +95,5 @@ def test_seeding_twice_changes_nothing(regions):
     call_command("seed_demo", stdout=StringIO())
     count = Application.objects.count()
     call_command("seed_demo", stdout=StringIO())
-    assert Application.objects.count() == count == 1
-    assert datetime.date.today().year == Application.objects.get().plan.year
+    assert Application.objects.count() == count == 3  # 陈静's, and the two at the end of the process
+    assert {a.plan.year for a in Application.objects.all()} == {datetime.date.today().year}

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Role, SmsCode
 from applications import chain
-from applications.models import Application
+from applications.models import Application, Plan
 from core.models import FlowEntry
 from publicity import services
 from publicity.models import Entry, Objection, Publicity
@@ -202,6 +202,9 @@ def test_not_accepted_with_a_reason(objection, client):
     assert (objection.objection.status, objection.objection.reason) == ("rejected", "无具体事实。")
     assert "不予受理" in last_sms(PHONE)
     assert "不予受理" in client.get(reverse("gs:receipt", args=[objection.objection.token])).content.decode()
+    step = FlowEntry.objects.get(subject_type="application", subject_id=objection.nurse.pk,
+                                 action="objection_reject")
+    assert (step.action_label, step.opinion, step.actor) == ("异议不予受理", "无具体事实。", objection.committee)
 
 
 def test_accepted_then_upheld_keeps_the_result(objection, client):
@@ -215,6 +218,12 @@ def test_accepted_then_upheld_keeps_the_result(objection, client):
     steps = list(FlowEntry.objects.filter(subject_type="objection", subject_id=objection.objection.pk)
                  .order_by("pk").values_list("action_label", flat=True))
     assert steps == ["提出异议", "受理", "维持评审结果"]
+    # Each decision is a step of the application's flow too, without the objector.
+    on_application = list(FlowEntry.objects.filter(subject_type="application", subject_id=objection.nurse.pk,
+                                                   action__startswith="objection_")
+                          .order_by("pk").values_list("action", "action_label", "opinion"))
+    assert on_application == [("objection_accept", "异议已受理", "予以受理，调查核实。"),
+                              ("objection_uphold", "异议不成立，维持评审结果", "经核实，论文系本人原创。")]
 
 
 def test_revoked_ends_the_application_as_failed_with_the_finding_in_its_flow(objection):
@@ -265,11 +274,11 @@ def test_confirmation_is_refused_during_the_period_and_with_an_open_objection(ob
     assert chain.confirm(actor=objection.bureau, pk=objection.nurse.pk).status == S.CONFIRMED
 
 
-def test_an_unpublished_result_waits_for_its_publicity_when_the_province_requires_it(passed, settings):
-    settings.PUBLICITY_REQUIRED = True
+def test_an_unpublished_result_waits_for_its_publicity_when_the_plan_requires_it(passed):
+    Plan.objects.filter(pk=passed.plan.pk).update(publicity_required=True)
     with pytest.raises(chain.ChainError, match="尚未公示"):
         chain.confirm(actor=passed.bureau, pk=passed.nurse.pk)
-    settings.PUBLICITY_REQUIRED = False
+    Plan.objects.filter(pk=passed.plan.pk).update(publicity_required=False)
     assert chain.confirm(actor=passed.bureau, pk=passed.nurse.pk).status == S.CONFIRMED
 
 

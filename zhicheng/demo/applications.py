@@ -87,9 +87,20 @@ def seed_nurse_application(nurse) -> bool:
     """The demo nurse's 卫生技术 application, every section filled (picked from her dossier where it holds the
     record, typed otherwise) and the pre-check green, left 填报中 so that she files it herself (提交) and the
     review chain can be walked in the browser. Returns whether it was made."""
-    plan = Plan.objects.filter(series=["卫生技术"], year=timezone.localdate().year).order_by("pk").first()
+    plan = health_plan()
     if plan is None or Application.objects.filter(applicant=nurse, plan=plan).exists():
         return False
+    nurse_application(nurse, plan)
+    return True
+
+
+def health_plan():
+    """This year's demo 卫生技术 plan."""
+    return Plan.objects.filter(series=["卫生技术"], year=timezone.localdate().year).order_by("pk").first()
+
+
+def nurse_application(nurse, plan, *, paper_title: str = "ICU患者压力性损伤预防的循证护理实践") -> Application:
+    """A 副高 nurse's application of `plan`, every section filled and the pre-check green, still 填报中."""
     spec = sections()
     application = services.application_start(actor=nurse, plan=plan, series="卫生技术", level="副高")
     basic = spec.get("basic")
@@ -120,6 +131,6 @@ def seed_nurse_application(nurse) -> bool:
             "year": str(year - offset), "result": "优秀" if offset % 2 else "合格"}))
     papers = spec.get("papers")
     services.row_add(actor=nurse, application=application, section=papers, values=_clean(papers, {
-        "title": "ICU患者压力性损伤预防的循证护理实践", "journal": "中华护理杂志", "issn": "ISSN 0254-1769",
+        "title": paper_title, "journal": "中华护理杂志", "issn": "ISSN 0254-1769",
         "published_on": "2024-06-15", "rank": "1", "words": "6000"}))
-    return True
+    return application

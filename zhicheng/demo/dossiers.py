@@ -54,6 +54,23 @@ DOSSIERS = {
         ("certificate", {"name": "护士执业证书", "number": "201235012345", "obtained_on": "2012-10-01",
                          "permanent": True}, "draft"),
     ],
+    # The two nurses at the end of the process (zhicheng/demo/results.py): what their applications pick.
+    "certified_nurse": [
+        ("work_experience", {"employer": "福州市第一医院", "start_date": "2008-08-01", "end_date": None,
+                             "specialty": "护理学", "position": "护士长", "duties": "重症监护病房护理管理"}, "approved"),
+        ("education", {"school": "福建医科大学", "start_date": "2004-09-01", "end_date": "2008-07-01",
+                       "major": "护理学", "education_type": "全日制教育", "length": "4年", "foreign": False,
+                       "education": "大学本科", "certificate_no": "103921200805000456", "degree": "学士",
+                       "degree_date": "2008-07-01"}, "approved"),
+    ],
+    "listed_nurse": [
+        ("work_experience", {"employer": "福州市第一医院", "start_date": "2010-08-01", "end_date": None,
+                             "specialty": "护理学", "position": "护士", "duties": "老年病科临床护理"}, "approved"),
+        ("education", {"school": "福建中医药大学", "start_date": "2006-09-01", "end_date": "2010-07-01",
+                       "major": "护理学", "education_type": "全日制教育", "length": "4年", "foreign": False,
+                       "education": "大学本科", "certificate_no": "103931201005000789", "degree": "学士",
+                       "degree_date": "2010-07-01"}, "approved"),
+    ],
     "teacher": [
         ("work_experience", {"employer": "福州第三中学", "start_date": "2009-08-20", "specialty": "中学数学",
                              "position": "数学教师、班主任"}, "approved"),

@@ -14,10 +14,11 @@ from accounts.models import Role, User
 from accounts.roles import role_grant
 from orgs.models import Announcement, PostQuota, Region, Unit
 from orgs.services import regions_load
-from zhicheng.demo.applications import seed_nurse_application, seed_plans
+from zhicheng.demo.applications import health_plan, seed_nurse_application, seed_plans
 from zhicheng.demo.dossiers import seed_dossiers, seed_health, seed_hospital_queue
 from zhicheng.demo.experts import seed_experts
 from zhicheng.demo.ids import make_credit_code, make_id_number
+from zhicheng.demo.results import SITE, public_urls, seed_certified, seed_listed
 
 DEMO_PASSWORD = "Demo2026"  # noqa: S105 - published in README; seed_demo refuses to run without DEBUG
 
@@ -47,6 +48,8 @@ PEOPLE = [
      [(Role.COMMITTEE_STAFF, "bureau")]),
     ("expert", "周红", "hospital", datetime.date(1970, 6, 30), "F", "13800000009", "approved",
      [(Role.EXPERT, "bureau")]),
+    ("certified_nurse", "林晓燕", "hospital", datetime.date(1986, 3, 8), "F", "13800000010", "approved", []),
+    ("listed_nurse", "何静怡", "hospital", datetime.date(1988, 10, 21), "F", "13800000011", "approved", []),
 ]
 
 SERIES = {"teacher": "中小学教师", "engineer": "工程技术"}
@@ -55,6 +58,7 @@ LABELS = {
     "nurse": "申报人（护士）", "teacher": "申报人（中学教师）", "engineer": "申报人（工程师）",
     "doctor": "待审核注册的医生", "hospital_admin": "医院单位管理员（个人账号）", "dept_reviewer": "主管部门审核人",
     "bureau_staff": "人社部门工作人员", "committee_staff": "评委会工作人员", "expert": "评审专家",
+    "certified_nurse": "已确认发证的申报人（护士）", "listed_nurse": "正在结果公示的申报人（护士）",
 }
 
 
@@ -132,7 +136,9 @@ class Command(BaseCommand):
             rows.append((f"{LABELS[key]}：{name}（{unit.name}）", id_number))
         made = seed_dossiers(people, unit_accounts)
         made += seed_hospital_queue(units["hospital"], unit_accounts[units["hospital"].pk])
-        made += seed_health(people["nurse"], unit_accounts[units["hospital"].pk])
+        hospital_account = unit_accounts[units["hospital"].pk]
+        for key in ("nurse", "certified_nurse", "listed_nurse"):
+            made += seed_health(people[key], hospital_account)
         self._news_and_quota(units)
         seed_plans(units["bureau"])
         if seed_nurse_application(people["nurse"]):
@@ -140,11 +146,22 @@ class Command(BaseCommand):
         if made:
             self.stdout.write(f"demo dossier records: {made}")
         rows += seed_experts(people)  # the 卫生技术 committee's expert pool and a drawn 护理学 panel
+        # The end of the process: a confirmed result with its certificate, a live list with a decided objection.
+        staff = {"unit": hospital_account, "department": people["dept_reviewer"], "bureau": people["bureau_staff"],
+                 "committee": people["committee_staff"]}
+        plan = health_plan()
+        if seed_certified(people["certified_nurse"], plan, staff):
+            self.stdout.write("demo result: 林晓燕's result was publicised and confirmed (certificate issued)")
+        if seed_listed(people["listed_nurse"], plan, staff):
+            self.stdout.write("demo publicity: 何静怡's result is on a live list, one objection not accepted")
         self.accounts = rows
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for label, username in rows:
             self.stdout.write(f"  {username:<20} {label}")
-        self.stdout.write("短信验证码与通知（演示环境不发真实短信）：http://127.0.0.1:8000/dev/sms/\n")
+        self.stdout.write("短信验证码与通知（演示环境不发真实短信）：http://127.0.0.1:8000/dev/sms/")
+        for label, path in public_urls(people["certified_nurse"], plan):
+            self.stdout.write(f"{label}：{SITE}{path}")
+        self.stdout.write("")
 
     def _news_and_quota(self, units):
         news = [
