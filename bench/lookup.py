@@ -102,6 +102,7 @@ def generate(scale: float, rng: random.Random) -> float:
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE lookup_document" if connection.vendor == "postgresql" else
                        "DELETE FROM lookup_document")
+    Unit.objects.filter(department__isnull=False).delete()  # the units, then their departments
     Unit.objects.all().delete()
     districts = list(Region.objects.filter(level=3, code__startswith="35").values_list("code", flat=True))
     departments = Unit.objects.bulk_create([Unit(name=f"{city}卫生健康委员会", kind=Unit.Kind.DEPARTMENT,
