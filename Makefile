@@ -72,6 +72,7 @@ bench:
 	DEBUG=1 $(UV) run python -m bench.imports --db sqlite
 	DEBUG=1 $(UV) run python -m bench.imports --db postgres
 	DEBUG=1 $(UV) run python -m bench.pdf
+	DEBUG=1 $(UV) run python -m bench.lookup --db $(if $(filter sqlite%,$(BENCH_DATABASE)),sqlite,postgres) --scale $(SCALE)
 
 check: install-test
 	$(DEV_ENV) $(UV) run python manage.py check

@@ -44,6 +44,8 @@ NAV = [
     NavItem("新建内置单位", "orgs:builtin_unit_new", "building-add", frozenset({Role.BUREAU_STAFF})),
     NavItem("评审统计", "chain:stats", "graph-up", frozenset({Role.BUREAU_STAFF, Role.DEPARTMENT_REVIEWER,
                                                                     Role.UNIT_ADMIN})),
+    NavItem("全省检索", "lookup:search", "search", frozenset({Role.BUREAU_STAFF, Role.DEPARTMENT_REVIEWER,
+                                                                  Role.UNIT_ADMIN})),
     NavItem("电子证书管理", "certificates:bureau", "award", frozenset({Role.BUREAU_STAFF})),
     NavItem("认证审计日志", "accounts:audit_log", "journal-text", frozenset({Role.SYSTEM_ADMIN})),
     NavItem("专家库", "experts:pool", "people", frozenset({Role.COMMITTEE_STAFF})),

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "publicity",
     "notices",
     "certificates",
+    "lookup",  # 全省检索: the search documents of records and applications
     "zhicheng",  # the project's layer above every app: home, navigation, the demo (manage.py seed_demo)
 ]
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("notices/", include("notices.urls")),
     path("verify/", include((certificates_urls.verify_urlpatterns, "certificates"), namespace="verify")),
     path("certificates/", include(certificates_urls)),
+    path("lookup/", include("lookup.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", liveness),  # the process answers (core.health)

@@ -1,0 +1,109 @@
+"""全省检索: the documents a person reaches, found by name, ID number, title or keyword.
+
+Who reaches what is review.scopes' rule for each staff role, read through the document's own columns (unit,
+department, region, body), so a unit admin finds the people of their units, a department reviewer those of the
+units under the department, HR-bureau staff those of units within their regions. A query is either a full ID
+number (an exact match on the indexed column) or text whose bigrams must all be in a document (the bigram index),
+then the text itself in the document's text.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
+from django.http import Http404
+
+from accounts.models import Role
+from review.scopes import reach
+
+from . import grams
+from .models import Document
+
+ROLES = (Role.BUREAU_STAFF, Role.DEPARTMENT_REVIEWER, Role.UNIT_ADMIN)
+PAGE_SIZE = 20
+
+
+class QueryError(ValueError):
+    """A query that cannot be answered, with the message shown by the field."""
+
+
+@dataclass(frozen=True)
+class _Paths:
+    """The document as a subject type of review.scopes: where each rule finds its organisation."""
+
+    paths = {"unit": "unit", "department": "department", "region": "region", "body": "body"}
+    delegation = None
+
+
+DOCUMENT = _Paths()
+
+
+def scope(user) -> Q | None:
+    """What the user reaches in any of the roles that search, or None when they hold none of them."""
+    reached = [q for q in (reach(user, role, DOCUMENT) for role in ROLES) if q is not None]
+    if not reached:
+        return None
+    combined = Q()
+    for q in reached:
+        combined |= q
+    return combined
+
+
+def can_search(user) -> bool:
+    return scope(user) is not None
+
+
+def _scoped(user):
+    within = scope(user)
+    if within is None:
+        raise Http404
+    return Document.objects.filter(within)
+
+
+def _grams_match(found: list[str]):
+    """All of `found` among a document's bigrams, through the database's own index (migration 0001)."""
+    if connection.vendor == "postgresql":
+        return RawSQL("string_to_array(\"lookup_document\".\"grams\", ' ') @> %s::text[]", (found,),
+                      output_field=BooleanField())
+    phrase = " ".join(f'"{gram}"' for gram in found)  # \W was split away: no quote can be inside a gram
+    return Q(pk__in=RawSQL("SELECT rowid FROM lookup_document_fts WHERE lookup_document_fts MATCH %s", (phrase,)))
+
+
+def matching(query: str):
+    """The filter a query makes; QueryError when it is too short to search."""
+    id_number = grams.id_number_query(query)
+    if id_number:
+        return Q(id_number=id_number)
+    found = grams.bigrams(query)
+    if not found:
+        raise QueryError("请输入至少2个字的姓名、身份证号、职称或关键词。")
+    within_text = Q()
+    for term in grams.terms(query):
+        within_text &= Q(text__contains=term)
+    return Q(_grams_match(found)) & within_text
+
+
+def documents_matching(user, query: str):
+    """The user's documents matching `query`, newest first. Http404 for a user holding no searching role."""
+    return _scoped(user).filter(matching(query)).select_related("unit").order_by("-pk")
+
+
+def documents_search(user, query: str, *, after: int | None = None, size: int = PAGE_SIZE):
+    """A page of the user's documents matching `query`, newest first (by id: keyset, `after` is the last id of
+    the previous page). Returns (rows, next cursor or None)."""
+    rows = documents_matching(user, query)
+    if after is not None:
+        rows = rows.filter(pk__lt=after)
+    page = list(rows[:size + 1])
+    more = len(page) > size
+    page = page[:size]
+    return page, (page[-1].pk if more else None)
+
+
+def document_get(user, pk: int) -> Document:
+    """One document the user reaches; 404 otherwise (another unit's person, or no searching role)."""
+    document = _scoped(user).filter(pk=pk).select_related("unit", "region").first()
+    if document is None:
+        raise Http404
+    return document
