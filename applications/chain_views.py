@@ -310,8 +310,6 @@ def stats(request):
         return responses.download(statistics.stats_xlsx(plan, figures),
                                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                   f"评审统计-{plan.name}.xlsx")
-    chart = {"labels": [label for label, _ in figures.by_status], "values": [n for _, n in figures.by_status]} \
-        if figures else {"labels": [], "values": []}
     return render(request, "applications/chain/stats.html", {
-        "plans": plans, "plan": plan, "figures": figures, "chart": chart,
+        "plans": plans, "plan": plan, "figures": figures, "charts": statistics.charts(figures) if figures else {},
     })
