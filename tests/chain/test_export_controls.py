@@ -23,8 +23,12 @@ from tests.helpers import committed, log_in
 
 from .support import filed, passed_on
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("captcha_off")]
 DEPARTMENT_LIST = reverse("chain:department") + "?status=all"
+
+
+def sign_in(client, user):
+    assert log_in(client, user.id_number or user.username, PASSWORD).status_code == 302
 
 
 def workbook_of(response):
@@ -52,7 +56,7 @@ def at_department(org):
 
 def test_the_export_is_masked_audited_and_watermarked(client, at_department):
     reviewer = at_department.reviewer
-    log_in(client, reviewer.username, PASSWORD)
+    sign_in(client, reviewer)
     response = client.get(DEPARTMENT_LIST + "&q=李娜&format=xlsx")
     book = workbook_of(response)
     rows = [list(r) for r in book.active.iter_rows(values_only=True)]
@@ -69,7 +73,7 @@ def test_the_export_is_masked_audited_and_watermarked(client, at_department):
 
 def test_full_numbers_need_the_permission_and_a_reason(client, at_department):
     clerk = at_department.clerk
-    log_in(client, clerk.username, PASSWORD)
+    sign_in(client, clerk)
     unit_list = client.get(reverse("chain:unit") + "?status=all").content.decode()
     assert 'data-testid="export-unmasked"' not in unit_list
     assert client.get(reverse("accounts:export_unmasked", args=["desk"]) + "?node=unit").status_code == 404
@@ -78,7 +82,7 @@ def test_full_numbers_need_the_permission_and_a_reason(client, at_department):
     client.logout()
 
     reviewer = at_department.reviewer
-    log_in(client, reviewer.username, PASSWORD)
+    sign_in(client, reviewer)
     listing = client.get(DEPARTMENT_LIST).content.decode()
     assert 'data-testid="export-unmasked"' in listing
     url = reverse("accounts:export_unmasked", args=["desk"]) + "?node=department&status=all&q="
@@ -99,7 +103,7 @@ def test_full_numbers_need_the_permission_and_a_reason(client, at_department):
 def test_exports_are_rate_limited_per_user(client, at_department, settings):
     settings.EXPORT_RATE_LIMIT, settings.EXPORT_RATE_WINDOW = 2, 600
     reviewer = at_department.reviewer
-    log_in(client, reviewer.username, PASSWORD)
+    sign_in(client, reviewer)
     for _ in range(2):
         assert client.get(DEPARTMENT_LIST + "&format=xlsx").status_code == 200
     refused = client.get(DEPARTMENT_LIST + "&format=xlsx", follow=True)
@@ -107,14 +111,14 @@ def test_exports_are_rate_limited_per_user(client, at_department, settings):
     assert "导出过于频繁：每10分钟最多导出2次，请稍后再试。" in page_messages(refused)
     assert len(export_events(reviewer)) == 2
     client.logout()
-    log_in(client, at_department.clerk.username, PASSWORD)  # another user has their own allowance
+    sign_in(client, at_department.clerk)  # another user has their own allowance
     assert client.get(reverse("chain:unit") + "?status=all&format=xlsx").status_code == 200
 
 
 def test_a_long_export_runs_in_the_background_for_its_owner_only(client, at_department, settings):
     settings.EXPORT_BACKGROUND_ROWS = 1
     reviewer = at_department.reviewer
-    log_in(client, reviewer.username, PASSWORD)
+    sign_in(client, reviewer)
     queued = client.get(DEPARTMENT_LIST + "&format=xlsx")  # not committed: the job waits for the worker
     job = ExportJob.objects.get(owner=reviewer)
     assert queued.url == reverse("accounts:export_job", args=[job.pk])
@@ -134,13 +138,13 @@ def test_a_long_export_runs_in_the_background_for_its_owner_only(client, at_depa
     client.logout()
 
     stranger = unit_admin(UnitFactory(name="别的单位"), name="别的管理员")
-    log_in(client, stranger.username, PASSWORD)
+    sign_in(client, stranger)
     assert client.get(reverse("accounts:export_job", args=[job.pk])).status_code == 404
     assert client.get(reverse("accounts:export_file", args=[job.pk])).status_code == 404
 
 
 def test_a_desk_the_user_does_not_staff_exports_nothing(client, at_department):
-    log_in(client, at_department.clerk.username, PASSWORD)
+    sign_in(client, at_department.clerk)
     assert client.get(reverse("chain:department") + "?status=all&format=xlsx").status_code == 404
     assert not export_events(at_department.clerk)
 
