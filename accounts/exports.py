@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 RATE_EXCEEDED = "导出过于频繁：每{minutes}分钟最多导出{limit}次，请稍后再试。"
 GENERATION_FAILED = "生成失败，请返回列表重新导出；如仍失败，请联系系统管理员（参考编号：{reference}）。"
 QUEUE_FAILED = "暂时无法开始生成，请返回列表稍后重新导出。"
+CHUNK = 2000  # rows read from the database at a time
 
 
 class ExportRefused(Exception):
@@ -54,10 +55,26 @@ class Listing:
     rows: object
     row: Callable
     filters: dict = field(default_factory=dict)
+    prepare: Callable | None = None  # called with each chunk of objects before their rows (child counts…)
 
     def iterate(self, masked: bool) -> Iterator[list]:
-        for number, obj in enumerate(self.rows.iterator(chunk_size=2000), start=1):
-            yield self.row(obj, number, masked)
+        number = 0
+        for chunk in self._chunks():
+            if self.prepare is not None:
+                self.prepare(chunk)
+            for obj in chunk:
+                number += 1
+                yield self.row(obj, number, masked)
+
+    def _chunks(self, size: int = CHUNK) -> Iterator[list]:
+        chunk = []
+        for obj in self.rows.iterator(chunk_size=size):
+            chunk.append(obj)
+            if len(chunk) == size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
 
 
 EXPORTS: dict[str, Callable] = {}
