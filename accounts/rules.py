@@ -27,6 +27,11 @@ def is_bureau_staff(user):
 
 
 @rules.predicate
+def is_department_reviewer(user):
+    return Role.DEPARTMENT_REVIEWER in role_names(user)
+
+
+@rules.predicate
 def is_bureau_staff_of_region(user, region):
     if region is None:
         return False
@@ -50,5 +55,8 @@ rules.add_perm("orgs.administer_unit", is_unit_admin_of_unit)
 rules.add_perm("orgs.create_builtin_unit", is_bureau_staff | is_system_admin)
 rules.add_perm("orgs.create_builtin_unit_in", is_bureau_staff_of_region | is_system_admin)
 rules.add_perm("accounts.view_audit_log", is_system_admin)
+# A list exported with full ID numbers and phones (a typed reason, audited): the HR bureaux and the competent
+# departments, whose detail pages show the full numbers; every other export is masked.
+rules.add_perm("accounts.export_unmasked", is_bureau_staff | is_department_reviewer)
 rules.add_perm("accounts.submit", is_approved_person)
 rules.add_perm("orgs.publish_announcement", is_bureau_staff | is_system_admin)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import oidc_views, views
+from . import export_views, oidc_views, views
 
 app_name = "accounts"
 
@@ -22,4 +22,7 @@ urlpatterns = [
     path("staff/<int:pk>/", views.staff_registration_detail, name="staff_registration_detail"),
     path("audit/", views.audit_log, name="audit_log"),
     path("profile/", views.profile, name="profile"),
+    path("exports/<int:pk>/", export_views.export_job, name="export_job"),
+    path("exports/<int:pk>/file", export_views.export_file, name="export_file"),
+    path("exports/unmasked/<slug:kind>/", export_views.export_unmasked, name="export_unmasked"),
 ]

@@ -3,6 +3,8 @@
 offers the forms of the stage the application waits at, composed from that stage's parts (review.forms), and
 every decision goes through review.engine."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from accounts.export_views import export_response
 from accounts.roles import admin_unit_ids
 from core.excel import ExcelError
 from core.files import StorageError
@@ -23,7 +26,7 @@ from review.forms import action_forms, actions_of
 from review.recusal import is_own
 from review.stages import Desk, stages
 
-from . import chain, exports, publicity, responses, selectors, statistics
+from . import chain, publicity, responses, selectors, statistics
 from . import defences as defence_import
 from .chain_forms import DelegateForm, PlanFilterForm
 from .display import snapshot_sections
@@ -49,11 +52,8 @@ def node_list(request, node_key):
         tab = desk.tabs[0].key
     q = request.GET.get("q", "").strip()[:50]
     if request.GET.get("format") == "xlsx":  # 导出Excel: the whole tab, the search applied, numbers masked
-        label = next(t.label for t in desk.tabs if t.key == tab)
-        rows = desks.desk_list(request.user, desk, tab, q)
-        return responses.download(exports.desk_xlsx(f"{desk.title}-{label}", rows),
-                                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                  f"{desk.title}-{label}.xlsx")
+        return export_response(request, "desk", params={"node": desk.key, "status": tab, "q": q},
+                               back_url=request.path + "?" + urlencode({"status": tab, "q": q}))
     paginator = Paginator(desks.desk_list(request.user, desk, tab, q), per_page(request, PAGE_SIZE))
     page = paginator.get_page(request.GET.get("page"))
     for application in page:
@@ -62,8 +62,10 @@ def node_list(request, node_key):
         application.verb = desks.desk_stage(desk, application).verb
     return render(request, "applications/chain/list.html", {
         "desk": desk, "page": page, "status": tab, "q": q,
+        "export_href": "?" + urlencode({"status": tab, "q": q, "format": "xlsx"}),
+        "export_query": urlencode({"node": desk.key, "status": tab, "q": q, "back": request.get_full_path()}),
         "tabs": [(t.key, t.label, counts[t.key]) for t in desk.tabs],
-        "first_index": (page.number - 1) * PAGE_SIZE + 1,
+        "first_index": page.start_index(),
     })
 
 
@@ -199,7 +201,7 @@ def defences(request):
     return render(request, "applications/chain/defences.html", {
         "page": page, "status": tab, "q": q,
         "tabs": [(key, label, counts[key]) for key, label, _q in defence_import.TABS],
-        "first_index": (page.number - 1) * PAGE_SIZE + 1, "outcome": outcome, "file_error": file_error,
+        "first_index": page.start_index(), "outcome": outcome, "file_error": file_error,
     })
 
 
@@ -315,8 +317,6 @@ def stats(request):
         return responses.download(statistics.stats_xlsx(plan, figures),
                                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                   f"评审统计-{plan.name}.xlsx")
-    chart = {"labels": [label for label, _ in figures.by_status], "values": [n for _, n in figures.by_status]} \
-        if figures else {"labels": [], "values": []}
     return render(request, "applications/chain/stats.html", {
-        "plans": plans, "plan": plan, "figures": figures, "chart": chart,
+        "plans": plans, "plan": plan, "figures": figures, "charts": statistics.charts(figures) if figures else {},
     })

@@ -7,11 +7,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import get_script_prefix, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from accounts.export_views import export_response
 from core.files import StorageError, stored_file_response
 from core.flow import flow_for
 from core.paging import per_page
@@ -78,6 +79,9 @@ def kind_list(request, kind_key):
     if status not in dict(STATUS_TABS):
         status = ""
     q = request.GET.get("q", "").strip()
+    if request.GET.get("format") == "xlsx":  # 导出Excel: the whole list, the tab and search applied
+        return export_response(request, "own_records", params={"kind": kind.key, "status": status, "q": q},
+                               back_url=request.path + "?" + urlencode({"status": status, "q": q}))
     counts = selectors.own_counts(request.user)
     mine = counts.get(kind.key) or selectors.KindCounts()
     records = selectors.own_records(request.user, kind=kind.key, status=status, q=q)
@@ -95,7 +99,9 @@ def kind_list(request, kind_key):
             for number, record in enumerate(records, page.start_index())]
     tabs = [(value, label, mine.by_status.get(value, 0) if value else mine.total) for value, label in STATUS_TABS]
     return render(request, LIST_TEMPLATE, {"kind": kind, "rows": rows, "page": page, "tabs": tabs,
-                                           "status": status, "q": q, **_menu(counts, request.user, kind)})
+                                           "status": status, "q": q, **_menu(counts, request.user, kind),
+                                           "export_href": "?" + urlencode({"status": status, "q": q,
+                                                                           "format": "xlsx"})})
 
 
 def _slot_input(slot) -> str:

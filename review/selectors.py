@@ -113,6 +113,11 @@ def unit_records(user, *, kind: str, status: str = "", q: str = "", after: str =
     )
 
 
+def unit_records_all(user, *, kind: str, status: str = "", q: str = "") -> QuerySet[Record]:
+    """Every record of the unit's list of `kind` (its tab and search), newest submission first: its export."""
+    return _queue(unit_ids(user), kind, status or None, (q or "").strip())
+
+
 def unit_record_get(user, pk: int) -> Record:
     """A record submitted to one of the user's units (never a draft); 404 otherwise."""
     record = (

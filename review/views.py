@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
+from accounts.export_views import export_response
 from core.flow import flow_for
 from core.paging import per_page
 from dossier import items
@@ -81,6 +82,9 @@ def records(request, kind_key):
     if status not in dict(TABS):
         status = ""
     q = request.GET.get("q", "").strip()
+    if request.GET.get("format") == "xlsx":  # 导出Excel: the whole list, the tab and search applied
+        return export_response(request, "unit_records", params={"kind": kind.key, "status": status, "q": q},
+                               back_url=request.path + "?" + urlencode({"status": status, "q": q}))
     counts = selectors.unit_counts(request.user)
     mine = counts.get(kind.key) or selectors.KindCounts()
     size = per_page(request, catalogue().page_size)
@@ -101,6 +105,7 @@ def records(request, kind_key):
     base = {"status": status, "q": q, "per_page": size if size != catalogue().page_size else ""}
     return render(request, RECORDS_TEMPLATE, {
         "rows": rows, "page": page, "tabs": tabs, "status": status, "q": q, "total": total, "per_page": size,
+        "export_href": "?" + urlencode({"status": status, "q": q, "format": "xlsx"}),
         "prev_href": _page_href(base, before=page.prev_cursor, p=number - 1) if page.has_prev else "",
         "next_href": _page_href(base, after=page.next_cursor, p=number + 1) if page.has_next else "",
         **_menu(counts, kind),

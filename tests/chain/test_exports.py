@@ -1,5 +1,6 @@
 """导出Excel of a review desk's list: the same rows as the list (the tab and search applied), ID numbers and phones
-masked, only what the desk sees, and a 20,000-row export read in chunks without one query per row."""
+masked, only what the desk sees, a watermark row naming the exporter, and a 20,000-row export generated in the
+background, read in chunks without one query per row, then downloaded from its progress page."""
 
 import io
 
@@ -9,12 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from accounts.models import User
+from accounts.models import ExportJob, User
 from applications.exports import COLUMNS
 from applications.models import Application
 from core.masking import mask_id_number, mask_phone
 from tests.applications.support import login
 from tests.factories import UnitFactory
+from tests.helpers import committed
 
 from .support import filed, passed_on
 
@@ -25,7 +27,8 @@ def export(client, url):
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return [list(row) for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)]
+    content = b"".join(response.streaming_content)
+    return [list(row) for row in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)]
 
 
 def test_the_export_is_the_list_with_numbers_masked(client, org):
@@ -36,14 +39,15 @@ def test_the_export_is_the_list_with_numbers_masked(client, org):
     login(client, org.clerk)
     listed = [a.applicant.name for a in client.get(reverse("chain:unit") + "?status=all").context["page"]]
     rows = export(client, reverse("chain:unit") + "?status=all&format=xlsx")
-    assert rows[0] == COLUMNS
-    assert [r[2] for r in rows[1:]] == listed and "外单位" not in listed
+    assert rows[0][0].startswith(f"导出人：{org.clerk.name}　导出时间：")
+    assert rows[1] == COLUMNS
+    assert [r[2] for r in rows[2:]] == listed and "外单位" not in listed
     person = first.applicant
     row = next(r for r in rows if r[2] == "李娜")
     assert row[3] == mask_id_number(person.id_number) and row[4] == mask_phone(person.phone)
     assert person.id_number not in str(rows) and person.phone not in str(rows)
     searched = export(client, reverse("chain:unit") + "?status=all&q=王磊&format=xlsx")
-    assert [r[2] for r in searched[1:]] == ["王磊"]
+    assert [r[2] for r in searched[2:]] == ["王磊"]
 
 
 def test_a_large_export_reads_in_chunks_without_a_query_per_row(client, org):
@@ -60,7 +64,17 @@ def test_a_large_export_reads_in_chunks_without_a_query_per_row(client, org):
         for person in people
     ], batch_size=2000)
     login(client, org.clerk)
-    with CaptureQueriesContext(connection) as queries:
-        rows = export(client, reverse("chain:unit") + "?status=all&format=xlsx")
-    assert len(rows) == 20_001
-    assert len(queries) < 40
+    with CaptureQueriesContext(connection) as queries, committed():
+        response = client.get(reverse("chain:unit") + "?status=all&format=xlsx")
+    job = ExportJob.objects.get(owner=org.clerk)
+    assert response.status_code == 302 and response.url == reverse("accounts:export_job", args=[job.pk])
+    assert len(queries) < 80  # the request and the task that ran once it committed: chunks, not rows
+    assert (job.state, job.total, job.done, job.masked) == (ExportJob.State.READY, 20_000, 20_000, True)
+    page = client.get(response.url)
+    assert "已生成（共 20000 行）" in page.content.decode()
+    download = client.get(reverse("accounts:export_file", args=[job.pk]))
+    rows = [list(r) for r in load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True)
+            .active.iter_rows(values_only=True)]
+    assert len(rows) == 20_002 and rows[1] == COLUMNS
+    last = next(r for r in rows[2:] if r[2] == people[-1].name)
+    assert last[4] == mask_phone(people[-1].phone) == "139****9998"

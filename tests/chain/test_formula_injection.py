@@ -44,7 +44,7 @@ COVERED = {
     "applications/prints.py": "test_the_review_workbook_keeps_the_applicants_values_as_text",
     "applications/publicity.py": "test_the_publicity_roster_keeps_the_applicants_values_as_text",
     "applications/statistics.py": "test_the_statistics_export_keeps_values_as_text",
-    "applications/exports.py": "test_the_desk_export_keeps_the_applicants_values_as_text",
+    "core/exports.py": "test_the_desk_export_keeps_the_applicants_values_as_text",
     "experts/services.py": "test_the_expert_pool_template_has_no_formula",
 }
 
@@ -129,7 +129,7 @@ def test_the_desk_export_keeps_the_applicants_values_as_text(org, client, poison
     response = client.get(reverse("chain:unit") + "?status=all&format=xlsx")
 
     assert response.status_code == 200
-    values = [value for _where, value in read_back(response.content)]
+    values = [value for _where, value in read_back(b"".join(response.streaming_content))]
     assert LINK in values and UNIT in values
 
 

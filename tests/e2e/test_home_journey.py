@@ -61,4 +61,4 @@ def test_the_applicant_and_the_clerk_find_their_work_on_the_home_page(page, shot
     with page.expect_download() as info:
         page.get_by_test_id("export-xlsx").click()
     rows = list(load_workbook(BytesIO(open(info.value.path(), "rb").read())).active.iter_rows(values_only=True))
-    assert rows[1][2] == "李娜" and rows[1][3] == mask_id_number(applicant.id_number)
+    assert rows[2][2] == "李娜" and rows[2][3] == mask_id_number(applicant.id_number)
