@@ -91,7 +91,8 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
-        if signed_in or response.has_header("Content-Disposition"):
-            response.headers.pop("Cache-Control", None)
+        kept = "no-store" not in response.get("Cache-Control", "")
+        if kept and (signed_in or response.has_header("Content-Disposition")):
+            response.headers.pop("Cache-Control", None)  # a view's own max-age gives way
             add_never_cache_headers(response)
         return response
