@@ -104,6 +104,12 @@ def open_stored(field_file: FieldFile, name: str):
         raise FileMissing(name) from None
 
 
+# A stored file is the uploader's bytes: the browser runs nothing in it (sandbox, no script source) and only this
+# site's pages may frame it (the previews); the PDF viewer needs its inline styles.
+STORED_FILE_POLICY = ("default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; "
+                      "sandbox")
+
+
 def accel_redirect_response(field_file: FieldFile, *, name: str, content_type: str | None,
                             as_attachment: bool) -> HttpResponse | None:
     """The answer that lets the reverse proxy send the file (X-Accel-Redirect to FILE_ACCEL_PREFIX plus the stored
@@ -121,6 +127,7 @@ def accel_redirect_response(field_file: FieldFile, *, name: str, content_type: s
     response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(field_file.name)
     response["Content-Disposition"] = content_disposition_header(as_attachment, name)
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = STORED_FILE_POLICY
     return response
 
 
@@ -136,4 +143,5 @@ def stored_file_response(field_file: FieldFile, *, name: str, content_type: str 
     response = FileResponse(open_stored(field_file, name), content_type=content_type, as_attachment=as_attachment,
                             filename=name)
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = STORED_FILE_POLICY
     return response

@@ -5,6 +5,7 @@ import logging
 from django.conf import settings
 from django.http import HttpResponse, UnreadablePostError
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 
 from .files import NO_SPACE
 from .validators import has_control_characters
@@ -76,3 +77,22 @@ class RequestGuardMiddleware:
                 "message": "提交的内容或网址中含有不允许的控制字符（如 NUL），请删除后重新提交。",
             })
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Cache-Control: no-store (Django's add_never_cache_headers) on every response a browser or proxy must not
+    keep: every response to a signed-in person (their pages, files, prints and exports all show personal data) and
+    every file download whoever asks. Static assets are served before Django and stay cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        kept = "no-store" not in response.get("Cache-Control", "")
+        if kept and (signed_in or response.has_header("Content-Disposition")):
+            response.headers.pop("Cache-Control", None)  # a view's own max-age gives way
+            add_never_cache_headers(response)
+        return response

@@ -279,11 +279,8 @@ def evidence_file(request, pk):
     """Serve one evidence file to whoever may see its record; inline for preview. A file the storage lost gets
     the 404 page saying so (core.files.FileMissing)."""
     evidence = selectors.evidence_get_for(request.user, pk)
-    response = stored_file_response(evidence.file, name=evidence.name, content_type=evidence.content_type,
-                                    as_attachment=request.GET.get("download") == "1")
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    return stored_file_response(evidence.file, name=evidence.name, content_type=evidence.content_type,
+                                as_attachment=request.GET.get("download") == "1")
 
 
 @login_required

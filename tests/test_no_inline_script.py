@@ -1,5 +1,6 @@
 """No page carries code of its own: no inline <script>, no on…= handler, no javascript: URL and no hx-on
-attribute (htmx would evaluate it), so that a strict Content-Security-Policy (script-src 'self') can be set.
+attribute (htmx would evaluate it), and no style="…" attribute, so that the strict Content-Security-Policy
+(script-src 'self' with a nonce, style-src 'self') holds; sizes that were style attributes are classes in app.css.
 Behaviour lives in static/js and is declared in the markup with data- attributes; server values travel in
 data- attributes or `json_script` (a <script type="application/json"> is data, not code).
 
@@ -38,6 +39,8 @@ def _source_problems(text: str) -> list[str]:
     problems += [f"js: expression: {m.group(0)}" for m in re.finditer(r"hx-va(?:ls|rs)=[\"']\s*(?:js|javascript):",
                                                                         text, re.I)]
     problems += [f"trigger filter: {m.group(0)}" for m in re.finditer(r"hx-trigger=[\"'][^\"']*\[", text, re.I)]
+    problems += [f"style attribute: {m.group(0).strip()}" for m in re.finditer(r"<[a-z][^>]*?[\s}]style\s*=", text, re.I)]
+    problems += [f"<style> element: {m.group(0)}" for m in re.finditer(r"<style\b", text, re.I)]
     return problems
 
 
@@ -50,10 +53,13 @@ def test_the_source_check_finds_each_kind_of_inline_code():
     # The net above has holes if this fails: each of these would run code from the page itself.
     for snippet in ('<script>alert(1)</script>', '<form onsubmit="return confirm(1)">', '<img ONCLICK="x()">',
                     '<a href="javascript:void(0)">', '<div hx-on:click="x()">', '<div hx-on::after-request="x()">',
-                    "<div hx-vals='js:{a: 1}'>", '<input hx-trigger="keyup[key==\'Enter\']">'):
+                    "<div hx-vals='js:{a: 1}'>", '<input hx-trigger="keyup[key==\'Enter\']">',
+                    '<div class="zc-card" style="max-width: 760px">', '<td {% if x %}STYLE="min-width: 1px"{% endif %}>',
+                    '<style>p { color: red }</style>'):
         assert _source_problems(snippet), snippet
     for snippet in ('<script src="/static/js/app.js" defer></script>', '<script id="d" type="application/json">{}',
-                    '<button data-confirm="确定吗？">', '<p>one = 1, phone=13800000000</p>'):
+                    '<button data-confirm="确定吗？">', '<p>one = 1, phone=13800000000</p>',
+                    '<div class="zc-mw-760" data-style="x">', '<p>style = plain</p>'):
         assert _source_problems(snippet) == [], snippet
 
 
@@ -71,6 +77,8 @@ class _Page(HTMLParser):
             self.problems.append("inline <script>")
         if tag == "script" and "src" in values and not values["src"].startswith("/"):
             self.problems.append(f"script from another site: {values['src']}")
+        if tag == "style" or "style" in values:
+            self.problems.append(f"<{tag} style=…>" if tag != "style" else "<style> element")
         for name, value in attrs:
             if name.startswith("on") or name.startswith("hx-on"):
                 self.problems.append(f"<{tag} {name}=…>")

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -108,12 +109,14 @@ REVIEW_STAGE_OVERRIDES = env.list("REVIEW_STAGE_OVERRIDES", default=[])
 MIDDLEWARE = [
     "core.observability.RequestIdMiddleware",  # the request id for the logs, the latency metric by view
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # CONTENT_SECURITY_POLICY below
     "core.middleware.RequestGuardMiddleware",  # size cap, disk full while receiving, control characters
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.NoStoreMiddleware",  # no-store for signed-in people and file downloads
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.ForcePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -335,6 +338,25 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"  # evidence previews opt in with xframe_options_sameorigin
+# Content-Security-Policy (django-csp): scripts only from this site and with the page's nonce, no inline code or
+# eval, no inline styles (app.css holds them; scripts may still set an element's style, as Chart.js does), images
+# from this site and data: URLs (Bootstrap's form icons). Stored files carry their own stricter policy
+# (core.files.STORED_FILE_POLICY), which this middleware leaves in place.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

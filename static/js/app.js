@@ -38,6 +38,13 @@ function chineseFileInputs(root) {
 }
 document.addEventListener("htmx:load", (e) => chineseFileInputs(e.detail.elt));
 
+// A progress bar's width comes from its data-percent: the Content-Security-Policy refuses style attributes, not
+// styles set from a script.
+function progressWidths(root) {
+  root.querySelectorAll("[data-percent]").forEach((bar) => { bar.style.width = `${Number(bar.dataset.percent) || 0}%`; });
+}
+document.addEventListener("htmx:load", (e) => progressWidths(e.detail.elt));
+
 // The idle timeout (accounts.middleware): the server signs out a session that has made no request for
 // data-idle-seconds. Typing into a long form makes no request, so while the person is active the page says so
 // to the server (at most once a minute); when they are away, a warning comes a few minutes before the timeout,
