@@ -2,13 +2,14 @@
 
 from core.audit import record
 
-from .roles import roles_of
+from .roles import role_label
+
+__all__ = ["audit", "personal_numbers_viewed", "role_label"]
 
 
-def role_label(user) -> str:
-    if user is None or not getattr(user, "pk", None):
-        return ""
-    return ",".join(sorted({a.get_role_display() for a in roles_of(user)}))
+def personal_numbers_viewed(request, obj: str) -> None:
+    """A detail page showed someone else's full ID number (or phone) to the reader, whose role needs it."""
+    audit(event="id_number_viewed", user=request.user, obj=obj)
 
 
 def audit(*, event: str, user=None, username: str = "", ip: str | None = None, obj: str = "", outcome="success",

@@ -89,7 +89,7 @@ def builtin_unit_create(*, actor: User, fields: dict) -> tuple[User, str]:
     )
     account.set_password(password)
     account.save()
-    role_grant(user=account, role=Role.UNIT_ADMIN, unit=unit)
+    role_grant(user=account, role=Role.UNIT_ADMIN, unit=unit, actor=actor)
     audit(event="unit_register", user=actor, obj=f"builtin unit:{unit.pk} account:{username}")
     return account, password
 

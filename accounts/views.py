@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.http import client_ip
 
-from .audit import audit
+from .audit import audit, personal_numbers_viewed
 from .forms import (
     AuditFilterForm,
     LoginForm,
@@ -225,6 +225,7 @@ def staff_registration_detail(request, pk: int):
         )
         messages.success(request, f"已{'通过' if approve else '驳回'} {person.name} 的注册申请。")
         return redirect("accounts:staff_registrations")
+    personal_numbers_viewed(request, f"user:{person.pk}")
     return render(request, "accounts/staff_registration_detail.html", {"person": person, "form": form})
 
 
