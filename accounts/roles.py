@@ -33,6 +33,15 @@ def role_names(user) -> set[str]:
     return names
 
 
+# The roles that make an account staff (密码有效期, 长期未使用停用): everyone but applicants and experts.
+STAFF_ROLES = frozenset({Role.UNIT_ADMIN, Role.DEPARTMENT_REVIEWER, Role.BUREAU_STAFF, Role.COMMITTEE_STAFF,
+                         Role.SYSTEM_ADMIN})
+
+
+def is_staff_account(user) -> bool:
+    return bool(getattr(user, "is_staff", False) or role_names(user) & STAFF_ROLES)
+
+
 def is_system_admin_only(user) -> bool:
     """The system administrator in the sense of separation of duties: a superuser, or an account whose only staff
     role is 系统管理员. They administer the platform, never decide a review nor read personal numbers."""

@@ -30,6 +30,7 @@ from .models import SmsCode, User
 from .selectors import audit_events_for, staff_registration_get_for, staff_registrations_for
 from .services import (
     password_change,
+    password_expired,
     password_reset,
     password_reset_code_send,
     person_register,
@@ -195,7 +196,8 @@ def password_change_view(request):
         update_session_auth_hash(request, request.user)
         messages.success(request, "密码已修改。")
         return redirect("home")
-    return render(request, "accounts/password_change.html", {"form": form})
+    return render(request, "accounts/password_change.html", {
+        "form": form, "expired": password_expired(request.user), "max_age": settings.STAFF_PASSWORD_MAX_AGE_DAYS})
 
 
 @login_required
