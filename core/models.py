@@ -120,6 +120,11 @@ def audit_hash(**fields) -> str:
     return hashlib.sha256(audit_canonical(**fields)).hexdigest()
 
 
+# What people read for the usual outcomes; others (a decision's key, a count) are shown as written.
+AUDIT_OUTCOMES = {"success": "成功", "failure": "失败", "locked": "锁定", "approved": "通过", "rejected": "驳回",
+                  "forced_change": "须修改密码", "created": "新增", "changed": "修改", "deleted": "删除"}
+
+
 class AuditQuerySet(models.QuerySet):
     """Append-only in the ORM; the database role refuses UPDATE and DELETE too (manage.py audit_grants)."""
 
@@ -173,6 +178,10 @@ class AuditEvent(models.Model):
     @property
     def event_label(self) -> str:
         return AUDIT_EVENTS.get(self.event, self.event)
+
+    @property
+    def outcome_label(self) -> str:
+        return AUDIT_OUTCOMES.get(self.outcome, self.outcome)
 
     @property
     def masked_username(self) -> str:
