@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import authenticate, password_validation
 
+from core.audit import EVENTS
 from core.captcha import CaptchaFormMixin
 from core.validators import parse_id_number, validate_credit_code, validate_phone
 from orgs.models import Region, Unit
@@ -305,3 +306,11 @@ class ProfileForm(forms.ModelForm):
             label="专业技术系列", choices=[("", "请选择")] + SERIES_CHOICES, required=False,
             help_text="选择“卫生技术”后，个人业绩库显示“行业专用”类别")
         self.fields["email"].error_messages.update({"required": "请输入邮箱。", "invalid": "请输入有效的邮箱地址。"})
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filter and keyset position (a row id)."""
+
+    event = forms.ChoiceField(label="事件", required=False, choices=[("", "全部事件"), *EVENTS.items()],
+                              widget=forms.Select(attrs={"class": "form-select"}))
+    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

@@ -4,6 +4,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from core.audit import reset_request_ip, set_request_ip
 from core.http import client_ip
 
 from .audit import audit
@@ -89,3 +90,29 @@ class ForcePasswordChangeMiddleware:
         if user.is_authenticated and user.must_change_password and not request.path.startswith(self.allowed_prefixes):
             return redirect("accounts:password_change")
         return self.get_response(request)
+
+
+def is_download(response) -> bool:
+    """A file leaving the platform: a stored file, a print, an Excel export, a certificate PDF (every one is sent
+    with a Content-Disposition, or by the reverse proxy through X-Accel-Redirect)."""
+    return response.status_code == 200 and (response.has_header("Content-Disposition")
+                                            or response.has_header("X-Accel-Redirect"))
+
+
+class AuditContextMiddleware:
+    """The request's client IP for every audit row written while it runs (core.audit.record), and one audit row
+    for every download or export: who, in which roles, the path (the object), from where."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = set_request_ip(client_ip(request))
+        try:
+            response = self.get_response(request)
+            if is_download(response):
+                user = request.user if request.user.is_authenticated else None
+                audit(event="download", user=user, obj=request.get_full_path()[:200])
+            return response
+        finally:
+            reset_request_ip(token)

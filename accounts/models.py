@@ -63,6 +63,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     registration_note = models.CharField("审核意见", max_length=200, blank=True)
     registration_decided_at = models.DateTimeField("审核时间", null=True, blank=True)
     must_change_password = models.BooleanField("下次登录须修改密码", default=False)
+    password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
     is_active = models.BooleanField("启用", default=True)
     is_staff = models.BooleanField("可进入后台", default=False)
     date_joined = models.DateTimeField("注册时间", default=timezone.now)
@@ -78,6 +79,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.name or self.username
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
     @property
     def is_approved(self) -> bool:
@@ -148,55 +153,6 @@ class SmsMessage(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = verbose_name_plural = "短信发件箱"
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("the audit log is append-only")
-
-    def delete(self):
-        raise PermissionError("the audit log is append-only")
-
-
-class AuthEvent(models.Model):
-    """Append-only audit row for an authentication or registration event."""
-
-    class Event(models.TextChoices):
-        LOGIN = "login", "登录"
-        LOGIN_FAILED = "login_failed", "登录失败"
-        LOCKOUT = "lockout", "账号锁定"
-        LOGOUT = "logout", "退出"
-        PASSWORD_CHANGE = "password_change", "修改密码"
-        PASSWORD_RESET = "password_reset", "找回密码"
-        REGISTER = "register", "注册"
-        REGISTRATION_APPROVED = "registration_approved", "注册审核通过"
-        REGISTRATION_REJECTED = "registration_rejected", "注册审核不通过"
-        UNIT_REGISTER = "unit_register", "单位注册"
-        IDLE_TIMEOUT = "idle_timeout", "超时退出"
-        EXPORT = "export", "导出列表"
-
-    at = models.DateTimeField("时间(UTC)", default=timezone.now, db_index=True)
-    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    username = models.CharField("账号", max_length=64, blank=True)
-    role = models.CharField("角色", max_length=64, blank=True)
-    ip = models.GenericIPAddressField("IP", null=True, blank=True)
-    event = models.CharField("事件", max_length=32, choices=Event.choices)
-    object = models.CharField("对象", max_length=200, blank=True)
-    outcome = models.CharField("结果", max_length=16, default="success")
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-at"]
-        verbose_name = verbose_name_plural = "认证审计日志"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("the audit log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("the audit log is append-only")
 
 
 class ExportJob(models.Model):

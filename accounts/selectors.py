@@ -3,9 +3,10 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from core.models import AuditEvent
 from orgs.models import Unit
 
-from .models import AuthEvent, User
+from .models import User
 from .roles import admin_unit_ids
 
 
@@ -30,10 +31,16 @@ def staff_registration_get_for(user: User, pk: int) -> User:
         raise Http404 from None
 
 
-def auth_events_for(user: User) -> QuerySet[AuthEvent]:
+def audit_events_for(user: User, *, before: int | None = None, event: str = "") -> QuerySet[AuditEvent]:
+    """The audit log, newest first, for those who may read it; keyset pages: the rows written before row `before`."""
     if not user.has_perm("accounts.view_audit_log"):
-        return AuthEvent.objects.none()
-    return AuthEvent.objects.select_related("user").order_by("-at")
+        return AuditEvent.objects.none()
+    qs = AuditEvent.objects.order_by("-pk")
+    if before:
+        qs = qs.filter(pk__lt=before)
+    if event:
+        qs = qs.filter(event=event)
+    return qs
 
 
 def admin_unit_for(user: User, unit_id: int | None = None) -> Unit:

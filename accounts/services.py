@@ -1,10 +1,13 @@
 """Writes for accounts: registration, registration review, passwords. Each docstring says who may call it."""
 
+import datetime
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.validators import parse_id_number, validate_credit_code, validate_phone
@@ -13,7 +16,7 @@ from orgs.services import unit_create
 
 from .audit import audit
 from .models import Role, SmsCode, User
-from .roles import role_grant
+from .roles import STAFF_ROLES, is_staff_account, role_grant
 from .sms import SmsError, sms_code_check, sms_code_send
 
 
@@ -89,7 +92,7 @@ def builtin_unit_create(*, actor: User, fields: dict) -> tuple[User, str]:
     )
     account.set_password(password)
     account.save()
-    role_grant(user=account, role=Role.UNIT_ADMIN, unit=unit)
+    role_grant(user=account, role=Role.UNIT_ADMIN, unit=unit, actor=actor)
     audit(event="unit_register", user=actor, obj=f"builtin unit:{unit.pk} account:{username}")
     return account, password
 
@@ -119,7 +122,7 @@ def password_change(*, user: User, new_password: str, ip=None) -> None:
     validate_password(new_password, user)
     user.set_password(new_password)
     user.must_change_password = False
-    user.save(update_fields=["password", "must_change_password"])
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
     audit(event="password_change", user=user, ip=ip)
 
 
@@ -163,7 +166,7 @@ def password_reset(*, id_number: str, phone: str, code: str, new_password: str, 
             sms_code_check(phone=phone, purpose=SmsCode.Purpose.RESET_PASSWORD, code=code, consume=True)
             user.set_password(new_password)
             user.must_change_password = False
-            user.save(update_fields=["password", "must_change_password"])
+            user.save(update_fields=["password", "must_change_password", "password_changed_at"])
             audit(event="password_reset", user=user, ip=ip)
     except SmsError:  # used by a request that came in between
         raise SmsError(RESET_CODE_REFUSED) from None
@@ -206,3 +209,37 @@ def first_bureau_account_create(*, region, bureau_name: str, credit_code: str, n
     role_grant(user=person, role=Role.SYSTEM_ADMIN)
     audit(event="first_bureau_account", user=person, obj=f"unit:{bureau.pk}")
     return person, password
+
+
+def password_expired(user: User, now=None) -> bool:
+    """A staff account's password older than STAFF_PASSWORD_MAX_AGE_DAYS has expired."""
+    age = datetime.timedelta(days=settings.STAFF_PASSWORD_MAX_AGE_DAYS)
+    return is_staff_account(user) and user.password_changed_at < (now or timezone.now()) - age
+
+
+def staff_password_expire(*, user: User) -> bool:
+    """At sign-in: an expired staff password forces the change of password (the must-change flow). Audited."""
+    if user.must_change_password or not password_expired(user):
+        return False
+    user.must_change_password = True
+    user.save(update_fields=["must_change_password"])
+    audit(event="password_expired", user=user, outcome="forced_change")
+    return True
+
+
+def inactive_staff_disable(*, now=None) -> list[User]:
+    """Disable the staff accounts unused for STAFF_INACTIVE_DAYS (last sign-in, or creation when never signed
+    in); each one audited. Running it again changes nothing."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.STAFF_INACTIVE_DAYS)
+    unused = (User.objects.filter(is_active=True)
+              .filter(Q(roles__role__in=STAFF_ROLES) | Q(is_staff=True) | Q(is_superuser=True))
+              .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
+              .distinct().order_by("pk"))
+    disabled = []
+    for user in unused:
+        with transaction.atomic():
+            User.objects.filter(pk=user.pk).update(is_active=False)
+            audit(event="account_disabled", username="system", obj=f"user:{user.pk}",
+                  outcome=f"unused {settings.STAFF_INACTIVE_DAYS} days")
+        disabled.append(user)
+    return disabled

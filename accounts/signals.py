@@ -9,6 +9,7 @@ from core.http import client_ip
 from .audit import audit
 from .lockout import username_from_request
 from .middleware import session_signed_in
+from .services import staff_password_expire
 
 
 @receiver(user_logged_in)
@@ -16,6 +17,7 @@ def _logged_in(sender, request, user, **kwargs):
     if request is not None:  # login() always has one; a signal sent by hand may not
         session_signed_in(request.session, timezone.now())
     audit(event="login", user=user, ip=client_ip(request) if request else None)
+    staff_password_expire(user=user)  # an expired staff password: the change page until it is changed
 
 
 @receiver(user_logged_out)

@@ -15,7 +15,9 @@ from core.http import client_ip
 from core.paging import per_page
 
 from . import oidc
+from .audit import audit, personal_numbers_viewed
 from .forms import (
+    AuditFilterForm,
     LoginForm,
     PasswordChangeForm,
     PasswordForgotForm,
@@ -27,9 +29,10 @@ from .forms import (
 )
 from .middleware import idle_seconds_left
 from .models import SmsCode, User
-from .selectors import auth_events_for, staff_registration_get_for, staff_registrations_for
+from .selectors import audit_events_for, staff_registration_get_for, staff_registrations_for
 from .services import (
     password_change,
+    password_expired,
     password_reset,
     password_reset_code_send,
     person_register,
@@ -127,6 +130,8 @@ def register(request):
 
 
 # The answer to 获取验证码 whether or not a code went out: a phone with an account gets none for registration.
+AUDIT_PAGE = 50
+
 SMS_SENT = {
     SmsCode.Purpose.REGISTER: "如该手机号未注册过账号，验证码已发送，3分钟内有效。",
     SmsCode.Purpose.UNIT_REGISTER: "验证码已发送，3分钟内有效。",
@@ -210,7 +215,8 @@ def password_change_view(request):
         update_session_auth_hash(request, request.user)
         messages.success(request, "密码已修改。")
         return redirect("home")
-    return render(request, "accounts/password_change.html", {"form": form})
+    return render(request, "accounts/password_change.html", {
+        "form": form, "expired": password_expired(request.user), "max_age": settings.STAFF_PASSWORD_MAX_AGE_DAYS})
 
 
 @login_required
@@ -240,14 +246,22 @@ def staff_registration_detail(request, pk: int):
         )
         messages.success(request, f"已{'通过' if approve else '驳回'} {person.name} 的注册申请。")
         return redirect("accounts:staff_registrations")
+    personal_numbers_viewed(request, f"user:{person.pk}")
     return render(request, "accounts/staff_registration_detail.html", {"person": person, "form": form})
 
 
 @login_required
 @permission_required("accounts.view_audit_log", raise_exception=True)
 def audit_log(request):
-    page = Paginator(auth_events_for(request.user), per_page(request, 50)).get_page(request.GET.get("page"))
-    return render(request, "accounts/audit_log.html", {"page": page})
+    """审计日志: 50 rows a page by keyset (?before=<row>), an event filter; each reading is itself recorded."""
+    form = AuditFilterForm(request.GET or None)
+    before, event = (form.cleaned_data["before"], form.cleaned_data["event"]) if form.is_valid() else (None, "")
+    rows = list(audit_events_for(request.user, before=before, event=event)[:AUDIT_PAGE + 1])
+    more = len(rows) > AUDIT_PAGE
+    rows = rows[:AUDIT_PAGE]
+    audit(event="audit_viewed", user=request.user, obj=f"audit_log before:{before or ''} event:{event}"[:200])
+    return render(request, "accounts/audit_log.html", {
+        "page": rows, "form": form, "next_before": rows[-1].pk if more else None, "event": event})
 
 
 @login_required

@@ -10,6 +10,7 @@ class ApplicationsConfig(AppConfig):
         from dossier.citations import citation_check_register  # noqa: PLC0415
         from review.stages import stages  # noqa: PLC0415
 
+        from . import signals  # noqa: F401, PLC0415 - the audit of committee and plan changes
         from .chain import register  # noqa: PLC0415
         from .exports import register as exports_register  # noqa: PLC0415
         from .sections import sections  # noqa: PLC0415

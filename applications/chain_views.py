@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from accounts.audit import personal_numbers_viewed
 from accounts.export_views import export_response
 from accounts.roles import admin_unit_ids
 from core.excel import ExcelError
@@ -132,6 +133,7 @@ def review(request, node_key, pk):
             posted_here = [f for f in posted_forms if f.stage.key == here.key]
             offered = posted_here or action_forms(here, application)
     flow = engine.flow("application", application.pk)
+    personal_numbers_viewed(request, f"application:{application.pk}")
     return render(request, "applications/chain/review.html", {
         "desk": desk, "application": application, "sections": snapshot_sections(application),
         "account": application.snapshot["account"], "flow": flow, "error": error, "recusal": recusal,

@@ -5,11 +5,16 @@ its Chinese label (`action_label`): the history renders without knowing who wrot
 string, never a migration.
 """
 
+import datetime
+import hashlib
+import json
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from .masking import mask_id_number
 
 
 class FlowEntry(models.Model):
@@ -66,3 +71,128 @@ class FlowAttachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+AUDIT_GENESIS = "0" * 64
+
+# Event names and what people read. The second factor's names are for the TOTP sign-in step.
+AUDIT_EVENTS = {
+    "login": "登录",
+    "login_failed": "登录失败",
+    "lockout": "账号锁定",
+    "logout": "退出",
+    "idle_timeout": "超时退出",
+    "password_change": "修改密码",
+    "password_reset": "找回密码",
+    "password_expired": "密码过期",
+    "register": "注册",
+    "registration_approved": "注册审核通过",
+    "registration_rejected": "注册审核不通过",
+    "unit_register": "单位注册",
+    "first_bureau_account": "首个人社局账号",
+    "second_factor_enrolled": "绑定动态口令",
+    "second_factor_passed": "动态口令验证通过",
+    "second_factor_failed": "动态口令验证失败",
+    "second_factor_reset": "重置动态口令",
+    "second_factor_removed": "解除动态口令",
+    "id_number_viewed": "查看完整身份证号",
+    "download": "下载/导出",
+    "export": "导出列表",
+    "decision": "审核决定",
+    "role_granted": "授予角色",
+    "role_revoked": "撤销角色",
+    "config_changed": "配置变更",
+    "account_disabled": "停用账号",
+    "audit_viewed": "查看审计日志",
+    "audit_purged": "清理审计日志",
+}
+
+
+
+def audit_canonical(*, at, user_id, username, role, ip, event, object, outcome, prev_hash) -> bytes:  # noqa: A002
+    """The bytes a row's hash is taken over: its fields as a JSON array in a fixed order, the time in UTC with
+    microseconds. Changing this function invalidates every stored hash: never change it, add a version."""
+    values = [at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), user_id, username or "", role or "",
+              ip or "", event, object or "", outcome or "", prev_hash]
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def audit_hash(**fields) -> str:
+    return hashlib.sha256(audit_canonical(**fields)).hexdigest()
+
+
+# What people read for the usual outcomes; others (a decision's key, a count) are shown as written.
+AUDIT_OUTCOMES = {"success": "成功", "failure": "失败", "locked": "锁定", "approved": "通过", "rejected": "驳回",
+                  "forced_change": "须修改密码", "created": "新增", "changed": "修改", "deleted": "删除"}
+
+
+class AuditQuerySet(models.QuerySet):
+    """Append-only in the ORM; the database role refuses UPDATE and DELETE too (manage.py audit_grants)."""
+
+    def update(self, **kwargs):
+        raise PermissionError("the audit log is append-only")
+
+    def delete(self):
+        raise PermissionError("the audit log is append-only")
+
+    def bulk_create(self, *args, **kwargs):
+        raise PermissionError("audit rows are written one by one through core.audit.record")
+
+
+class AuditEvent(models.Model):
+    """One row of the audit log (审计日志): who, in which role, from where, did what to which object, with what
+    outcome, at which UTC time. Rows form a SHA-256 chain: each stores the previous row's hash and its own over
+    `audit_canonical`, so an altered or deleted row breaks the chain (manage.py audit_verify).
+
+    Written only by core.audit.record. The user is kept without a foreign-key constraint (and the account name
+    beside it) so that nothing about a person ever has to update an audit row."""
+
+    at = models.DateTimeField("时间(UTC)", db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
+                             db_constraint=False, related_name="+")
+    username = models.CharField("账号", max_length=64, blank=True)
+    role = models.CharField("角色", max_length=64, blank=True)
+    ip = models.GenericIPAddressField("IP", null=True, blank=True)
+    event = models.CharField("事件", max_length=32)
+    object = models.CharField("对象", max_length=200, blank=True)
+    outcome = models.CharField("结果", max_length=16, default="success")
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = verbose_name_plural = "审计日志"
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.event} {self.username}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self.hash:
+            raise PermissionError("the audit log is append-only: write through core.audit.record")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("the audit log is append-only")
+
+    @property
+    def event_label(self) -> str:
+        return AUDIT_EVENTS.get(self.event, self.event)
+
+    @property
+    def outcome_label(self) -> str:
+        return AUDIT_OUTCOMES.get(self.outcome, self.outcome)
+
+    @property
+    def masked_username(self) -> str:
+        """A person's account is their ID number: masked wherever the log is read."""
+        return mask_id_number(self.username) if len(self.username) == 18 else self.username
+
+    def canonical_fields(self) -> dict:
+        return {"at": self.at, "user_id": self.user_id, "username": self.username, "role": self.role,
+                "ip": self._meta.get_field("ip").get_prep_value(self.ip), "event": self.event,
+                "object": self.object, "outcome": self.outcome, "prev_hash": self.prev_hash}
+
+    def computed_hash(self) -> str:
+        return audit_hash(**self.canonical_fields())

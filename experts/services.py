@@ -48,7 +48,7 @@ def expert_add(*, actor, committee, data: dict) -> Expert:
         person=person, committee=committee, series=data["series"], specialty=data["specialty"].strip(),
         level=data["level"], unit=person.unit, region=getattr(person.unit, "region_id", "") or "",
         term_start=data["term_start"], term_end=data["term_end"])
-    role_grant(user=person, role=Role.EXPERT)
+    role_grant(user=person, role=Role.EXPERT, actor=actor)
     return expert
 
 

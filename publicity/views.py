@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.audit import personal_numbers_viewed
 from accounts.models import Role
 from accounts.roles import role_names
 from accounts.sms import SmsError, sms_code_check
@@ -136,6 +137,7 @@ def objection(request, pk):
         else:
             messages.success(request, "已办理。")
             return redirect("publicity:objection", pk=found.pk)
+    personal_numbers_viewed(request, f"objection:{found.pk}")
     return render(request, "publicity/objection.html", {
         "objection": found, "form": form, "flow": flow_for(subject_type="objection", subject_id=found.pk)})
 

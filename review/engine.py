@@ -17,7 +17,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from accounts.audit import audit
 from accounts.models import Role
+from accounts.roles import is_system_admin_only
 from core.flow import flow_write
 from core.models import FlowEntry
 
@@ -187,6 +189,8 @@ def decide(*, actor, stage: str, subject_id: int, decision: str | None, data: di
     spec = stages().get(stage)
     subject_type = SUBJECTS[spec.subject]
     data = dict(data or {})
+    if is_system_admin_only(actor):  # separation of duties: the platform's administrator decides nothing
+        raise subject_type.error("系统管理员不能作出审核决定。")
     if (decision is not None and decision not in spec.decisions) or (decision is None and not spec.decided_by):
         raise subject_type.error(spec.message("unknown"))
     with transaction.atomic():
@@ -219,8 +223,13 @@ def decide(*, actor, stage: str, subject_id: int, decision: str | None, data: di
             subject_type=subject_type.key, subject_id=subject.pk, stage=spec.key, decision=decision, actor=actor,
             role=spec.role, at=entry.at, opinion=act.opinion, entry=entry,
             snapshot_hash=subject_type.snapshot_hash(subject), **act.row)
-        if subject_type.moved is not None:  # last: counter rows (dossier.services._recount_move)
+        if subject_type.moved is not None:  # counter rows (dossier.services._recount_move)
             subject_type.moved(subject, from_status)
+        # Last: the audit row points at the Decision (the flow log and the decision rows are the history); the
+        # chain's lock is then held only until the commit.
+        audit(event="decision", user=actor, role=Role(spec.role).label,
+              obj=f"decision:{subject.last_decision.pk} {subject_type.key}:{subject.pk} {spec.key}",
+              outcome=decision)
     return subject
 
 

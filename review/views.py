@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
+from accounts.audit import personal_numbers_viewed
 from accounts.export_views import export_response
 from core.flow import flow_for
 from core.paging import per_page
@@ -146,6 +147,7 @@ def record_review(request, pk):
             return redirect("review:records", kind_key=kind.key)
     if error == recusal:
         error = ""  # a refused POST: the note says it
+    personal_numbers_viewed(request, f"record:{record.pk} owner:{record.owner_id}")
     return render(request, "review/record_review.html", {
         "kind": kind, "record": record, "details": detail_rows(kind, record), "recusal": recusal, "stage": stage,
         "evidence": list(record.evidence.filter(item=None)), "child_tables": child_tables(kind, record),

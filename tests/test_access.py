@@ -5,7 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import AuthEvent, User
+from accounts.models import User
+from core.models import AuditEvent
 from tests.factories import (
     PASSWORD,
     PersonFactory,
@@ -264,7 +265,7 @@ def test_unit_admin_approves_a_registration(client, admin_a, staff_a):
     assert staff_a.registration == User.Registration.APPROVED
     assert staff_a.registration_decided_at is not None
     assert f"已通过 {staff_a.name} 的注册申请。" in response.content.decode()
-    event = AuthEvent.objects.get(event="registration_approved")
+    event = AuditEvent.objects.get(event="registration_approved")
     assert (event.user, event.object, event.outcome) == (admin_a, f"user:{staff_a.pk}", "approved")
 
 
@@ -287,7 +288,7 @@ def test_reject_with_a_reason_records_it_and_shows_it_to_the_person(client, admi
 
     staff_a.refresh_from_db()
     assert (staff_a.registration, staff_a.registration_note) == (User.Registration.REJECTED, "非本单位职工")
-    assert AuthEvent.objects.filter(event="registration_rejected", outcome="rejected").exists()
+    assert AuditEvent.objects.filter(event="registration_rejected", outcome="rejected").exists()
     logged_in(client, staff_a)
     assert "非本单位职工" in client.get("/").content.decode()
 

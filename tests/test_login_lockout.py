@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from axes.models import AccessAttempt
 
-from accounts.models import AuthEvent
+from core.models import AuditEvent
 from tests.factories import PASSWORD, PersonFactory, id_number_ending_in_x
 from tests.helpers import LOGIN_URL, log_in, without_csrf
 
@@ -126,7 +126,7 @@ def test_locked_account_refuses_even_the_right_password(client, person):
 def test_showing_the_lockout_page_does_not_count_another_failure(client, person):
     fail(client, person.id_number, times=5)
 
-    assert AuthEvent.objects.filter(event="login_failed").count() == 5
+    assert AuditEvent.objects.filter(event="login_failed").count() == 5
     assert AccessAttempt.objects.get(username=person.id_number).failures_since_start == 5
 
 
@@ -226,20 +226,20 @@ class TestAudit:
     def test_login_success_is_audited(self, client, person):
         log_in(client, person.id_number, PASSWORD)
 
-        event = AuthEvent.objects.get(event="login")
+        event = AuditEvent.objects.get(event="login")
         assert (event.user, event.username, event.ip, event.outcome) == (person, person.id_number, "127.0.0.1",
                                                                          "success")
 
     def test_login_failure_is_audited_with_the_typed_account(self, client, person):
         fail(client, person.id_number.lower())
 
-        event = AuthEvent.objects.get(event="login_failed")
+        event = AuditEvent.objects.get(event="login_failed")
         assert (event.username, event.outcome, event.ip) == (person.id_number.upper(), "failure", "127.0.0.1")
 
     def test_lockout_is_audited(self, client, person):
         fail(client, person.id_number, times=5)
 
-        event = AuthEvent.objects.get(event="lockout")
+        event = AuditEvent.objects.get(event="lockout")
         assert (event.username, event.outcome) == (person.id_number, "locked")
 
     def test_logout_is_audited(self, client, person):
@@ -248,7 +248,7 @@ class TestAudit:
         response = client.post("/accounts/logout/")
 
         assert response.url == LOGIN_URL
-        event = AuthEvent.objects.get(event="logout")
+        event = AuditEvent.objects.get(event="logout")
         assert event.user == person
         assert "_auth_user_id" not in client.session
 
@@ -256,4 +256,4 @@ class TestAudit:
         log_in(client, person.id_number, PASSWORD)
 
         assert client.get("/accounts/logout/").status_code == 405
-        assert not AuthEvent.objects.filter(event="logout").exists()
+        assert not AuditEvent.objects.filter(event="logout").exists()

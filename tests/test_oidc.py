@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from accounts.models import AuthEvent, User
+from accounts.models import User
+from core.models import AuditEvent
 from tests.factories import PASSWORD, PersonFactory, UnitFactory, unit_account
 from tests.helpers import log_in, request_sms, sms_code
 from tests.oidc_support import start_provider, stop_provider
@@ -63,7 +64,7 @@ def test_a_registered_person_signs_in_by_her_id_number(oidc, client, regions):
 
     assert response.status_code == 302 and response["Location"] == "/"
     assert signed_in_as(client) == str(person.pk)
-    assert AuthEvent.objects.filter(user=person, event="login", object="oidc").count() == 1
+    assert AuditEvent.objects.filter(user=person, event="login", object="oidc").count() == 1
     assert client.get("/").status_code == 200
 
 

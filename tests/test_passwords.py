@@ -6,7 +6,8 @@ import pytest
 import time_machine
 from django.test import Client
 
-from accounts.models import AuthEvent, SmsCode, SmsMessage
+from accounts.models import SmsCode, SmsMessage
+from core.models import AuditEvent
 from tests.factories import PASSWORD, PersonFactory, id_number_ending_in_x
 from tests.helpers import LOGIN_URL, assert_field_error, committed, log_in, sms_code, without_csrf, wrong_code
 
@@ -88,7 +89,7 @@ def test_the_code_and_a_new_password_reset_it_and_end_her_other_sessions(forgot,
     assert not person.must_change_password
     assert elsewhere.get("/").status_code == 302  # signed out: the old password's session is over
     assert log_in(client, person.id_number, NEW_PASSWORD).url == "/"
-    assert AuthEvent.objects.filter(event="password_reset", user=person).count() == 1
+    assert AuditEvent.objects.filter(event="password_reset", user=person).count() == 1
 
 
 def test_a_wrong_code_changes_nothing(forgot, reset, person):
@@ -101,7 +102,7 @@ def test_a_wrong_code_changes_nothing(forgot, reset, person):
     person.refresh_from_db()
     assert person.check_password(PASSWORD)
     assert elsewhere.get("/").status_code == 200
-    assert not AuthEvent.objects.filter(event="password_reset").exists()
+    assert not AuditEvent.objects.filter(event="password_reset").exists()
 
 
 def test_the_code_is_refused_after_five_wrong_tries(forgot, reset, person):
@@ -271,11 +272,11 @@ def test_forgot_password_needs_a_valid_phone(client, person):
 def test_password_reset_is_audited_only_when_done(forgot, reset, person):
     forgot(person.id_number, "13900000000")
     forgot(person.id_number, person.phone)
-    assert not AuthEvent.objects.filter(event="password_reset").exists()
+    assert not AuditEvent.objects.filter(event="password_reset").exists()
 
     reset(sms_code(person.phone))
 
-    assert AuthEvent.objects.filter(event="password_reset", user=person).count() == 1
+    assert AuditEvent.objects.filter(event="password_reset", user=person).count() == 1
 
 
 # An account given a password by someone else (a built-in unit's initial password) changes it at first login.
@@ -375,4 +376,4 @@ def test_change_password_needs_login(client):
 def test_password_change_is_audited(logged_in, person):
     change(logged_in)
 
-    assert AuthEvent.objects.filter(event="password_change", user=person, outcome="success").exists()
+    assert AuditEvent.objects.filter(event="password_change", user=person, outcome="success").exists()

@@ -6,7 +6,8 @@ import datetime
 import pytest
 import time_machine
 
-from accounts.models import AuthEvent, SmsCode, User
+from accounts.models import SmsCode, User
+from core.models import AuditEvent
 from orgs.models import Unit
 from tests.factories import PersonFactory, UnitFactory, id_number_ending_in_x
 from tests.helpers import (
@@ -89,7 +90,7 @@ def test_registration_creates_pending_account_with_gender_and_birth_date_from_id
     assert (user.name, user.email, user.phone, user.unit) == ("张伟", "zw1985@example.cn", PHONE, unit)
     assert user.kind == User.Kind.PERSON
     assert user.check_password(PASSWORD)
-    assert AuthEvent.objects.filter(event="register", user=user).exists()
+    assert AuditEvent.objects.filter(event="register", user=user).exists()
     page = client.get("/accounts/login/")
     assert "注册成功" in page.content.decode()
 

@@ -19,7 +19,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from accounts.middleware import LAST_SEEN
-from accounts.models import AuthEvent, User
+from accounts.models import User
+from core.models import AuditEvent
 from tests.factories import PASSWORD, PersonFactory
 from tests.helpers import log_in
 
@@ -180,7 +181,7 @@ def test_idle_session_is_sent_to_login_after_30_minutes(session, clock, person):
     assert response.status_code == 302
     assert response.url == "/accounts/login/?timeout=1"
     assert "_auth_user_id" not in session.session
-    assert AuthEvent.objects.filter(event="idle_timeout", user=person).exists()
+    assert AuditEvent.objects.filter(event="idle_timeout", user=person).exists()
     assert "您已超过30分钟未操作" in session.get(response.url).content.decode()
 
 
@@ -242,7 +243,7 @@ def test_a_session_in_use_ends_12_hours_after_sign_in(session, clock, person):
 
     assert (response.status_code, response.url) == (302, "/accounts/login/?expired=1")
     assert "_auth_user_id" not in session.session
-    assert AuthEvent.objects.filter(event="idle_timeout", user=person, object="session_age").exists()
+    assert AuditEvent.objects.filter(event="idle_timeout", user=person, object="session_age").exists()
     assert "本次登录已满12小时" in session.get(response.url).content.decode()
 
 
@@ -327,7 +328,7 @@ def test_session_state_answers_without_restarting_the_idle_clock(session, clock,
     assert last_seen(session) == START  # asked, not active
     clock.shift(datetime.timedelta(minutes=10, seconds=1))  # 30 minutes and a second after the page
     assert session.get("/accounts/session-state/").json() == {"signed_in": False}  # timed out, answered here
-    assert AuthEvent.objects.filter(event="idle_timeout", user=person).exists()
+    assert AuditEvent.objects.filter(event="idle_timeout", user=person).exists()
     assert session.get("/").status_code == 302
 
 

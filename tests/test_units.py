@@ -4,8 +4,9 @@ units created by HR-bureau staff within their region."""
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from accounts.models import AuthEvent, Role, RoleAssignment, User
+from accounts.models import Role, RoleAssignment, User
 from accounts.services import builtin_unit_create
+from core.models import AuditEvent
 from orgs.models import PostQuota, Region, Unit
 from orgs.services import post_quota_confirm, post_quota_save, unit_info_update
 from tests.factories import PersonFactory, UnitFactory, bureau_staff, system_admin, unit_admin
@@ -72,7 +73,7 @@ def test_unit_registration_creates_the_unit_and_its_admin_account(register_unit)
     assert (account.kind, account.unit, account.must_change_password) == (User.Kind.UNIT, unit, False)
     assert account.check_password(UNIT_PASSWORD)
     assert RoleAssignment.objects.filter(user=account, role=Role.UNIT_ADMIN, unit=unit).exists()
-    assert AuthEvent.objects.filter(event="unit_register", user=account).exists()
+    assert AuditEvent.objects.filter(event="unit_register", user=account).exists()
 
 
 def test_unit_account_logs_in_with_its_credit_code_and_reviews_its_staff(register_unit, client):
@@ -214,7 +215,7 @@ def test_bureau_staff_create_a_builtin_unit_and_see_its_account_and_password_onc
     assert account.username.startswith("NZ350102")
     assert RoleAssignment.objects.filter(user=account, role=Role.UNIT_ADMIN, unit=unit).exists()
     assert password not in client.get(BUILTIN_URL).content.decode()
-    assert not AuthEvent.objects.filter(object__contains=password).exists()
+    assert not AuditEvent.objects.filter(object__contains=password).exists()
 
 
 def test_builtin_unit_account_must_change_password_at_first_login(client, builtin_data):

@@ -47,7 +47,7 @@ NAV = [
     NavItem("全省检索", "lookup:search", "search", frozenset({Role.BUREAU_STAFF, Role.DEPARTMENT_REVIEWER,
                                                                   Role.UNIT_ADMIN})),
     NavItem("电子证书管理", "certificates:bureau", "award", frozenset({Role.BUREAU_STAFF})),
-    NavItem("认证审计日志", "accounts:audit_log", "journal-text", frozenset({Role.SYSTEM_ADMIN})),
+    NavItem("审计日志", "accounts:audit_log", "journal-text", frozenset({Role.SYSTEM_ADMIN})),
     NavItem("专家库", "experts:pool", "people", frozenset({Role.COMMITTEE_STAFF})),
     NavItem("专家抽取", "experts:draws", "shuffle", frozenset({Role.COMMITTEE_STAFF})),
     NavItem("评审任务", "experts:console", "clipboard-data", frozenset({Role.EXPERT})),

@@ -59,6 +59,15 @@ INSTALLED_APPS = [
     "zhicheng",  # the project's layer above every app: home, navigation, the demo (manage.py seed_demo)
 ]
 
+# The audit log (core.audit): rows are kept at least 184 days (manage.py audit_purge deletes older ones).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=184)
+if AUDIT_RETENTION_DAYS < 184:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 184 (days).")
+# Staff accounts: a password older than this forces a change at sign-in; an account unused this long is disabled
+# (manage.py disable_inactive_staff, run daily by deploy/zhicheng-reminders.timer).
+STAFF_PASSWORD_MAX_AGE_DAYS = env.int("STAFF_PASSWORD_MAX_AGE_DAYS", default=90)
+STAFF_INACTIVE_DAYS = env.int("STAFF_INACTIVE_DAYS", default=90)
+
 # Shared token of the continuing-education platform for POST /api/ce/feed (empty: the endpoint refuses).
 CE_IMPORT_TOKEN = env("CE_IMPORT_TOKEN", default="")
 
@@ -117,6 +126,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.NoStoreMiddleware",  # no-store for signed-in people and file downloads
+    "accounts.middleware.AuditContextMiddleware",  # the client IP of audit rows; downloads and exports audited
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.ForcePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

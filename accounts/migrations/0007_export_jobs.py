@@ -13,11 +13,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='authevent',
-            name='event',
-            field=models.CharField(choices=[('login', '登录'), ('login_failed', '登录失败'), ('lockout', '账号锁定'), ('logout', '退出'), ('password_change', '修改密码'), ('password_reset', '找回密码'), ('register', '注册'), ('registration_approved', '注册审核通过'), ('registration_rejected', '注册审核不通过'), ('unit_register', '单位注册'), ('idle_timeout', '超时退出'), ('export', '导出列表')], max_length=32, verbose_name='事件'),
-        ),
         migrations.CreateModel(
             name='ExportJob',
             fields=[

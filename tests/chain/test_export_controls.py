@@ -14,9 +14,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from accounts.models import AuthEvent, ExportJob
+from accounts.models import ExportJob
 from core.exports import xlsx_write
 from core.masking import mask_id_number, mask_phone
+from core.models import AuditEvent
 from tests.applications.support import page_messages
 from tests.factories import PASSWORD, UnitFactory, unit_admin
 from tests.helpers import committed, log_in
@@ -41,7 +42,7 @@ def rows_of(response) -> list[list]:
 
 
 def export_events(user) -> list[dict]:
-    return [json.loads(e.object.split(":", 1)[1]) for e in AuthEvent.objects.filter(user=user, event="export")]
+    return [json.loads(e.object.split(":", 1)[1]) for e in AuditEvent.objects.filter(user=user, event="export")]
 
 
 @pytest.fixture

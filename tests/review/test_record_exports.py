@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from accounts.models import AuthEvent
+from core.models import AuditEvent
 from dossier.models import Status
 from tests.factories import PASSWORD
 from tests.helpers import log_in
@@ -50,7 +50,7 @@ def test_my_records_export_is_my_list(client, owner_a, owner_b, admin_a):
     pending = exported(client, url + "?status=pending&format=xlsx")
     assert [r[0] for r in pending[2:]] == [1, 2, 3] and {r[-2] for r in pending[2:]} == {"审核中"}
     assert len(pending) - 2 == len(listed_titles(client, url + "?status=pending"))
-    event = AuthEvent.objects.filter(user=owner_a, event="export").first()
+    event = AuditEvent.objects.filter(user=owner_a, event="export").first()
     assert event is not None and '"行数":3' in event.object
 
 
