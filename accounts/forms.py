@@ -305,3 +305,14 @@ class ProfileForm(forms.ModelForm):
             label="专业技术系列", choices=[("", "请选择")] + SERIES_CHOICES, required=False,
             help_text="选择“卫生技术”后，个人业绩库显示“行业专用”类别")
         self.fields["email"].error_messages.update({"required": "请输入邮箱。", "invalid": "请输入有效的邮箱地址。"})
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label="验证码", max_length=16, error_messages={"required": "请输入验证码。"},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )
+
+
+class SmsFactorForm(forms.Form):
+    on = forms.BooleanField(label="登录时须输入发送到本人手机的短信验证码", required=False)

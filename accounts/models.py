@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django_otp.models import Device
 
 
 class UserManager(BaseUserManager):
@@ -125,6 +126,7 @@ class SmsCode(models.Model):
         RESET_PASSWORD = "reset", "找回密码"
         UNIT_REGISTER = "unit_register", "单位注册"
         OBJECTION = "objection", "结果公示异议"
+        SECOND_FACTOR = "second_factor", "登录二次验证"
 
     phone = models.CharField(max_length=11)
     purpose = models.CharField(max_length=16, choices=Purpose.choices)
@@ -136,6 +138,15 @@ class SmsCode(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["phone", "purpose", "-created_at"], name="smscode_lookup")]
+
+
+class SmsDevice(Device):
+    """An applicant's optional second factor: a code sent to the account's own phone at each sign-in (SmsCode with
+    the SECOND_FACTOR purpose, its limits included). Present and confirmed while the applicant has it switched on;
+    accounts.second_factor checks the code and marks the session verified with django_otp.login."""
+
+    class Meta:
+        verbose_name = verbose_name_plural = "短信二次验证"
 
 
 class SmsMessage(models.Model):
@@ -173,6 +184,13 @@ class AuthEvent(models.Model):
         REGISTRATION_REJECTED = "registration_rejected", "注册审核不通过"
         UNIT_REGISTER = "unit_register", "单位注册"
         IDLE_TIMEOUT = "idle_timeout", "超时退出"
+        OTP_ENROL = "otp_enrol", "绑定二次验证"
+        OTP_VERIFY = "otp_verify", "二次验证"
+        OTP_FAILED = "otp_failed", "二次验证失败"
+        OTP_RECOVERY = "otp_recovery", "使用恢复码"
+        OTP_RESET = "otp_reset", "重置二次验证"
+        SMS_FACTOR_ON = "sms_factor_on", "开启短信二次验证"
+        SMS_FACTOR_OFF = "sms_factor_off", "关闭短信二次验证"
 
     at = models.DateTimeField("时间(UTC)", default=timezone.now, db_index=True)
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import second_factor_views, views
 
 app_name = "accounts"
 
@@ -18,4 +18,11 @@ urlpatterns = [
     path("staff/<int:pk>/", views.staff_registration_detail, name="staff_registration_detail"),
     path("audit/", views.audit_log, name="audit_log"),
     path("profile/", views.profile, name="profile"),
+    path("second-factor/", second_factor_views.second_factor, name="second_factor"),
+    path("second-factor/enrol/", second_factor_views.second_factor_enrol, name="second_factor_enrol"),
+    path("second-factor/sms/", second_factor_views.second_factor_sms_send, name="second_factor_sms"),
+    path("security/", second_factor_views.security, name="security"),
+    path("staff-second-factor/", second_factor_views.second_factor_accounts, name="second_factor_accounts"),
+    path("staff-second-factor/<int:pk>/reset/", second_factor_views.second_factor_account_reset,
+         name="second_factor_reset"),
 ]

@@ -15,7 +15,7 @@ from tests.factories import (
     system_admin,
     unit_admin,
 )
-from tests.helpers import LOGIN_URL, log_in
+from tests.helpers import LOGIN_URL, log_in, sign_in
 from tests.helpers import url_routes as _routes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("regions", "captcha_off")]
@@ -49,7 +49,7 @@ def staff_b(unit_b):
 
 
 def logged_in(client, user):
-    client.force_login(user, backend="accounts.backends.LoginBackend")
+    sign_in(client, user)
     return client
 
 

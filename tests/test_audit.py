@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.audit import audit
 from accounts.models import AuthEvent
 from tests.factories import PersonFactory, UnitFactory, bureau_staff, system_admin, unit_admin
+from tests.helpers import sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("regions")]
 
@@ -58,7 +59,7 @@ def test_audit_row_records_role_and_object():
 
 
 def logged_in(client, user):
-    client.force_login(user, backend="accounts.backends.LoginBackend")
+    sign_in(client, user)
     return client
 
 

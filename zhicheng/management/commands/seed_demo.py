@@ -18,6 +18,7 @@ from zhicheng.demo.applications import seed_nurse_application, seed_plans
 from zhicheng.demo.dossiers import seed_dossiers, seed_health, seed_hospital_queue
 from zhicheng.demo.experts import seed_experts
 from zhicheng.demo.ids import make_credit_code, make_id_number
+from zhicheng.demo.second_factor import demo_totp_enrol, demo_totp_secret
 
 DEMO_PASSWORD = "Demo2026"  # noqa: S105 - published in README; seed_demo refuses to run without DEBUG
 
@@ -141,9 +142,17 @@ class Command(BaseCommand):
             self.stdout.write(f"demo dossier records: {made}")
         rows += seed_experts(people)  # the 卫生技术 committee's expert pool and a drawn 护理学 panel
         self.accounts = rows
-        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
+        staff = {user.username for user in User.objects.filter(username__in=[u for _, u in rows])
+                 if demo_totp_enrol(user)}
+        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}；标 * 的管理与评审账号登录后须二次验证）：")
         for label, username in rows:
-            self.stdout.write(f"  {username:<20} {label}")
+            self.stdout.write(f"  {username:<20} {'*' if username in staff else ' '} {label}")
+        self.stdout.write(
+            "二次验证码：python manage.py demo_otp_code 账号（打印当前6位验证码），"
+            "或在身份验证器中添加下列密钥（基于时间，30秒）：")
+        for _, username in rows:
+            if username in staff:
+                self.stdout.write(f"  {username:<20} {demo_totp_secret(username)}")
         self.stdout.write("短信验证码与通知（演示环境不发真实短信）：http://127.0.0.1:8000/dev/sms/\n")
 
     def _news_and_quota(self, units):
