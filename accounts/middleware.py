@@ -105,7 +105,9 @@ class ForcePasswordChangeMiddleware:
     """Until an account given its password by someone else (a built-in unit's initial password) has changed it,
     only the change page is open."""
 
-    allowed_prefixes = ("/accounts/password/change/", "/accounts/logout/", "/static/", "/captcha")
+    allowed_prefixes = (
+        "/accounts/password/change/", "/accounts/second-factor/", "/accounts/logout/", "/static/", "/captcha",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -162,8 +162,8 @@ def second_factor_accounts_for(actor: User, *, term: str = "") -> QuerySet[User]
         scope = Q(pk__in=[])
         for code in scoped_region_codes(actor, Role.BUREAU_STAFF):
             prefix = _region_prefix(code)
-            scope |= Q(unit__region_id__startswith=prefix)
-            scope |= Q(pk__in=RoleAssignment.objects.filter(region_id__startswith=prefix).values("user_id"))
+            scope |= Q(unit__region__code__startswith=prefix)
+            scope |= Q(pk__in=RoleAssignment.objects.filter(region__code__startswith=prefix).values("user_id"))
         qs = staff.filter(scope)
     else:
         return User.objects.none()

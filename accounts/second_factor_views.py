@@ -125,7 +125,8 @@ def security(request):
     """登录安全: an applicant switches the SMS second factor on or off (staff always sign in with theirs)."""
     user = request.user
     staff = is_staff_user(user)
-    form = SmsFactorForm(request.POST or None, initial={"on": sms_device(user) is not None})
+    form = SmsFactorForm(request.POST if request.method == "POST" else None,
+                         initial={"on": sms_device(user) is not None})
     if request.method == "POST" and not staff and form.is_valid():
         try:
             sms_factor_switch(user=user, on=form.cleaned_data["on"], ip=client_ip(request))

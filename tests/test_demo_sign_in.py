@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from accounts.models import User
 from accounts.validators import normalise_username
 from tests.helpers import captcha_answer
-from zhicheng.management.commands.seed_demo import DEMO_PASSWORD
 from zhicheng.demo.second_factor import demo_totp_secret
+from zhicheng.management.commands.seed_demo import DEMO_PASSWORD
 from zhicheng.management.commands.seed_demo import Command as SeedDemo
 
 pytestmark = pytest.mark.django_db
