@@ -121,7 +121,7 @@ def log_in(page):
         page.wait_for_load_state()
         if staff and "/accounts/second-factor/" in page.url:
             page.get_by_label("验证码").fill(totp_code(user))
-            page.get_by_role("button", name="验证").click()
+            page.get_by_role("button", name="验证", exact=True).click()
             page.wait_for_load_state()
 
     return do
