@@ -314,3 +314,14 @@ class AuditFilterForm(forms.Form):
     event = forms.ChoiceField(label="事件", required=False, choices=[("", "全部事件"), *EVENTS.items()],
                               widget=forms.Select(attrs={"class": "form-select"}))
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label="验证码", max_length=16, error_messages={"required": "请输入验证码。"},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )
+
+
+class SmsFactorForm(forms.Form):
+    on = forms.BooleanField(label="登录时须输入发送到本人手机的短信验证码", required=False)

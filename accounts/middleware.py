@@ -3,11 +3,13 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from core.audit import reset_request_ip, set_request_ip
 from core.http import client_ip
 
 from .audit import audit
+from .second_factor import is_staff_user
 
 _REFRESH_EVERY = 60  # seconds: the idle clock's precision; a session write on every request would cost more
 
@@ -76,11 +78,37 @@ class IdleTimeoutMiddleware:
         audit(event="idle_timeout", user=user, ip=client_ip(request), obj=why)
 
 
+# Set by the login view when an applicant who switched on the SMS second factor signs in with her password; staff
+# need no mark: their roles say it on every request.
+SECOND_FACTOR_DUE = "second_factor_due"
+
+
+class SecondFactorMiddleware:
+    """No page for a signed-in staff member (accounts.second_factor.is_staff_user) until this session has passed
+    the second factor (django-otp's OTPMiddleware, which runs before, answers request.user.is_verified()): every
+    other URL redirects to 二次验证, which sends a person without an authenticator on to its enrolment. The same
+    for an applicant whose sign-in asked for her SMS code. Open meanwhile: those pages, 退出 and static files."""
+
+    allowed_prefixes = ("/accounts/second-factor/", "/accounts/logout/", "/static/", "/dev/sms/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (user.is_authenticated and not request.path.startswith(self.allowed_prefixes)
+                and (request.session.get(SECOND_FACTOR_DUE) or is_staff_user(user)) and not user.is_verified()):
+            return redirect(f"{reverse('accounts:second_factor')}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+
 class ForcePasswordChangeMiddleware:
     """Until an account given its password by someone else (a built-in unit's initial password) has changed it,
     only the change page is open."""
 
-    allowed_prefixes = ("/accounts/password/change/", "/accounts/logout/", "/static/", "/captcha")
+    allowed_prefixes = (
+        "/accounts/password/change/", "/accounts/second-factor/", "/accounts/logout/", "/static/", "/captcha",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django_otp.models import Device
 
 
 class UserManager(BaseUserManager):
@@ -130,6 +131,7 @@ class SmsCode(models.Model):
         RESET_PASSWORD = "reset", "找回密码"
         UNIT_REGISTER = "unit_register", "单位注册"
         OBJECTION = "objection", "结果公示异议"
+        SECOND_FACTOR = "second_factor", "登录二次验证"
 
     phone = models.CharField(max_length=11)
     purpose = models.CharField(max_length=16, choices=Purpose.choices)
@@ -141,6 +143,15 @@ class SmsCode(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["phone", "purpose", "-created_at"], name="smscode_lookup")]
+
+
+class SmsDevice(Device):
+    """An applicant's optional second factor: a code sent to the account's own phone at each sign-in (SmsCode with
+    the SECOND_FACTOR purpose, its limits included). Present and confirmed while the applicant has it switched on;
+    accounts.second_factor checks the code and marks the session verified with django_otp.login."""
+
+    class Meta:
+        verbose_name = verbose_name_plural = "短信二次验证"
 
 
 class SmsMessage(models.Model):

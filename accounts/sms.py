@@ -75,6 +75,7 @@ _PURPOSE_TEXT = {
     SmsCode.Purpose.UNIT_REGISTER: "您正在注册职称申报评审平台单位账号",
     SmsCode.Purpose.RESET_PASSWORD: "您正在找回职称申报评审平台密码",
     SmsCode.Purpose.OBJECTION: "您正在对职称评审结果公示提出异议",
+    SmsCode.Purpose.SECOND_FACTOR: "您正在登录职称申报评审平台",
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export_views, oidc_views, views
+from . import export_views, oidc_views, second_factor_views, views
 
 app_name = "accounts"
 
@@ -25,4 +25,11 @@ urlpatterns = [
     path("exports/<int:pk>/", export_views.export_job, name="export_job"),
     path("exports/<int:pk>/file", export_views.export_file, name="export_file"),
     path("exports/unmasked/<slug:kind>/", export_views.export_unmasked, name="export_unmasked"),
+    path("second-factor/", second_factor_views.second_factor, name="second_factor"),
+    path("second-factor/enrol/", second_factor_views.second_factor_enrol, name="second_factor_enrol"),
+    path("second-factor/sms/", second_factor_views.second_factor_sms_send, name="second_factor_sms"),
+    path("security/", second_factor_views.security, name="security"),
+    path("staff-second-factor/", second_factor_views.second_factor_accounts, name="second_factor_accounts"),
+    path("staff-second-factor/<int:pk>/reset/", second_factor_views.second_factor_account_reset,
+         name="second_factor_reset"),
 ]

@@ -7,8 +7,9 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from core.http import client_ip
@@ -27,8 +28,9 @@ from .forms import (
     RegistrationForm,
     SmsSendForm,
 )
-from .middleware import idle_seconds_left
+from .middleware import SECOND_FACTOR_DUE, idle_seconds_left
 from .models import SmsCode, User
+from .second_factor import second_factor_due
 from .selectors import audit_events_for, staff_registration_get_for, staff_registrations_for
 from .services import (
     password_change,
@@ -71,10 +73,16 @@ def login_view(request):
     form = LoginForm(request=request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         login(request, form.user, backend="accounts.backends.LoginBackend")
+        target = request.GET.get("next") if _safe_next(request) else reverse("home")
         if form.user.must_change_password:
-            # The change page itself says why (a second, flashed warning repeated it word for word).
-            return redirect("accounts:password_change")
-        return redirect(request.GET.get("next") if _safe_next(request) else "home")
+            target = reverse("accounts:password_change")
+        if second_factor_due(form.user):
+            # Staff always, an applicant who switched the SMS code on: 二次验证 before any page (and before a
+            # forced password change, which SecondFactorMiddleware keeps behind it).
+            request.session[SECOND_FACTOR_DUE] = True
+            return redirect(f"{reverse('accounts:second_factor')}?{urlencode({'next': target})}")
+        # A forced password change: the change page itself says why (a flashed warning repeated it word for word).
+        return redirect(target)
     outcome = request.GET.get("oidc")
     return render(request, "accounts/login.html", {
         "form": form, "timed_out": request.GET.get("timeout"), "expired": request.GET.get("expired"),

@@ -233,21 +233,36 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # a redirect to the sign-in page is an error here: the reader was signed out
 
 
-def sign_in(base: str, username: str, password: str) -> http.cookiejar.CookieJar:
+def sign_in(base: str, username: str, password: str, otp_code=None) -> http.cookiejar.CookieJar:
     """Signs a person in through the login page (GET for the CSRF cookie, POST the form); the captcha is off
-    (CAPTCHA_DISABLED=1, as in the browser tests). A second factor for staff would change only this function."""
+    (CAPTCHA_DISABLED=1, as in the browser tests). A staff account is then sent to 二次验证: `otp_code()` gives
+    its authenticator's current code (for a demo account, what `manage.py demo_otp_code USERNAME` prints), which
+    is posted there; the drills sign in applicants, who have none."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
     opener.open(base + "/accounts/login/", timeout=30).read()  # noqa: S310 - http://127.0.0.1 only
     token = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
     body = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token}).encode()
     request = urllib.request.Request(base + "/accounts/login/", data=body, headers={"Referer": base + "/accounts/login/"})  # noqa: S310
+    location = ""
     try:
         opener.open(request, timeout=30)
     except urllib.error.HTTPError as error:
         if error.code != 302:
             raise
+        location = error.headers.get("Location", "")
     assert any(cookie.name == "sessionid" for cookie in jar), "sign-in failed"
+    if location.startswith("/accounts/second-factor/"):
+        assert otp_code is not None, f"{username} signs in with a second factor: pass otp_code"
+        token = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
+        body = urllib.parse.urlencode({"code": otp_code(), "csrfmiddlewaretoken": token}).encode()
+        request = urllib.request.Request(base + location, data=body, headers={"Referer": base + location})  # noqa: S310
+        try:
+            opener.open(request, timeout=30)
+            raise AssertionError("the second factor was refused")
+        except urllib.error.HTTPError as error:
+            if error.code != 302:
+                raise
     return jar
 
 

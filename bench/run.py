@@ -23,8 +23,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from accounts.middleware import LAST_SEEN, SIGNED_IN_AT
 from accounts.models import Role, RoleAssignment, User
+from accounts.second_factor import TOTP_NAME, is_staff_user
 from dossier.models import Record, RecordCounter, Status
 
 from . import database, generate
@@ -155,8 +159,9 @@ def _random_records(rng: random.Random, n: int):
 
 def _signed_in(rng: random.Random, pairs) -> list[list[str]]:
     """A session for each (user, path): made directly in the session table (as a login would), since the login
-    form's captcha cannot be switched off with DEBUG off. With a cached_db engine a worker caches each session
-    when it first reads it (the warm-up)."""
+    form's captcha cannot be switched off with DEBUG off. A staff member's session has passed her second factor
+    (the device django_otp.login stores; one is enrolled for her if she has none). With a cached_db engine a
+    worker caches each session when it first reads it (the warm-up)."""
     backend = "accounts.backends.LoginBackend"
     now = timezone.now()
     expire = now + timedelta(seconds=settings.SESSION_COOKIE_AGE)
@@ -170,6 +175,10 @@ def _signed_in(rng: random.Random, pairs) -> list[list[str]]:
         data = {"_auth_user_id": str(user.pk), "_auth_user_backend": backend,
                 "_auth_user_hash": user.get_session_auth_hash(), SIGNED_IN_AT: int(now.timestamp()),
                 LAST_SEEN: int(seen.timestamp())}
+        if is_staff_user(user):
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+                user=user, name=TOTP_NAME, confirmed=True)
+            data[DEVICE_ID_SESSION_KEY] = device.persistent_id
         rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire))
         # a browser also returns the CSRF cookie it was given, so pages do not mint a new one each time
         cookie = f"{settings.SESSION_COOKIE_NAME}={key}; {settings.CSRF_COOKIE_NAME}={get_random_string(32)}"

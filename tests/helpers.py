@@ -2,6 +2,7 @@
 routes of the URLconf."""
 
 import re
+import time
 from html.parser import HTMLParser
 from importlib import import_module
 from pathlib import Path
@@ -12,11 +13,17 @@ from django.contrib.sessions.models import Session
 from django.core.cache.backends.base import BaseCache
 from django.test import TestCase
 from django.urls import URLPattern, URLResolver, get_resolver
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import SmsMessage
+from accounts.models import SmsMessage, User
+from accounts.second_factor import is_staff_user
 from core.captcha import captcha_enabled
 
 LOGIN_URL = "/accounts/login/"
+SECOND_FACTOR_URL = "/accounts/second-factor/"
+ENROL_URL = "/accounts/second-factor/enrol/"
 SMS_SEND_URL = "/accounts/sms/send/"
 
 
@@ -68,8 +75,44 @@ def request_sms(client, phone: str, purpose: str = "register", **extra):
         return client.post(SMS_SEND_URL, {"phone": phone, "purpose": purpose, "captcha": captcha}, **extra)
 
 
-def log_in(client, username: str, password: str):
-    return client.post(LOGIN_URL, {"username": username, "password": password})
+def log_in(client, username: str, password: str, *, second_factor: bool = True):
+    """Sign in at the login page. A staff member then passes 二次验证 with her authenticator's current code (a
+    device is enrolled for her first if she has none), unless `second_factor` is False; the answer returned is the
+    last one (the second factor's redirect to the page asked for). An applicant who switched the SMS code on is
+    left at 二次验证."""
+    response = client.post(LOGIN_URL, {"username": username, "password": password})
+    if not second_factor or response.status_code != 302 or not response["Location"].startswith(SECOND_FACTOR_URL):
+        return response
+    user = User.objects.get(pk=client.session[SESSION_KEY])
+    if not is_staff_user(user):
+        return response
+    return client.post(response["Location"].replace(ENROL_URL, SECOND_FACTOR_URL), {"code": totp_code(user)})
+
+
+def totp_device_for(user) -> TOTPDevice:
+    """The staff member's authenticator, enrolled (confirmed) now if she has none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="身份验证器", confirmed=True)
+
+
+def totp_code(user) -> str:
+    """The code the staff member's authenticator shows now. A code is accepted once: when this 30-second step's
+    code was used already (a test signing in twice at once), the device is moved on as the next step would."""
+    device = totp_device_for(user)
+    now_t = (int(time.time()) - device.t0) // device.step
+    if device.last_t >= now_t - 1:
+        TOTPDevice.objects.filter(pk=device.pk).update(last_t=now_t - 2)
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"
+
+
+def sign_in(client, user):
+    """Sign `user` in without the login page (client.force_login), her second factor passed when she is staff:
+    for tests whose subject is not the sign-in itself."""
+    client.force_login(user, backend="accounts.backends.LoginBackend")
+    if is_staff_user(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = totp_device_for(user).persistent_id
+        session.save()
 
 
 def sessions_of(user) -> list:

@@ -16,7 +16,7 @@ from tests.factories import (
     system_admin,
     unit_admin,
 )
-from tests.helpers import LOGIN_URL, log_in
+from tests.helpers import LOGIN_URL, log_in, sign_in
 from tests.helpers import url_routes as _routes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("regions", "captcha_off")]
@@ -50,7 +50,7 @@ def staff_b(unit_b):
 
 
 def logged_in(client, user):
-    client.force_login(user, backend="accounts.backends.LoginBackend")
+    sign_in(client, user)
     return client
 
 

@@ -21,6 +21,7 @@ from django.core.management import call_command
 from accounts.models import User
 from applications import services
 from applications.models import Application
+from tests.helpers import sign_in
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
@@ -138,7 +139,7 @@ def test_no_page_the_demo_accounts_reach_holds_code(client, demo, captcha_off):
     reached, problems = _crawl(client)  # signed out: the login page and what it links to
     assert {"/accounts/login/", "/accounts/register/", "/units/register/"} <= reached
     for user in User.objects.filter(is_active=True).order_by("pk"):
-        client.force_login(user, backend="accounts.backends.LoginBackend")
+        sign_in(client, user)
         pages, found = _crawl(client)
         reached |= pages
         problems += [f"{user.name}: {problem}" for problem in found]

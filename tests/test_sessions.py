@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.backends import LoginBackend
 from tests.factories import PersonFactory, UnitFactory, unit_admin
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def store(key=None):
 
 
 def signed_in(client, person):
-    client.force_login(person, backend="accounts.backends.LoginBackend")
+    sign_in(client, person)
     assert client.get(PAGE).status_code == 200
     return Session.objects.get(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value)
 
@@ -87,7 +88,7 @@ def test_deleting_a_user_ends_their_sessions_and_logout_deletes_the_row(client, 
 
 def test_a_signed_in_request_reads_its_user_and_roles_once(client, regions):
     admin = unit_admin(UnitFactory(name="福州市第二医院"))
-    client.force_login(admin, backend="accounts.backends.LoginBackend")
+    sign_in(client, admin)
     client.get("/unit/")
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/unit/").status_code == 200

@@ -10,7 +10,7 @@ from core.models import AuditEvent
 from orgs.models import PostQuota, Region, Unit
 from orgs.services import post_quota_confirm, post_quota_save, unit_info_update
 from tests.factories import PersonFactory, UnitFactory, bureau_staff, system_admin, unit_admin
-from tests.helpers import assert_field_error, form_inputs, log_in, request_sms, sms_code, wrong_code
+from tests.helpers import assert_field_error, form_inputs, log_in, request_sms, sign_in, sms_code, wrong_code
 from zhicheng.demo.ids import make_credit_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("regions", "captcha_off")]
@@ -193,7 +193,7 @@ def builtin_data():
 
 
 def logged_in(client, user):
-    client.force_login(user, backend="accounts.backends.LoginBackend")
+    sign_in(client, user)
     return client
 
 

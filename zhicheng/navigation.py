@@ -54,6 +54,9 @@ NAV = [
     NavItem("评审服务记录", "experts:service", "award", frozenset({Role.EXPERT})),
     NavItem("评审意见反馈", "experts:feedback", "chat-left-text", frozenset({Role.APPLICANT})),
     NavItem("利害关系声明", "experts:relations", "person-lines-fill", frozenset({Role.APPLICANT})),
+    NavItem("二次验证重置", "accounts:second_factor_accounts", "shield-lock",
+            frozenset({Role.BUREAU_STAFF, Role.SYSTEM_ADMIN})),
+    NavItem("登录安全", "accounts:security", "shield-check", frozenset({Role.APPLICANT})),
     NavItem("修改密码", "accounts:password_change", "key", frozenset(Role.values)),
 ]
 

@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "django_tasks",
     "django_tasks_db",
@@ -127,7 +130,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.NoStoreMiddleware",  # no-store for signed-in people and file downloads
     "accounts.middleware.AuditContextMiddleware",  # the client IP of audit rows; downloads and exports audited
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor of this session
     "accounts.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",  # staff (and applicants who chose SMS) pass it before any page
     "accounts.middleware.ForcePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -189,6 +194,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
+OTP_TOTP_ISSUER = "职称申报评审平台"  # the name an authenticator app shows beside the account
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Government sign-in (OpenID Connect; README › Configuration, accounts/oidc.py): on when the province's identity

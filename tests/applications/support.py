@@ -23,7 +23,7 @@ from dossier.catalogue import catalogue
 from dossier.forms import record_form
 from review import services as review_services
 from tests.factories import CommitteeFactory, PlanFactory
-from tests.helpers import fetch_print
+from tests.helpers import fetch_print, sign_in
 
 TODAY = datetime.date.today()
 YEAR = TODAY.year
@@ -185,7 +185,7 @@ def health_topic(owner, admin):
 
 
 def login(client, user):
-    client.force_login(user, backend="accounts.backends.LoginBackend")
+    sign_in(client, user)
     return client
 
 

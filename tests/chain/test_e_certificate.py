@@ -22,7 +22,7 @@ from certificates.models import Revocation
 from core.models import FlowEntry
 from notices.models import Notice
 from tests.factories import PersonFactory, bureau_staff, id_number_ending_in_x
-from tests.helpers import captcha_answer
+from tests.helpers import captcha_answer, sign_in
 
 from .support import filed, staff
 
@@ -57,7 +57,7 @@ def by_number(client, number: str, name: str):
 
 
 def download(client, application) -> bytes:
-    client.force_login(application.applicant, backend="accounts.backends.LoginBackend")
+    sign_in(client, application.applicant)
     response = client.get(f"/certificates/mine/{application.pk}.pdf")
     assert response.status_code == 200, response.content[:300]
     assert response["Content-Type"] == "application/pdf"
@@ -151,7 +151,7 @@ def test_verification_is_rate_limited_per_client(client, issued, settings):
 
 
 def test_the_bureau_revokes_and_verification_says_revoked(client, issued, signing_key):
-    client.force_login(issued.bureau, backend="accounts.backends.LoginBackend")
+    sign_in(client, issued.bureau)
     listed = client.get("/certificates/").content.decode()
     assert issued.application.certificate_no in listed
 
@@ -169,7 +169,7 @@ def test_the_bureau_revokes_and_verification_says_revoked(client, issued, signin
     token = services.token_for(issued.application.certificate_no)
     client.logout()
     assert "证书已撤销" in client.get(f"/verify/{token}/").content.decode()
-    client.force_login(issued.person, backend="accounts.backends.LoginBackend")
+    sign_in(client, issued.person)
     refused = client.get(f"/certificates/mine/{issued.application.pk}.pdf")
     assert refused.status_code == 302
     assert "证书已撤销" in client.get(f"/apply/{issued.application.pk}/").content.decode()
@@ -179,32 +179,32 @@ def test_only_the_holder_downloads(client, issued, signing_key):
     other = PersonFactory(unit=issued.unit)
     url = f"/certificates/mine/{issued.application.pk}.pdf"
     for user in (other, issued.clerk, issued.bureau):
-        client.force_login(user, backend="accounts.backends.LoginBackend")
+        sign_in(client, user)
         assert client.get(url).status_code == 404
 
 
 def test_an_unconfirmed_result_has_no_certificate(client, org, signing_key):
     application = filed(org, status=S.PASSED)
-    client.force_login(application.applicant, backend="accounts.backends.LoginBackend")
+    sign_in(client, application.applicant)
 
     assert client.get(f"/certificates/mine/{application.pk}.pdf").status_code == 404
 
 
 def test_another_regions_bureau_neither_lists_nor_revokes(client, issued):
     elsewhere = bureau_staff("350200", name="厦门市人社局")
-    client.force_login(elsewhere, backend="accounts.backends.LoginBackend")
+    sign_in(client, elsewhere)
 
     assert issued.application.certificate_no not in client.get("/certificates/").content.decode()
     assert client.post(f"/certificates/{issued.application.pk}/revoke/", {"reason": "x"}).status_code == 404
     assert not Revocation.objects.exists()
     committee = staff(Role.COMMITTEE_STAFF, issued.plan.committee.bureau)
-    client.force_login(committee, backend="accounts.backends.LoginBackend")
+    sign_in(client, committee)
     assert client.get("/certificates/").status_code == 404
 
 
 def test_without_a_configured_key_the_applicant_is_told(client, issued, settings, tmp_path):
     settings.CERTIFICATE_SIGNING_KEY = str(tmp_path / "missing.pem")
-    client.force_login(issued.person, backend="accounts.backends.LoginBackend")
+    sign_in(client, issued.person)
 
     response = client.get(f"/certificates/mine/{issued.application.pk}.pdf", follow=True)
 
@@ -215,7 +215,7 @@ def test_the_bureau_list_costs_constant_queries(client, issued, django_assert_ma
     for n in range(5):
         application = filed(issued, name=f"批量{n}", status=S.PASSED)
         chain.confirm(actor=issued.bureau, pk=application.pk)
-    client.force_login(issued.bureau, backend="accounts.backends.LoginBackend")
+    sign_in(client, issued.bureau)
     client.get("/certificates/")
 
     with django_assert_max_num_queries(12):

@@ -17,6 +17,7 @@ from dossier.catalogue import FieldSpec, KindSpec, catalogue
 from dossier.forms import record_form
 from dossier.models import Record, Status
 from review import services as review_services
+from tests.helpers import sign_in
 
 # The 18 types of SPEC §3.2 (1–18) that issue 3 builds.
 SPEC_KIND_KEYS = [
@@ -212,7 +213,7 @@ def make_record(owner, kind_key: str = "work_experience", *, status: str = Statu
 
 
 def login(client, user):
-    client.force_login(user, backend="accounts.backends.LoginBackend")
+    sign_in(client, user)
     return client
 
 

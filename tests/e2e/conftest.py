@@ -16,10 +16,13 @@ import pytest
 from django.conf import settings as django_settings
 from playwright.sync_api import expect, sync_playwright
 
-from accounts.models import SmsMessage
+from accounts.models import SmsMessage, User
+from accounts.second_factor import is_staff_user
+from accounts.validators import normalise_username
 from dossier.catalogue import reset
 from orgs.services import regions_load
 from tests.factories import PersonFactory, UnitFactory, unit_admin
+from tests.helpers import totp_code, totp_device_for
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -103,14 +106,23 @@ def shot(page, request):
 
 @pytest.fixture
 def log_in(page):
-    """Log in from the login page as a user would: account, password, 登录."""
+    """Log in from the login page as a user would: account, password, 登录; then, for a staff member, 二次验证
+    with the code her authenticator shows (one is enrolled for her beforehand if she has none)."""
 
     def do(username: str, password: str) -> None:
+        user = User.objects.filter(username=normalise_username(username)).first()
+        staff = user is not None and is_staff_user(user)
+        if staff:
+            totp_device_for(user)
         page.goto("/accounts/login/")
         page.get_by_label("身份证号 / 单位账号").fill(username)
         page.get_by_label("密码", exact=True).fill(password)
         page.get_by_role("button", name="登录").click()
         page.wait_for_load_state()
+        if staff and "/accounts/second-factor/" in page.url:
+            page.get_by_label("验证码").fill(totp_code(user))
+            page.get_by_role("button", name="验证", exact=True).click()
+            page.wait_for_load_state()
 
     return do
 

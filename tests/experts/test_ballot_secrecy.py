@@ -16,6 +16,7 @@ from core.models import FlowEntry
 from experts import services
 from experts.models import BallotMark, Vote
 from tests.chain.support import filed, race
+from tests.helpers import sign_in
 
 from .conftest import GROUP, meeting_day
 
@@ -87,7 +88,7 @@ def test_voting_writes_no_flow_and_logs_no_choice(meeting, caplog):
 
 def test_the_office_sees_who_voted_never_how(org, meeting, client):
     draw, application, members = meeting
-    client.force_login(org.committee, backend="accounts.backends.LoginBackend")
+    sign_in(client, org.committee)
     url = reverse("experts:draw", args=[draw.pk])
     before = client.get(url).content.decode()
     for person in members[:6]:

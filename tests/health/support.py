@@ -16,6 +16,7 @@ from dossier import items, services
 from dossier.catalogue import catalogue
 from dossier.forms import item_form, record_form
 from dossier.models import ImportJob, Record
+from tests.helpers import sign_in
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SURGERY = ["无手术", "一级手术", "二级手术", "三级手术", "四级手术"]
@@ -23,7 +24,7 @@ OUTCOME = ["治愈", "好转", "未愈", "其他"]
 
 
 def login(client, user):
-    client.force_login(user, backend="accounts.backends.LoginBackend")
+    sign_in(client, user)
     return client
 
 

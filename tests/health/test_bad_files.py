@@ -14,6 +14,7 @@ from dossier import services
 from dossier.catalogue import catalogue
 from dossier.models import ImportJob, Record, RecordItem
 from tests.crafted_xlsx import header, inline, row, worksheet, xlsx
+from tests.helpers import sign_in
 
 from .support import (
     XLSX,
@@ -344,7 +345,7 @@ def test_a_failure_after_the_first_batch_rolls_back_every_batch(nurse):
 def test_a_job_of_another_person_cannot_be_seen_or_committed(client, nurse_client, colleague):
     page, job = upload(nurse_client, case_import_url(), _rows_with(nurse_client, lambda rows: None))
     assert job.state == ImportJob.State.READY
-    client.force_login(colleague, backend="accounts.backends.LoginBackend")
+    sign_in(client, colleague)
 
     assert client.get(f"/dossier/imports/{job.pk}/").status_code == 404
     assert client.post(f"/dossier/imports/{job.pk}/commit/").status_code == 404

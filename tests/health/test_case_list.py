@@ -6,6 +6,7 @@ from dossier import services
 from dossier.catalogue import catalogue
 from dossier.models import ImportJob, Status
 from review import services as review_services
+from tests.helpers import sign_in
 
 from .support import (
     as_cells,
@@ -167,7 +168,7 @@ def test_a_terminated_record_refuses_every_change(nurse_client, nurse, admin):
 def test_another_person_cannot_see_or_change_the_list(client, nurse, colleague):
     topic = make_topic(nurse, cases=2)
     item = topic.items.first()
-    client.force_login(colleague, backend="accounts.backends.LoginBackend")
+    sign_in(client, colleague)
 
     assert client.get(items_url(topic)).status_code == 404
     assert client.post(items_url(topic), as_post(CASES.fields, topic_case_values(9))).status_code == 404

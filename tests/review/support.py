@@ -21,6 +21,7 @@ from dossier.models import Record, RecordCounter, Status
 from orgs.models import Unit
 from review import services as review_services
 from tests.factories import PersonFactory, UnitFactory
+from tests.helpers import sign_in
 
 _serial = itertools.count(1)
 DECISION_FOR = {Status.APPROVED: "approve", Status.RETURNED: "return", Status.TERMINATED: "terminate"}
@@ -120,7 +121,7 @@ def department_reviewer(dept: Unit, **kwargs) -> User:
 
 
 def login(client, user):
-    client.force_login(user, backend="accounts.backends.LoginBackend")
+    sign_in(client, user)
     return client
 
 

@@ -19,6 +19,7 @@ from zhicheng.demo.dossiers import seed_dossiers, seed_health, seed_hospital_que
 from zhicheng.demo.experts import seed_experts
 from zhicheng.demo.ids import make_credit_code, make_id_number
 from zhicheng.demo.results import SITE, public_urls, seed_certified, seed_listed
+from zhicheng.demo.second_factor import demo_totp_enrol, demo_totp_secret
 
 DEMO_PASSWORD = "Demo2026"  # noqa: S105 - published in README; seed_demo refuses to run without DEBUG
 
@@ -155,9 +156,17 @@ class Command(BaseCommand):
         if seed_listed(people["listed_nurse"], plan, staff):
             self.stdout.write("demo publicity: 何静怡's result is on a live list, one objection not accepted")
         self.accounts = rows
-        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
+        staff = {user.username for user in User.objects.filter(username__in=[u for _, u in rows])
+                 if demo_totp_enrol(user)}
+        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}；标 * 的管理与评审账号登录后须二次验证）：")
         for label, username in rows:
-            self.stdout.write(f"  {username:<20} {label}")
+            self.stdout.write(f"  {username:<20} {'*' if username in staff else ' '} {label}")
+        self.stdout.write(
+            "二次验证码：python manage.py demo_otp_code 账号（打印当前6位验证码），"
+            "或在身份验证器中添加下列密钥（基于时间，30秒）：")
+        for _, username in rows:
+            if username in staff:
+                self.stdout.write(f"  {username:<20} {demo_totp_secret(username)}")
         self.stdout.write("短信验证码与通知（演示环境不发真实短信）：http://127.0.0.1:8000/dev/sms/")
         for label, path in public_urls(people["certified_nurse"], plan):
             self.stdout.write(f"{label}：{SITE}{path}")
