@@ -221,3 +221,13 @@ def test_bad_filter_values_show_the_first_page(client, event):
 
     assert response.status_code == 200
     assert event in response.context["page"]
+
+
+def test_audit_grants_prints_the_revocation_and_refuses_a_strange_role_name(capsys):
+    call_command("audit_grants", "zhicheng_app", "--print")
+
+    printed = capsys.readouterr().out
+    assert 'REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "core_auditevent" FROM "zhicheng_app"' in printed
+    assert 'GRANT SELECT, INSERT ON "core_auditevent" TO "zhicheng_app"' in printed
+    with pytest.raises(CommandError, match="letters, digits and underscores"):
+        call_command("audit_grants", 'app"; DROP TABLE x; --')

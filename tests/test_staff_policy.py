@@ -11,7 +11,7 @@ from accounts.models import User
 from core.audit import verify
 from core.models import AuditEvent
 from tests.factories import PASSWORD, PersonFactory, UnitFactory, bureau_staff, unit_admin
-from tests.helpers import log_in
+from tests.helpers import form_inputs, log_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("regions", "captcha_off")]
 
@@ -120,3 +120,25 @@ def test_the_admin_site_audit_log_is_read_only_and_its_reading_recorded(client):
     assert response.status_code == 200
     assert AuditEvent.objects.filter(event="audit_viewed", user=root, object="admin:auditevent").exists()
     assert client.get("/admin/core/auditevent/add/").status_code == 403
+
+
+def test_a_role_revoked_on_the_admin_site_is_audited(client):
+    root = PersonFactory(is_superuser=True, is_staff=True)
+    staff = bureau_staff("350000")
+    assignment = staff.roles.get()
+    log_in(client, root.username, PASSWORD)
+    url = f"/admin/accounts/user/{staff.pk}/change/"
+    page = client.get(url)
+    inputs = form_inputs(page)
+    data = {name: attrs.get("value", "") for name, attrs in inputs.items()
+            if attrs.get("type") not in {"checkbox", "submit"}}
+    data.update({"kind": staff.kind, "registration": staff.registration, "is_active": "on",
+                 "roles-0-id": str(assignment.pk), "roles-0-user": str(staff.pk), "roles-0-role": assignment.role,
+                 "roles-0-region": assignment.region_id, "roles-0-DELETE": "on"})
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert not staff.roles.exists()
+    row = AuditEvent.objects.get(event="role_revoked")
+    assert (row.user, row.object) == (root, f"user:{staff.pk} {assignment}")
