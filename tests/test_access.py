@@ -120,6 +120,8 @@ ACCESS = {
     "experts:relations": ("/experts/relations/", LOGGED_IN_OK),  # every person; a unit account gets 404
     "verify:verify": ("/verify/", ALL_OK),
     "verify:verify_token": ("/verify/unknown-token/", ALL_OK),
+    "lookup:search": ("/lookup/?q=测试", {"anonymous": LOGIN, "applicant": 404, "unit_admin": 200,
+                                          "bureau_staff": 200, "system_admin": 404}),
     "certificates:bureau": (
         "/certificates/", {"anonymous": LOGIN, "applicant": 404, "unit_admin": 404, "bureau_staff": 200,
                            "system_admin": 404},
