@@ -17,9 +17,12 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from accounts.audit import personal_numbers_viewed
 from accounts.export_views import export_response
+from accounts.exports import ExportRefused, export_audit, export_rate_take
 from accounts.roles import admin_unit_ids
 from core.excel import ExcelError
+from core.exports import XLSX
 from core.files import StorageError
+from core.http import client_ip
 from core.paging import per_page
 from orgs.models import Unit
 from review import desks, engine
@@ -315,10 +318,18 @@ def stats(request):
     chosen = request.GET.get("plan", "")
     plan = next((p for p in plans if str(p.pk) == chosen), plans[0] if plans else None)
     figures = statistics.plan_stats(request.user, plan) if plan else None
-    if plan and request.GET.get("format") == "xlsx":
-        return responses.download(statistics.stats_xlsx(plan, figures),
-                                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                  f"评审统计-{plan.name}.xlsx")
+    if plan and request.GET.get("format") == "xlsx":  # the same controls as every list export (accounts.exports)
+        try:
+            export_rate_take(request.user)
+        except ExportRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect(reverse("chain:stats") + f"?plan={plan.pk}")
+        export_audit(user=request.user, title=f"评审统计-{plan.name}", filters={"评审计划": plan.name},
+                     fields=["评审统计"], rows=statistics.stats_rows(figures), masked=True,
+                     ip=client_ip(request))
+        content = statistics.stats_xlsx(plan, figures, exporter=request.user.name or request.user.username,
+                                        at=timezone.localtime())
+        return responses.download(content, XLSX, f"评审统计-{plan.name}.xlsx")
     return render(request, "applications/chain/stats.html", {
         "plans": plans, "plan": plan, "figures": figures, "charts": statistics.charts(figures) if figures else {},
     })

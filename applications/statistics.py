@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 
 from accounts.models import Role
 from core.excel import workbook_bytes
+from core.exports import watermark
 from core.models import FlowEntry
 from dossier.models import Record
 from dossier.models import Status as RecordStatus
@@ -88,6 +89,12 @@ def plan_stats(user, plan) -> PlanStats:
                      pending_by_unit=pending_by_unit)
 
 
+def stats_rows(figures: PlanStats) -> int:
+    """The rows of the exported tables (what the audit counts)."""
+    return 1 + sum(len(rows) for rows in (figures.by_status, figures.by_stage, figures.by_series_level,
+                                          figures.durations, figures.backlog, figures.pending_by_unit))
+
+
 def charts(figures: PlanStats) -> dict:
     """The data of the page's charts (each drawn beside a table holding the same numbers)."""
     return {
@@ -137,13 +144,18 @@ def records_pending_by_unit(user) -> list:
                 .values_list("unit__name").annotate(n=Count("pk")).order_by("-n", "unit__name"))
 
 
-def stats_xlsx(plan, figures: PlanStats) -> bytes:
-    """The page's tables as a workbook (no personal data: counts only)."""
+def stats_xlsx(plan, figures: PlanStats, *, exporter: str, at) -> bytes:
+    """The page's tables as a workbook (no personal data: counts only), its first row and properties naming who
+    exported it and when."""
     workbook = Workbook()
+    mark = watermark(exporter, at)
+    workbook.properties.creator = workbook.properties.lastModifiedBy = exporter
+    workbook.properties.description = mark
     sheet = workbook.active
     sheet.title = "评审统计"
+    sheet.append([mark])
     sheet.append([f"{plan.name} 评审统计"])
-    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A2"].font = Font(bold=True, size=14)
     sheet.append(["已提交申报", figures.total, "通过率", figures.pass_rate])
     for title, rows in (("按状态", figures.by_status), ("按环节（审核中）", figures.by_stage)):
         sheet.append([])

@@ -14,17 +14,18 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from applications.models import Application
-from core.models import FlowEntry
+from core.models import AuditEvent, FlowEntry
 from dossier.models import Status as RecordStatus
 from orgs.models import Region, Unit
 from review.models import Decision
-from tests.applications.support import login
-from tests.factories import PersonFactory, UnitFactory, bureau_staff, unit_admin
+from tests.applications.support import page_messages
+from tests.factories import PASSWORD, PersonFactory, UnitFactory, bureau_staff, unit_admin
+from tests.helpers import log_in
 from tests.review.support import make_record
 
 from .support import filed, passed_on, staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("captcha_off")]
 S = Application.Status
 
 
@@ -47,8 +48,13 @@ def figures(org):
     return org
 
 
+def sign_in(client, user):
+    client.logout()
+    assert log_in(client, user.id_number or user.username, PASSWORD).status_code == 302
+
+
 def page(client, user, org):
-    login(client, user)
+    sign_in(client, user)
     response = client.get(reverse("chain:stats") + f"?plan={org.plan.pk}")
     assert response.status_code == 200
     return response.context["figures"]
@@ -82,7 +88,7 @@ def test_a_unit_sees_its_own_applications_only(client, figures):
 
 def test_roles_without_statistics_get_404(client, figures):
     for user in (figures.committee, staff(Role.EXPERT, figures.plan.committee.bureau)):
-        login(client, user)
+        sign_in(client, user)
         assert client.get(reverse("chain:stats")).status_code == 404
 
 
@@ -99,7 +105,7 @@ def test_the_export_equals_the_page(client, figures):
 
 
 def test_constant_queries(client, figures):
-    login(client, figures.bureau)
+    sign_in(client, figures.bureau)
     url = reverse("chain:stats") + f"?plan={figures.plan.pk}"
     client.get(url)
     with CaptureQueriesContext(connection) as few:
@@ -182,7 +188,7 @@ def test_the_new_tables_are_exported(client, timed):
 
 
 def test_constant_queries_with_the_new_figures(client, timed):
-    login(client, timed.bureau)
+    sign_in(client, timed.bureau)
     url = reverse("chain:stats") + f"?plan={timed.plan.pk}"
     client.get(url)
     with CaptureQueriesContext(connection) as few:
@@ -192,3 +198,18 @@ def test_constant_queries_with_the_new_figures(client, timed):
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_the_statistics_export_is_watermarked_audited_and_rate_limited(client, timed, settings):
+    settings.EXPORT_RATE_LIMIT = 1
+    sign_in(client, timed.reviewer)
+    url = reverse("chain:stats") + f"?plan={timed.plan.pk}&format=xlsx"
+    book = load_workbook(io.BytesIO(client.get(url).content))
+    first = book.active["A1"].value
+    assert first.startswith(f"导出人：{timed.reviewer.name}　导出时间：")
+    assert book.properties.creator == timed.reviewer.name and book.properties.description == first
+    event = AuditEvent.objects.get(user=timed.reviewer, event="export")
+    assert event.object.startswith(f"评审统计-{timed.plan.name}:") and timed.plan.name in event.object
+    refused = client.get(url, follow=True)
+    assert "导出过于频繁：每10分钟最多导出1次，请稍后再试。" in page_messages(refused)
+    assert AuditEvent.objects.filter(user=timed.reviewer, event="export").count() == 1
