@@ -59,7 +59,7 @@ def second_factor(request):
         return redirect(f"{reverse('accounts:second_factor_enrol')}?{request.GET.urlencode()}")
     if not staff and not request.session.get(SECOND_FACTOR_DUE):
         return redirect(_next(request))
-    form = SecondFactorForm(request.POST or None)
+    form = SecondFactorForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             if staff:
@@ -85,7 +85,7 @@ def second_factor_enrol(request):
     if not is_staff_user(user) or totp_device(user) is not None:
         return redirect(f"{reverse('accounts:second_factor')}?{request.GET.urlencode()}")
     device = totp_enrolment(user)
-    form = SecondFactorForm(request.POST or None)
+    form = SecondFactorForm(request.POST if request.method == "POST" else None)
     form.fields["code"].label = "身份验证器显示的6位验证码"
     if request.method == "POST" and form.is_valid():
         try:

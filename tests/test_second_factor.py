@@ -157,6 +157,8 @@ def test_a_code_is_accepted_once(client):
     client.post("/accounts/logout/")
 
     response = log_in(client, admin.username, PASSWORD, second_factor=False)
+    empty = client.post(response["Location"], {})
+    assert empty.status_code == 200 and empty.context["form"].errors["code"] == ["请输入验证码。"]
     reused = client.post(response["Location"], {"code": code})
     assert reused.status_code == 200
     assert "验证码不正确或已使用" in reused.context["form"].errors["code"][0]
