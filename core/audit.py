@@ -56,7 +56,7 @@ def record(event: str, *, user=None, username: str = "", role: str = "", ip: str
     row = AuditEvent(
         user_id=user_id,
         username=(username or (getattr(user, "username", "") if user is not None else ""))[:64],
-        role=(role or "")[:64], ip=ip or _request_ip.get(), event=event[:32], object=(object or "")[:200],
+        role=(role or "")[:64], ip=ip or _request_ip.get(), event=event[:32], object=(object or "")[:1000],
         outcome=(outcome or "")[:16],
     )
     with transaction.atomic():

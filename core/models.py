@@ -156,7 +156,7 @@ class AuditEvent(models.Model):
     role = models.CharField("角色", max_length=64, blank=True)
     ip = models.GenericIPAddressField("IP", null=True, blank=True)
     event = models.CharField("事件", max_length=32)
-    object = models.CharField("对象", max_length=200, blank=True)
+    object = models.CharField("对象", max_length=1000, blank=True)
     outcome = models.CharField("结果", max_length=16, default="success")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)

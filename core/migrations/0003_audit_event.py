@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('role', models.CharField(blank=True, max_length=64, verbose_name='角色')),
                 ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP')),
                 ('event', models.CharField(max_length=32, verbose_name='事件')),
-                ('object', models.CharField(blank=True, max_length=200, verbose_name='对象')),
+                ('object', models.CharField(blank=True, max_length=1000, verbose_name='对象')),
                 ('outcome', models.CharField(default='success', max_length=16, verbose_name='结果')),
                 ('prev_hash', models.CharField(max_length=64)),
                 ('hash', models.CharField(max_length=64, unique=True)),
