@@ -46,7 +46,7 @@ test: lint
 
 test-sqlite:
 	$(DEV_ENV) $(UV) run pytest -q -p no:cacheprovider --ignore=tests/e2e --junitxml=$(REPORTS)/sqlite.xml
-	$(DEV_ENV) CAPTCHA_DISABLED=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(UV) run pytest -q -p no:cacheprovider tests/e2e --junitxml=$(REPORTS)/sqlite-e2e.xml
+	$(DEV_ENV) CAPTCHA_DISABLED=1 DJANGO_ALLOW_ASYNC_UNSAFE=true SQLITE_TEST_NAME=var/test-e2e.sqlite3 $(UV) run pytest -q -p no:cacheprovider tests/e2e --junitxml=$(REPORTS)/sqlite-e2e.xml
 
 test-postgres:
 	$(DEV_ENV) DATABASE_URL=$(PG_URL) $(UV) run pytest -q -p no:cacheprovider --ignore=tests/e2e --junitxml=$(REPORTS)/postgres.xml

@@ -153,8 +153,10 @@ def form_inputs(response) -> dict[str, dict]:
 
 
 def without_csrf(html: str) -> str:
-    """The page with its per-response CSRF tokens blanked, so two answers can be compared byte for byte."""
+    """The page with its per-response CSRF tokens and script nonces blanked, so two answers can be compared byte
+    for byte."""
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken" value=""', html)
+    html = re.sub(r' nonce="[^"]*"', ' nonce=""', html)
     return re.sub(r'"X-CSRFToken": "[^"]*"', '"X-CSRFToken": ""', html)
 
 

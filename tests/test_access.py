@@ -74,6 +74,8 @@ PUBLIC = {
     "metrics",  # its own check: the scraper's token or address (tests/test_observability.py)
     "gs:public", "gs:object", "gs:receipt",  # 结果公示: the public list, its objection form, the objector's receipt
     "verify:verify", "verify:verify_token",
+    # government sign-in: the way in itself (404 while no identity provider is configured, tests/test_oidc.py)
+    "accounts:oidc_start", "accounts:oidc_callback", "accounts:oidc_failed",
 }
 OWN_AUTH_NAMESPACES = {"admin", "api"}  # Django admin and the token-authenticated JSON API
 

@@ -1,8 +1,7 @@
-"""Staff passwords age from `password_changed_at` (existing accounts start their clock now); the authentication
-log's rows move, oldest first, into the one audit log (core.AuditEvent), chained as they go."""
+"""The authentication log's rows move, oldest first, into the one audit log (core.AuditEvent), chained as they
+go."""
 
-import django.utils.timezone
-from django.db import migrations, models
+from django.db import migrations
 
 from core.models import AUDIT_GENESIS, audit_hash
 
@@ -24,16 +23,11 @@ def move_events(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_alter_smscode_purpose'),
+        ('accounts', '0007_password_changed_at'),
         ('core', '0003_audit_event'),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name='user',
-            name='password_changed_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='密码修改时间'),
-        ),
         migrations.RunPython(move_events, migrations.RunPython.noop),
         migrations.DeleteModel(
             name='AuthEvent',

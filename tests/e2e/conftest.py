@@ -1,6 +1,6 @@
 """Browser journeys: Debian's chromium driven by Playwright (sync API) against pytest-django's live server.
 
-Run them as the Makefile does: `DEBUG=1 CAPTCHA_DISABLED=1 DJANGO_ALLOW_ASYNC_UNSAFE=true uv run pytest tests/e2e`.
+Run them as the Makefile does: `DEBUG=1 CAPTCHA_DISABLED=1 DJANGO_ALLOW_ASYNC_UNSAFE=true SQLITE_TEST_NAME=var/test-e2e.sqlite3 uv run pytest tests/e2e`.
 The image captcha cannot be read by a test, so it is switched off by that environment variable only; the
 Playwright event loop in the main thread is why Django's async-safety check must be relaxed.
 

@@ -21,7 +21,7 @@ def test_nurse_imports_her_cases_and_batch_submits_two_of_them(page, shot, log_i
     page.goto("/dossier/")
     page.locator("aside").get_by_role("link", name=re.compile(r"^卫生-病案")).click()
     expect(page.get_by_role("heading", name="卫生-病案")).to_be_visible()
-    expect(page.locator("thead")).to_contain_text("住院号姓名入院日期出院日期入院诊断出院诊断抢救或治疗结果手术类别状态申报日期")
+    expect(page.locator("thead")).to_contain_text("审核状态住院号姓名入院日期出院日期入院诊断出院诊断抢救或治疗结果手术类别申报日期")
 
     # 病案模板下载, four cases typed in Excel, 导入.
     with page.expect_download() as download_info:

@@ -25,13 +25,13 @@ def test_the_case_list_shows_the_declared_columns_status_and_submission_date(nur
 
     html = nurse_client.get("/dossier/k/health_case/").content.decode()
 
-    assert headers(html) == ["", "序号", "住院号", "姓名", "入院日期", "出院日期", "入院诊断", "出院诊断", "抢救或治疗结果",
-                             "手术类别", "状态", "申报日期", "操作"]
+    assert headers(html) == ["", "序号", "审核状态", "住院号", "姓名", "入院日期", "出院日期", "入院诊断", "出院诊断",
+                             "抢救或治疗结果", "手术类别", "申报日期", "操作"]
     v = case_values(6)
-    assert cells(html, submitted)[2:12] == [v["inpatient_no"], v["patient"], v["admitted_on"], v["discharged_on"],
-                                            v["admission_diagnosis"], v["discharge_diagnosis"], v["outcome"], "—",
-                                            "审核中", submitted.submitted_at.astimezone().strftime("%Y-%m-%d")]
-    assert cells(html, draft)[9:12] == ["一级手术", "编辑中", "—"]
+    assert cells(html, submitted)[2:12] == ["审核中", v["inpatient_no"], v["patient"], v["admitted_on"],
+                                            v["discharged_on"], v["admission_diagnosis"], v["discharge_diagnosis"],
+                                            v["outcome"], "—", submitted.submitted_at.astimezone().strftime("%Y-%m-%d")]
+    assert cells(html, draft)[2] == "编辑中" and cells(html, draft)[10:12] == ["一级手术", "—"]
     # Dates, numbers, names and choices stay on one line; the diagnoses may wrap.
     row = re.search(rf'<tr data-record="{draft.pk}">(.*?)</tr>', html, re.S).group(1)
     assert f'<td class="text-nowrap">{case_values(1)["admitted_on"]}</td>' in row

@@ -94,9 +94,10 @@ def test_the_unit_lists_show_how_many_cases_and_references(client, nurse, collea
     login(client, admin)
 
     html = client.get("/unit/records/k/health_topic/").content.decode()
-    assert headers(html) == ["", "序号", "申报人", "专题类型", "专题名称", "简要说明", "病案数量", "状态", "申报日期", "操作"]
-    assert cells(html, twelve)[2:7] == ["林晓燕", "三新专题", "经鼻高流量氧疗的护理", "新技术护理经验总结", "12"]
-    assert cells(html, ten)[6] == "10"
+    assert headers(html) == ["", "序号", "审核状态", "申报人", "专题类型", "专题名称", "简要说明", "病案数量", "申报日期",
+                             "操作"]
+    assert cells(html, twelve)[2:8] == ["审核中", "林晓燕", "三新专题", "经鼻高流量氧疗的护理", "新技术护理经验总结", "12"]
+    assert cells(html, ten)[7] == "10"
 
     html = client.get("/unit/records/k/health_review/").content.decode()
     assert "文献数量" in headers(html)
@@ -109,6 +110,6 @@ def test_the_applicant_list_shows_the_case_count_and_adjust_link(nurse_client, n
 
     html = nurse_client.get("/dossier/k/health_topic/").content.decode()
 
-    assert headers(html) == ["序号", "专题类型", "专题名称", "简要说明", "病案数量", "状态", "申报日期", "操作"]
-    assert cells(html, draft)[4] == "4" and cells(html, pending)[4] == "11"
+    assert headers(html) == ["序号", "审核状态", "专题类型", "专题名称", "简要说明", "病案数量", "申报日期", "操作"]
+    assert cells(html, draft)[5] == "4" and cells(html, pending)[5] == "11"
     assert "调整" in cells(html, pending)[7] and "修改" in cells(html, draft)[7]
