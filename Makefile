@@ -45,7 +45,7 @@ test: lint
 	@$(UV) run python scripts/test-summary.py $(REPORTS)/*.xml
 
 test-sqlite:
-	$(DEV_ENV) $(UV) run pytest -q -p no:cacheprovider --ignore=tests/e2e --junitxml=$(REPORTS)/sqlite.xml
+	$(DEV_ENV) SQLITE_TEST_NAME=var/test.sqlite3 $(UV) run pytest -q -p no:cacheprovider --ignore=tests/e2e --junitxml=$(REPORTS)/sqlite.xml
 	$(DEV_ENV) CAPTCHA_DISABLED=1 DJANGO_ALLOW_ASYNC_UNSAFE=true SQLITE_TEST_NAME=var/test-e2e.sqlite3 $(UV) run pytest -q -p no:cacheprovider tests/e2e --junitxml=$(REPORTS)/sqlite-e2e.xml
 
 test-postgres:

@@ -178,9 +178,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
-# The browser tests' SQLite database is a file (SQLITE_TEST_NAME, set by the Makefile), as a deployment's is: the
-# live server answers a page's parallel requests (file previews, each audited) from several connections, which an
-# in-memory database shared between connections would refuse at once rather than wait for (busy timeout).
+# The tests' SQLite database is a file (SQLITE_TEST_NAME, set by the Makefile), as a deployment's is: the live
+# server answers a page's parallel requests (file previews, each audited) and the race tests' threads write from
+# several connections, which an in-memory database shared between connections refuses at once ("table is
+# locked") where a file waits for the lock (busy timeout).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and env("SQLITE_TEST_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env("SQLITE_TEST_NAME")}
 # A connection kept between requests (CONN_MAX_AGE) is checked before a request reuses it, so that a database
