@@ -58,6 +58,10 @@ def _date(rng: random.Random, start: datetime.date | None = None) -> datetime.da
 
 def _text(rng: random.Random, spec: FieldSpec, unit_name: str) -> str:
     key = spec.key
+    if spec.pattern == "cn_serial":
+        return f"CN {rng.randint(11, 65)}-{rng.randint(1000, 9999)}/{rng.choice(('TU', 'R', 'G4', 'O'))}"
+    if spec.pattern in ("issn", "journal_number"):
+        return rng.choice(("ISSN 2095-882X", "ISSN 0000-1317"))  # valid check digits
     if key in ("employer", "organisation", "grantor", "adopter", "recipient", "source", "organiser", "assessor",
                "issuer", "applicant"):
         value = unit_name if key == "assessor" else organisation(rng)

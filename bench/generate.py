@@ -217,9 +217,14 @@ class Writer:
 # ------------------------------------------------------------------ the data
 
 
-def generate(scale: int, *, log=print, seed: int = 2026) -> dict[str, int]:
+def generate(scale: float, *, log=print, seed: int = 2026, people: int | None = None, units: int | None = None,
+             records: int | None = None) -> dict[str, int]:
+    """`scale` times the default counts; `people`, `units` or `records` given replace that count (the load
+    harness's province: 300,000 people in 15,000 units with 1,000,000 records, bench/province.py)."""
     rng = random.Random(seed)
-    people, units, records = int(PEOPLE * scale), int(UNITS * scale), int(RECORDS * scale)
+    people = int(PEOPLE * scale) if people is None else people
+    units = int(UNITS * scale) if units is None else units
+    records = int(RECORDS * scale) if records is None else records
     writer = Writer()
     step = time.perf_counter()
     regions_load(provinces={"35"})
