@@ -111,8 +111,10 @@ def psql(sql: str) -> None:
                    stdout=subprocess.DEVNULL)
 
 
-def nginx_config(tmp: Path, https: int, http: int, upstreams: list[int], path: Path | None = None) -> Path:
-    """deploy/nginx/zhicheng.conf with this run's ports, certificate and folders, inside a main configuration."""
+def nginx_config(tmp: Path, https: int, http: int, upstreams: list[int], path: Path | None = None,
+                 floor: tuple[int, int] | None = None) -> Path:
+    """deploy/nginx/zhicheng.conf with this run's ports, certificate and folders, inside a main configuration.
+    `floor` (https port, app port): a second TLS server in front of the floor's gunicorn (make bench-load)."""
     site = (ROOT / "deploy/nginx/zhicheng.conf").read_text()
     servers = "".join(f"    server 127.0.0.1:{p} max_fails=3 fail_timeout=10s;\n" for p in upstreams)
     site = re.sub(r"(upstream zhicheng_app \{\n(?:    #.*\n)*)(?:    server .*\n)+", lambda m: m.group(1) + servers,
@@ -128,6 +130,23 @@ def nginx_config(tmp: Path, https: int, http: int, upstreams: list[int], path: P
                         "        proxy_pass http://zhicheng_app;\n"
                         "        add_header X-Upstream $upstream_addr always;\n        proxy_http_version 1.1;")
     assert "X-Upstream" in site and servers in site, "deploy/nginx/zhicheng.conf changed shape"
+    if floor:
+        site += f"""
+server {{
+    listen 127.0.0.1:{floor[0]} ssl http2;
+    server_name 127.0.0.1;
+    ssl_certificate {tmp}/tls/fullchain.pem;
+    ssl_certificate_key {tmp}/tls/privkey.pem;
+    location / {{
+        proxy_pass http://127.0.0.1:{floor[1]};
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto https;
+    }}
+}}
+"""
     main = f"""
 user root;
 worker_processes 1;
@@ -230,15 +249,27 @@ class Stack:
         self.env = stack_env(tmp, self.https, self.redis_port, self.moto_port)
         self.base = f"https://127.0.0.1:{self.https}"
         self.config: Path | None = None
+        self.floor: tuple[int, int] | None = None  # (https port through nginx, the floor's gunicorn port)
 
     def set_upstreams(self, ports: list[int]) -> None:
         """nginx's upstream: these instances only (a reload: old connections finish on the old workers)."""
-        nginx_config(self.tmp, self.https, self.http, ports, path=self.config)
+        nginx_config(self.tmp, self.https, self.http, ports, path=self.config, floor=self.floor)
         subprocess.run(["nginx", "-p", str(self.tmp), "-c", str(self.config), "-s", "reload"], check=True)
         time.sleep(1)
 
 
-def boot(tmp: Path, logs: Path) -> Stack:
+def use_database(url: str) -> None:
+    """The database the stack runs on (created at boot, dropped at the end): another than zc_prod_smoke."""
+    global DATABASE_URL
+    DATABASE_URL = url
+
+
+def boot(tmp: Path, logs: Path, *, template: str | None = None, setup: str = SETUP, media: Path | None = None,
+         floor_dir: Path | None = None) -> Stack:
+    """The stack on a fresh database: empty (make prod-smoke), or a copy of the database `template` (make
+    bench-load's province). `setup` prints the applicant's username, password and filed application's pk; `media`
+    holds files the data refers to, put on S3 under their relative names; `floor_dir` starts the floor
+    (bench.floor_settings) as a third gunicorn instance behind nginx, answering the pages saved there."""
     stack = Stack(tmp, logs)
     https, http, app_a, app_b, moto_port, env = (stack.https, stack.http, stack.app_a, stack.app_b,
                                                   stack.moto_port, stack.env)
@@ -247,20 +278,22 @@ def boot(tmp: Path, logs: Path) -> Stack:
     with step("PostgreSQL, Redis, S3 (moto)"):
         name = urlsplit(DATABASE_URL).path.lstrip("/")
         psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        psql(f"CREATE DATABASE {name}")
+        psql(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
         start("redis", ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
                         "--appendonly", "no", "--dir", str(tmp)], env, logs)
         start("moto", [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(moto_port)], env, logs)
         wait_for("moto", lambda: requests.get(f"http://127.0.0.1:{moto_port}/", timeout=1).ok)
         s3 = boto3_client(moto_port)
         s3.create_bucket(Bucket=BUCKET)
+        for path in sorted(p for p in (media.rglob("*") if media else []) if p.is_file()):
+            s3.upload_file(str(path), BUCKET, str(path.relative_to(media)))
 
     with step("migrate, collectstatic, the applicant's filed application"):
         manage(env, "migrate", "--no-input", "-v0")
         manage(env, "collectstatic", "--no-input", "-v0")
         setup_env = {**env, "DEBUG": "1", "ALLOWED_HOSTS": "testserver", "TASKS_BACKEND":
                      "django_tasks.backends.immediate.ImmediateBackend"}
-        out = subprocess.run([PYTHON, "-c", SETUP], cwd=ROOT, env=setup_env, check=True,  # noqa: S603
+        out = subprocess.run([PYTHON, "-c", setup], cwd=ROOT, env=setup_env, check=True,  # noqa: S603
                              capture_output=True, text=True).stdout.split()
         username, password, application_pk = out[-3], out[-2], int(out[-1])
 
@@ -272,6 +305,14 @@ def boot(tmp: Path, logs: Path) -> Stack:
                                         f"127.0.0.1:{port}", "--workers", "2", "--preload", "--timeout", "50",
                                         "--forwarded-allow-ips", "127.0.0.1"],
                   {**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}, logs)
+        if floor_dir:
+            stack.floor = (free_port(), free_port())
+            (tmp / "metrics-floor").mkdir()
+            start("gunicorn-floor", [str(BIN / "gunicorn"), "zhicheng.wsgi:application", "--bind",
+                                     f"127.0.0.1:{stack.floor[1]}", "--workers", "2", "--preload", "--timeout", "50",
+                                     "--forwarded-allow-ips", "127.0.0.1"],
+                  {**env, "DJANGO_SETTINGS_MODULE": "bench.floor_settings", "BENCH_FLOOR_DIR": str(floor_dir),
+                   "PROMETHEUS_MULTIPROC_DIR": str(tmp / "metrics-floor")}, logs)
         start("worker", [PYTHON, "manage.py", "db_worker", "--queue-name", "default", "--interval", "0.5"], env, logs)
         (tmp / "tls").mkdir()
         subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",  # noqa: S603, S607
@@ -279,7 +320,7 @@ def boot(tmp: Path, logs: Path) -> Stack:
                         "-keyout", str(tmp / "tls/privkey.pem"), "-out", str(tmp / "tls/fullchain.pem")],
                        check=True, capture_output=True)
         CERT.append(str(tmp / "tls/fullchain.pem"))
-        config = nginx_config(tmp, https, http, [app_a, app_b])
+        config = nginx_config(tmp, https, http, [app_a, app_b], floor=stack.floor)
         subprocess.run(["nginx", "-t", "-p", str(tmp), "-c", str(config)], check=True,  # noqa: S603, S607
                        capture_output=True)
         start("nginx", ["nginx", "-p", str(tmp), "-c", str(config), "-g", "daemon off;"], env, logs)
