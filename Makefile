@@ -88,8 +88,9 @@ drills:
 	scripts/ensure-postgres.sh
 	$(DEV_ENV) $(UV) run python -m bench.drills
 
-# The deadline evening (docs/deploy.md › Load): the prod-smoke stack, a step ramp with one and two app instances,
-# then 70 % of the knee held for HOLD seconds; one CSV row per run in var/bench-load/load.csv.
+# The deadline evening (docs/deploy.md › Load): the prod-smoke stack on a copy of the 300,000-applicant province
+# (kept in the database zc_load_data, generated when missing), a step ramp with one and two app instances, then 70 %
+# of the knee held for HOLD seconds, the floor view, "nothing lost"; one CSV row per run in var/bench-load/load.csv.
 HOLD ?= 600
 .PHONY: bench-load
 bench-load: install-test
