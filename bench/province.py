@@ -122,10 +122,13 @@ def copy_applications(model: dict, n: int) -> int:
         copied = cursor.rowcount
         file_columns = [f.column for f in ApplicationFile._meta.concrete_fields if f.column not in ("id",)]
         file_select = ", ".join("c.id" if col == "application_id" else f"f.{col}" for col in file_columns)
+        # The model's rows are read once (a materialised CTE): a join rescanning the table being filled would
+        # revisit every row inserted so far, for every copy.
         cursor.execute(f"""
+            WITH f AS {materialized()} (SELECT * FROM {file_table} WHERE application_id = %s)
             INSERT INTO {file_table} ({", ".join(file_columns)})
-            SELECT {file_select} FROM {file_table} f, {app_table} c
-            WHERE f.application_id = %s AND c.id <> %s AND c.plan_id = (SELECT plan_id FROM {app_table} WHERE id = %s)
+            SELECT {file_select} FROM f, {app_table} c
+            WHERE c.id <> %s AND c.plan_id = (SELECT plan_id FROM {app_table} WHERE id = %s)
             """, [model["pk"], model["pk"], model["pk"]])
         # A draft is ready to file: its applicant's 卫生-专题, which the plan requires, is approved (a copy of the
         # model applicant's).
@@ -133,12 +136,19 @@ def copy_applications(model: dict, n: int) -> int:
         record_select = ", ".join({"owner_id": "c.applicant_id", "unit_id": "c.unit_id"}.get(col, f"r.{col}")
                                   for col in record_columns)
         cursor.execute(f"""
+            WITH r AS {materialized()} (SELECT * FROM {Record._meta.db_table}
+                                         WHERE owner_id = %s AND kind = 'health_topic' AND status = 'approved')
             INSERT INTO {Record._meta.db_table} ({", ".join(record_columns)})
-            SELECT {record_select} FROM {Record._meta.db_table} r, {app_table} c
-            WHERE r.owner_id = %s AND r.kind = 'health_topic' AND r.status = 'approved'
-              AND c.status = 'draft' AND c.plan_id = (SELECT plan_id FROM {app_table} WHERE id = %s)""",
+            SELECT {record_select} FROM r, {app_table} c
+            WHERE c.status = 'draft' AND c.plan_id = (SELECT plan_id FROM {app_table} WHERE id = %s)""",
                        [model_applicant(model["pk"]), model["pk"]])
     return copied
+
+
+def materialized() -> str:
+    from django.db import connection
+
+    return "MATERIALIZED" if connection.vendor == "postgresql" else ""
 
 
 def model_applicant(pk: int) -> int:
