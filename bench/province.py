@@ -44,7 +44,9 @@ def build(scale: float = 1.0, *, log=print) -> dict[str, str]:
     log(f"  the model application, filled through its pages: {time.perf_counter() - step:.1f} s")
     step = time.perf_counter()
     copied = copy_applications(model, counts["applications"])
+    copy_attachments(model)
     devices = authenticators(model["admin_pk"])
+    settle()
     log(f"  {copied:,} applications and {devices:,} authenticators: {time.perf_counter() - step:.1f} s")
     meta = {"version": VERSION, "scale": str(scale), **{k: str(v) for k, v in counts.items()},
             "applications": str(copied + 1), "username": model["username"], "password": model["password"],
@@ -81,11 +83,10 @@ def copy_applications(model: dict, n: int) -> int:
     """`n` copies of the model application for other 卫生技术 people (one per person), with its attachments."""
     from django.db import connection
 
-    from applications.models import Application, ApplicationFile
     from accounts.models import User
-    from dossier.models import Record
+    from applications.models import Application
 
-    app_table, file_table, user_table = (m._meta.db_table for m in (Application, ApplicationFile, User))
+    app_table, user_table = Application._meta.db_table, User._meta.db_table
     columns = [f.column for f in Application._meta.concrete_fields if f.column != "id"]
     draft = "'draft'"
     overrides = {
@@ -120,6 +121,22 @@ def copy_applications(model: dict, n: int) -> int:
                   ORDER BY u.id LIMIT %s) p
             WHERE a.id = %s""", [model_applicant(model["pk"]), n, model["pk"]])
         copied = cursor.rowcount
+    return copied
+
+
+def copy_attachments(model: dict) -> None:
+    """The model's attachments for every copy; for each draft, its applicant's approved 卫生-专题. The two tables'
+    foreign keys are dropped meanwhile and added again after (one check of every row, as bench.generate does)."""
+    from django.db import connection
+
+    from applications.models import Application, ApplicationFile
+    from bench.generate import Writer
+    from dossier.models import Record
+
+    app_table, file_table = Application._meta.db_table, ApplicationFile._meta.db_table
+    writer = Writer()
+    foreign_keys = writer.drop_foreign_keys(ApplicationFile) + writer.drop_foreign_keys(Record)
+    with connection.cursor() as cursor:
         file_columns = [f.column for f in ApplicationFile._meta.concrete_fields if f.column not in ("id",)]
         file_select = ", ".join("c.id" if col == "application_id" else f"f.{col}" for col in file_columns)
         # The model's rows are read once (a materialised CTE): a join rescanning the table being filled would
@@ -142,7 +159,23 @@ def copy_applications(model: dict, n: int) -> int:
             SELECT {record_select} FROM r, {app_table} c
             WHERE c.status = 'draft' AND c.plan_id = (SELECT plan_id FROM {app_table} WHERE id = %s)""",
                        [model_applicant(model["pk"]), model["pk"]])
-    return copied
+    writer.restore(foreign_keys)
+
+
+def settle() -> None:
+    """The counters of the copied topics (the application's own command) and the planner's statistics."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("recount_records", stdout=generate_null())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "VACUUM ANALYZE")
+
+
+def generate_null():
+    from bench.generate import _Null
+
+    return _Null()
 
 
 def materialized() -> str:
