@@ -377,7 +377,7 @@ def deadline_evening(args):
               f"{errors} ({100 * errors / max(1, len(samples)):.2f} %), app RSS {rss_before // 1024} → "
               f"{rss_after // 1024} MB ({rss_growth:+.1f} %), PostgreSQL connections max {max(connections, default=0)}")
         print(f"floor (same stack, {hold_people} people): {floor_rate:.1f} req/s, p95 {floor_p95 * 1000:.0f} ms; "
-              f"the app's pages at the hold: {rate:.1f} req/s, p95 {pages_p95 * 1000:.0f} ms")
+              f"the app at the hold: {rate:.1f} req/s (every kind), the pages' p95 {pages_p95 * 1000:.0f} ms")
         print(f"{'kind':<14} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
         for kind, _ in KINDS:
             values = by_kind.get(kind, [])
