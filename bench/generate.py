@@ -32,7 +32,7 @@ from orgs.services import regions_load
 
 from . import database, fake
 
-VERSION = "4"  # bump when the generated shape changes, so existing benchmark databases are regenerated
+VERSION = "5"  # bump when the generated shape changes, so existing benchmark databases are regenerated
 PEOPLE, UNITS, RECORDS = 100_000, 5_000, 1_000_000
 # The largest employer (a provincial hospital group): its staff's share of all people. Its unit admins' review
 # queue of continuing education runs past 10,000 records, so that the queue's page 1,000 exists (issue 4).

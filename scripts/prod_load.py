@@ -12,7 +12,9 @@ A bounded generator of threads, each a person of her own unit (an applicant with
 with his), replays the mix of KINDS: sign-ins (Argon2, with the captcha), 我的业绩, a record list, the
 application's page, the unit admin's review queue, saving a record with a 1 MB upload, a PDF print, 提交申报 of a
 prepared draft of the unit (signing in as its applicant first), and the admin's 审核通过 / 退回 of a pending
-record of his queue. It step-ramps the number of people with one app instance and then with two (nginx's
+record of his queue (a record's review: an application's 用人单位审核 通过 needs a confirmed vacancy quota and
+a finished publicity, which the province does not model, so applications' decisions are not in the mix). It
+step-ramps the number of people with one app instance and then with two (nginx's
 upstream reloaded), finds the knee of each (bench.evening.knee), holds 70 % of the two-instance knee for --hold
 seconds (the issue asks 600) and measures the floor with as many people. Then "nothing lost": every filing and
 decision the generator saw acknowledged (a redirect with the expected result) is in the database, with its flow
