@@ -217,7 +217,7 @@ def _title_fields(spec: dict, every_title: tuple, where: str) -> tuple[list, dic
                                          <= keys and set(source) == {"series", "level"})
         if spec.get("kind") != "fields" or f.get("type") != "choice" or not ok or f"{f['key']}_other" not in keys:
             raise ImproperlyConfigured(f"{where}: field {f.get('key')!r}: titles is \"application\" or {{ series, "
-                                       "level }} naming fields of this fields section, on a choice field with a "
+                                       "level } naming fields of this fields section, on a choice field with a "
                                        f"{f.get('key')}_other text field")
         titles[f["key"]] = source
         fields.append({**f, "choices": [*every_title, OTHER]})

@@ -11,13 +11,14 @@ import re
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from applications import services
 from applications.models import Application
 from applications.precheck import precheck
 from applications.publicity import roster_row
-from applications.sections import OTHER, sections, title_name
+from applications.sections import OTHER, load, sections, title_name
 from tests.factories import PersonFactory
 
 from .support import basic_values, login, plan_for, qualification_values, save_section, section_url, values_of
@@ -165,3 +166,11 @@ def test_the_migration_maps_text_to_its_choice_or_keeps_it_as_other(draft):
     qualification = typed.data["qualification"]["values"]
     assert (qualification["title_name"], qualification["title_name_other"]) == (OTHER, "中学一级教师")
     assert title_name(typed.data["basic"]["values"]) == "中学高级教师"
+
+
+def test_a_title_list_without_its_other_field_is_refused_at_start(tmp_path):
+    override = tmp_path / "titles.toml"
+    override.write_text('[sections.basic.field_overrides.language]\ntype = "choice"\ntitles = "application"\n',
+                        encoding="utf-8")
+    with pytest.raises(ImproperlyConfigured, match="language_other text field"):
+        load([override])
