@@ -12,9 +12,10 @@ REPORTS = var/test-reports
 .env:
 	printf 'DEBUG=1\n' > .env
 
+# The platform's runtime packages and the `demo` group (the demo's identity provider, demo_idp; not the platform's).
 install: .env
 	scripts/apt-deps.sh --runtime
-	$(UV) sync --frozen --no-dev
+	$(UV) sync --frozen --no-dev --group demo
 
 install-test: .env
 	scripts/apt-deps.sh

@@ -95,8 +95,7 @@ class RecommendationPart(Part):
                 "proof": UploadsField(label="公示证明", help_text=PROOF.help)}
 
     def initial(self, subject):
-        title = ((subject.snapshot or {}).get("sections", {}).get("basic", {}).get("values", {}).get("title_name")
-                 or f"{subject.series}{subject.level}")
+        title = subject.filed_title_name or f"{subject.series}{subject.level}"
         return {"recommendation": RECOMMENDATION.format(name=subject.applicant.name, title=title)}
 
     def context(self, subject):

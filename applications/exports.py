@@ -17,7 +17,7 @@ def desk_row(a, number: int, masked: bool) -> list:
     return [number, a.plan.year, a.applicant.name, mask_id_number(id_number) if masked else id_number,
             mask_phone(phone) if masked else phone, a.applicant.get_gender_display(),
             a.unit.name if a.unit_id else "", a.plan.name, a.form, basic.get("qualification_specialty") or a.series,
-            basic.get("title_name") or a.level,
+            a.filed_title_name or a.level,
             a.submitted_at.strftime("%Y-%m-%d") if a.submitted_at else "", a.stage_label, a.get_status_display()]
 
 

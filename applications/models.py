@@ -10,6 +10,8 @@ from simple_history.models import HistoricalRecords
 
 from review.stages import stages
 
+from .sections import title_name
+
 
 class Committee(models.Model):
     """评委会: reviews one series at some levels, owned by an HR bureau."""
@@ -180,6 +182,11 @@ class Application(models.Model):
     @property
     def filed(self) -> bool:
         return self.status != self.Status.DRAFT
+
+    @property
+    def filed_title_name(self) -> str | None:
+        """申报专业技术资格名称 as filed: the name chosen, or the one typed beside 其他."""
+        return title_name((self.snapshot or {}).get("sections", {}).get("basic", {}).get("values", {}))
 
     @property
     def stage_label(self) -> str:

@@ -123,11 +123,13 @@ def precheck(application: Application, today: datetime.date | None = None) -> li
         else:
             problems.extend(_fields_problems(application, section))
 
-    basic = _values(application, "basic")
-    titles = all_sections.titles(application.series, application.level)
-    if basic.get("title_name") and basic["title_name"] not in titles:
-        problems.append(Problem(f"个人基本信息：申报专业技术资格名称应为{'、'.join(titles)}之一。",
-                                _section_url(application, "basic")))
+    # 申报/现资格名称: one of their series and level's names, or 其他 with the name typed beside it.
+    for section in all_sections.for_series(application.series):
+        values = _values(application, section.key)
+        for spec in all_sections.wrong_titles(section, values, application.series, application.level):
+            names = all_sections.title_choices(section, spec.key, values, application.series, application.level)
+            problems.append(Problem(f"{section.label}：{spec.label}应为{'、'.join(names)}之一（“其他”须填写名称）。",
+                                    _section_url(application, section.key)))
 
     # Years in the current title.
     minimum = (plan.min_years or {}).get(application.level)

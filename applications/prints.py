@@ -50,7 +50,7 @@ from dossier.display import format_value
 from review.models import Decision
 
 from .models import ApplicationFile, Defence
-from .sections import sections
+from .sections import sections, title_name
 
 logger = logging.getLogger(__name__)
 
@@ -252,8 +252,8 @@ def _header_grid(snapshot: dict, width: float, look: Look, *, mask: bool, photo:
         ["政治面貌", basic.get("political"), "现从事专业", basic.get("current_specialty"), "参加工作时间",
          basic.get("work_start")],
         ["工作单位", account["unit"], None, None, "申报形式", snapshot["form"]],
-        ["申报系列", snapshot["series"], "申报级别", snapshot["level"], "申报资格名称", basic.get("title_name")],
-        ["现资格", qualification.get("title_name") or qualification.get("title_series"), "取得时间",
+        ["申报系列", snapshot["series"], "申报级别", snapshot["level"], "申报资格名称", title_name(basic)],
+        ["现资格", title_name(qualification) or qualification.get("title_series"), "取得时间",
          qualification.get("title_obtained"), "申报年度", snapshot["plan"]["year"]],
     ]
     outcome = snapshot.get("outcome")
@@ -583,8 +583,8 @@ def _cover(snapshot: dict, look: Look) -> list:
     specialty = basic.get("qualification_specialty") or basic.get("current_specialty")
     lines = [("姓　　名", account["name"]), ("工作单位", account["unit"]),
              ("申报系列（专业）", f"{snapshot['series']}（{specialty}）" if specialty else snapshot["series"]),
-             ("现任专业技术职务", qualification.get("title_name") or "无"),
-             ("申报资格", basic.get("title_name") or snapshot["level"]),
+             ("现任专业技术职务", title_name(qualification) or "无"),
+             ("申报资格", title_name(basic) or snapshot["level"]),
              ("填表日期", _cn_date(snapshot["submitted_at"][:10]))]
     cover = look.cover
     widths = [48 * mm, 86 * mm]
@@ -649,7 +649,7 @@ def _basic_page(snapshot: dict, width: float, look: Look, overflow: Overflow, *,
     admin = "".join(filter(None, [basic.get("admin_post"), f"（{basic['admin_level']}）"
                                   if basic.get("admin_level") not in (None, "", "无") else ""]))
     post = qualification.get("post_name")
-    title = qualification.get("title_name")
+    title = title_name(qualification)
     long_rows = [
         ("现任专业技术职务及任职时间", f"{post}，{qualification.get('appointed_on') or ''}" if post else "无"),
         ("现从事何种专业技术工作", basic.get("current_specialty")),

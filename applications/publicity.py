@@ -18,6 +18,7 @@ from core.pdf import FONT, GRID, HEADER, break_lines, register_font, styles
 
 from .models import Application
 from .precheck import years_between
+from .sections import title_name
 
 COLUMNS = ["序号", "姓名", "性别", "出生年月", "参加工作时间", "现从事专业", "专业年限", "现资格名称", "获得资格时间",
            "任职年限", "学历", "学位", "毕业学校", "所学专业", "毕业时间", "外语成绩", "计算机成绩", "申报资格名称",
@@ -56,11 +57,11 @@ def roster_row(number: int, application: Application, on: datetime.date) -> list
     return [
         number, account.get("name", ""), account.get("gender", ""), _month(account.get("birth_date")),
         _month(basic.get("work_start")), basic.get("current_specialty", ""), years_since(basic.get("work_start")),
-        qualification.get("title_name", "") or "无", _month(qualification.get("title_obtained")),
+        title_name(qualification) or "无", _month(qualification.get("title_obtained")),
         years_since(qualification.get("title_obtained")), education.get("education", ""),
         education.get("degree", ""), education.get("school", ""), education.get("major", ""),
         _month(education.get("end")), basic.get("language_grade", ""), basic.get("computer", ""),
-        basic.get("title_name", ""), basic.get("qualification_specialty", "") or application.series,
+        title_name(basic) or "", basic.get("qualification_specialty", "") or application.series,
         "是" if application.form == "破格申报" else "否",
     ]
 

@@ -22,6 +22,13 @@ from dossier.catalogue import EvidenceSpec, FieldSpec, _fields, _slot, catalogue
 from dossier.display import format_value
 
 BASE_FILE = Path(__file__).with_name("sections.toml")
+OTHER = "其他"  # the last choice of a title-name list: the name is typed in the `<field>_other` beside it
+
+
+def title_name(values: dict, key: str = "title_name") -> str | None:
+    """申报/现资格名称 as it reads: the name chosen from the list, or the text typed beside 其他."""
+    value = (values or {}).get(key)
+    return (values.get(f"{key}_other") or value) if value == OTHER else value
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,9 @@ class SectionSpec:
     row_attachment: EvidenceSpec | None = None
     groups: tuple[GroupSpec, ...] = ()
     row_label: str | None = None  # rows sections: how a row reads where a field picks it ("{school} {major}")
+    # Title-name fields (`titles = ...` in sections.toml): field key -> "application" (the names of the
+    # application's own series and level) or {"series": field, "level": field} (of two fields of this section).
+    titles: dict | None = None
 
     @property
     def is_rows(self) -> bool:
@@ -95,6 +105,24 @@ class Sections:
     def titles(self, series: str, level: str) -> list[str]:
         return list(self.title_names.get(series, {}).get(level, []))
 
+    def title_choices(self, section: SectionSpec, key: str, values: dict, series: str, level: str) -> list[str]:
+        """What the title-name field `key` may hold: the names of its series and level, then 其他. `values` are the
+        section's (for a field that follows two others), `series`/`level` the application's."""
+        source = section.titles[key]
+        if source != "application":
+            series, level = values.get(source["series"]), values.get(source["level"])
+        return [*self.titles(series or "", level or ""), OTHER]
+
+    def title_map(self) -> dict:
+        """series -> level -> names, each list ending with 其他: what the page narrows a title-name list from."""
+        return {series: {level: [*names, OTHER] for level, names in levels.items()}
+                for series, levels in self.title_names.items()}
+
+    def wrong_titles(self, section: SectionSpec, values: dict, series: str, level: str) -> list[FieldSpec]:
+        """The title-name fields of `section` whose value is not one of their series and level's names."""
+        return [section.field(key) for key in section.titles or {}
+                if values.get(key) and values[key] not in self.title_choices(section, key, values, series, level)]
+
     def echoed(self, section: SectionSpec, data: dict) -> dict:
         """The values the section's `echo` fields show read-only, read from their sections in `data` (行政职务 of
         个人基本信息 on the 卫生技术 page)."""
@@ -123,12 +151,15 @@ def _build(raw: dict) -> Sections:
     keys = set()
     raw_sections = raw.get("sections", [])
     pickable = frozenset(s.get("key") for s in raw_sections if s.get("kind") == "rows" and s.get("row_label"))
+    title_names = raw.get("title_names", {})
+    every_title = tuple(dict.fromkeys(n for levels in title_names.values() for names in levels.values() for n in names))
     for spec in raw_sections:
         where = f"application section {spec.get('key')!r}"
         if spec.get("kind") not in ("fields", "rows") or not spec.get("key") or spec["key"] in keys:
             raise ImproperlyConfigured(f"{where}: needs a unique key and kind fields or rows")
         keys.add(spec["key"])
-        fields = _fields(spec.get("fields", []), choices, where, pickable=pickable)
+        raw_fields, titles = _title_fields(spec, every_title, where)
+        fields = _fields(raw_fields, choices, where, pickable=pickable)
         field_keys = {f.key for f in fields}
         row_label = spec.get("row_label")
         if row_label is not None:
@@ -158,7 +189,7 @@ def _build(raw: dict) -> Sections:
             max_rows=spec.get("max_rows"), one_per_year_last=spec.get("one_per_year_last"),
             at_most_one=spec.get("at_most_one"),
             row_attachment=_slot(row_attachment, {}, key="row") if row_attachment else None,
-            groups=groups, row_label=row_label,
+            groups=groups, row_label=row_label, titles=titles or None,
         ))
     fields_of = {s.key: {f.key for f in s.fields} for s in built}
     for section in built:
@@ -167,7 +198,30 @@ def _build(raw: dict) -> Sections:
             if f.echo and key not in fields_of.get(source, ()):
                 raise ImproperlyConfigured(f"application section {section.key!r}: field {f.key!r} echoes unknown "
                                            f"field {f.echo!r}")
-    return Sections(all=tuple(built), choices=choices, title_names=raw.get("title_names", {}))
+    return Sections(all=tuple(built), choices=choices, title_names=title_names)
+
+
+def _title_fields(spec: dict, every_title: tuple, where: str) -> tuple[list, dict]:
+    """A fields section's title-name fields (`titles = "application"` or `titles = { series, level }`): choice
+    fields over every name of `title_names` and 其他 (the page and the checks narrow them to one series and
+    level), each with its `<key>_other` text field declared beside it."""
+    fields, titles = [], {}
+    keys = {f.get("key") for f in spec.get("fields", [])}
+    for f in spec.get("fields", []):
+        if "titles" not in f:
+            fields.append(f)
+            continue
+        f = dict(f)
+        source = f.pop("titles")
+        ok = source == "application" or (isinstance(source, dict) and {source.get("series"), source.get("level")}
+                                         <= keys and set(source) == {"series", "level"})
+        if spec.get("kind") != "fields" or f.get("type") != "choice" or not ok or f"{f['key']}_other" not in keys:
+            raise ImproperlyConfigured(f"{where}: field {f.get('key')!r}: titles is \"application\" or {{ series, "
+                                       "level } naming fields of this fields section, on a choice field with a "
+                                       f"{f.get('key')}_other text field")
+        titles[f["key"]] = source
+        fields.append({**f, "choices": [*every_title, OTHER]})
+    return fields, titles
 
 
 def _merge(base: dict, override: dict) -> dict:

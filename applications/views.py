@@ -1,5 +1,7 @@
 """The applicant's application pages and the HR bureau's plan pages, generic over sections.toml."""
 
+import json
+
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -26,7 +28,7 @@ from .display import rows_view
 from .forms import CommitteeForm, PlanForm, StartForm
 from .models import ApplicationFile, Defence, Plan
 from .precheck import precheck
-from .sections import sections
+from .sections import OTHER, sections
 
 
 def _section_or_404(application, key):
@@ -167,6 +169,7 @@ def section_page(request, pk, key):
                 # 保存 at any time: values that do not parse are refused by the field, the rest kept.
                 if form.is_valid():
                     _check_picked_rows(form, section, application.data)
+                    _check_titles(form, section, application)
                 if form.is_valid() and not slot_errors:
                     services.section_save(actor=request.user, application=application, section=section,
                                           values=form.record_data(), slot_files=slot_files)
@@ -242,12 +245,8 @@ def section_page(request, pk, key):
             raise Http404 from None
     if form is not None:
         _offer_rows(form, section, application.data)
-    if section.key == "basic" and form is not None:
-        # 申报专业技术资格名称: the names of the application's series and level.
-        titles = sections().titles(application.series, application.level)
-        field = form.fields["title_name"]
-        field.widget = django_forms.Select(choices=[("", "请选择")] + [(t, t) for t in titles],
-                                           attrs={"zc_required": "1"})
+    if form is not None and section.titles:
+        _offer_titles(form, section, application)
     cited = {row.get("record_id") for row in stored.get("rows", [])}
     pickable = []
     if section.source and application.editable:
@@ -294,6 +293,35 @@ def _offer_rows(form, section, data: dict) -> None:
             empty = "请选择" if choices else f"请先填写{sections().get(spec.pick_row).label}"
             field.widget = django_forms.Select(choices=[("", empty)] + [(c, c) for c in choices])
             field.wide = True  # a row reads long: the line to itself (applications/section.html)
+
+
+def _offer_titles(form, section, application) -> None:
+    """Title-name fields (申报/现资格名称) as drop-downs of their series and level's names, then 其他. One that
+    follows two fields of the page (现资格系列, 现资格级别) carries every series' names for static/js/dossier.js to
+    narrow as they change. A value kept from before that is not among them stays selected, for the check to name."""
+    values = {name: form[name].value() for name in form.fields}
+    for key, source in section.titles.items():
+        field = form.fields[key]
+        names = sections().title_choices(section, key, values, application.series, application.level)
+        current = form[key].value()
+        if current and current not in names:
+            names = [current, *names]
+        attrs = dict(field.widget.attrs)
+        if source != "application":
+            attrs |= {"data-titles-series": source["series"], "data-titles-level": source["level"],
+                      "data-titles": json.dumps(sections().title_map(), ensure_ascii=False)}
+        field.widget = django_forms.Select(choices=[("", "请选择")] + [(n, n) for n in names], attrs=attrs)
+
+
+def _check_titles(form, section, application) -> None:
+    """A title name must be one of its series and level's names or 其他; the text beside 其他 is kept only then."""
+    cleaned = form.cleaned_data
+    for spec in sections().wrong_titles(section, cleaned, application.series, application.level):
+        form.add_error(spec.key, f"{spec.label}不在所选系列和级别的名称中，请重新选择；"
+                                 "列表中没有的请选择“其他”并填写名称。")
+    for key in section.titles or {}:
+        if cleaned.get(key) != OTHER:
+            cleaned[f"{key}_other"] = None
 
 
 def _check_picked_rows(form, section, data: dict) -> None:

@@ -73,8 +73,7 @@ class Holder:
 
 
 def _title_name(application: Application) -> str:
-    values = (application.snapshot or {}).get("sections", {}).get("basic", {}).get("values", {})
-    return values.get("title_name") or f"{application.series}{application.level}职称"
+    return application.filed_title_name or f"{application.series}{application.level}职称"
 
 
 def _holder(application: Application) -> Holder:

@@ -40,8 +40,7 @@ def period_end(start: datetime.date, days: int) -> datetime.date:
 
 
 def _title_name(application: Application) -> str:
-    values = (application.snapshot or {}).get("sections", {}).get("basic", {}).get("values", {})
-    return values.get("title_name") or f"{application.series}{application.level}"
+    return application.filed_title_name or f"{application.series}{application.level}"
 
 
 def publicity_publish(*, actor, plan: Plan, starts_on: datetime.date, days: int, contact: str,

@@ -1,24 +1,30 @@
-"""A real OpenID Connect provider for the tests (tests/oidc_provider), started by gunicorn on a free port of
-127.0.0.1 with its own SQLite database and RSA key, and the platform's settings pointing at it."""
+"""The demo identity provider (demo_idp, the one `make run` starts) for the tests: started the same way, with
+`python -m demo_idp` on a free port of 127.0.0.1 with its own SQLite database and RSA key, loaded from its data
+file demo_idp/people.toml (plus test-only people), and the platform's settings pointing at it."""
 
-import json
 import os
 import re
 import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings as django_settings
 
-CLIENT_ID = "zhicheng-test"
-CLIENT_SECRET = "zhicheng-test-secret-0123456789"  # noqa: S105 - the throwaway provider's client
-PASSWORD = "Provider2026"  # noqa: S105 - the throwaway provider's users
+from demo_idp.people import PEOPLE, load, platform_env
+
+DATA = load()
+PASSWORD = DATA["password"]
+CLIENT_SECRET = DATA["client"]["client_secret"]
+PROVIDER_NAME = DATA["provider_name"]
+
+
+def person(note_start: str) -> dict:
+    """The data file's person whose note starts so (e.g. "护士", "平台上还没有账号", "单位")."""
+    return next(p for p in DATA["people"] if p.get("note", "").startswith(note_start))
 
 
 def free_port() -> int:
@@ -31,24 +37,13 @@ def free_port() -> int:
 class Provider:
     base: str
     process: subprocess.Popen
-    users: list = field(default_factory=list)
-
-    def endpoints(self) -> dict:
-        return {
-            "OIDC_OP_AUTHORIZATION_ENDPOINT": f"{self.base}/o/authorize/",
-            "OIDC_OP_TOKEN_ENDPOINT": f"{self.base}/o/token/",
-            "OIDC_OP_USER_ENDPOINT": f"{self.base}/o/userinfo/",
-            "OIDC_OP_JWKS_ENDPOINT": f"{self.base}/o/.well-known/jwks.json",
-        }
 
     def configure(self, settings, *, client_secret: str = CLIENT_SECRET, **endpoints) -> None:
-        """Points the platform (pytest-django's `settings`) at this provider."""
-        for name, value in {**self.endpoints(), **endpoints}.items():
+        """Points the platform (pytest-django's `settings`) at this provider, with the environment serve.sh sets."""
+        wiring = {**platform_env(DATA, self.base), "OIDC_RP_CLIENT_SECRET": client_secret, **endpoints}
+        for name, value in wiring.items():
             setattr(settings, name, value)
         settings.OIDC_ENABLED = True
-        settings.OIDC_PROVIDER_NAME = "闽政通"
-        settings.OIDC_RP_CLIENT_ID = CLIENT_ID
-        settings.OIDC_RP_CLIENT_SECRET = client_secret
         settings.AUTHENTICATION_BACKENDS = [*django_settings.AUTHENTICATION_BACKENDS,
                                             "accounts.oidc.GovernmentIdBackend"]
 
@@ -61,40 +56,39 @@ class Provider:
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
         answer = browser.post(login, data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token,
                                            "next": "/"}, headers={"Referer": login}, allow_redirects=False, timeout=10)
-        assert answer.status_code == 302, "the provider refused the test user's password"
+        assert answer.status_code == 302, "the provider refused the demo password"
         back = browser.get(authorize_url, allow_redirects=False, timeout=10)
         assert back.status_code == 302, back.text[:500]
         return back.headers["Location"]
 
 
-def start_provider(tmp: Path, *, redirect_uris: list[str], users: list[dict]) -> Provider:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    (tmp / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                    serialization.NoEncryption()))
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.oidc_provider.settings",
-           "PROVIDER_DB": str(tmp / "provider.sqlite3"), "PROVIDER_KEY": str(tmp / "key.pem")}
-    env.pop("DATABASE_URL", None)
-    spec = {"redirect_uris": redirect_uris, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
-            "users": [{**user, "password": PASSWORD} for user in users]}
-    root = Path(django_settings.BASE_DIR)
-    subprocess.run([sys.executable, "-m", "tests.oidc_provider.setup"], input=json.dumps(spec), text=True, env=env,
-                   cwd=root, check=True, timeout=120)
+def start_provider(tmp: Path, *, redirect_uris: list[str], extra_people: str = "") -> Provider:
+    """`extra_people`: [[people]] tables in TOML, added to the data file's for a test."""
+    people = [f"--people={PEOPLE}"]
+    if extra_people:
+        (tmp / "extra.toml").write_text(extra_people)
+        people.append(f"--people={tmp / 'extra.toml'}")
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "tests.oidc_provider.wsgi", "--bind",
-                                f"127.0.0.1:{port}", "--workers", "1", "--log-level", "warning"],
-                               env=env, cwd=root, stdout=open(tmp / "provider.log", "ab"), stderr=subprocess.STDOUT)
+    env = {name: value for name, value in os.environ.items() if not name.startswith("OIDC_")}
+    root = Path(django_settings.BASE_DIR)
+    log = tmp / "provider.log"
+    process = subprocess.Popen([sys.executable, "-m", "demo_idp", "serve", f"--port={port}",
+                                f"--db={tmp / 'provider.sqlite3'}", f"--log={log}", *people,
+                                *[f"--redirect-uri={uri}" for uri in redirect_uris]],
+                               env=env, cwd=root, stdout=open(tmp / "provider.out", "ab"), stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
+    for _ in range(600):
         try:
             if requests.get(f"{base}/o/.well-known/openid-configuration", timeout=2).status_code == 200:
-                return Provider(base=base, process=process, users=users)
+                return Provider(base=base, process=process)
         except requests.RequestException:
             pass
         if process.poll() is not None:
             break
         time.sleep(0.1)
     process.kill()
-    raise RuntimeError("the test identity provider did not start: " + (tmp / "provider.log").read_text()[-2000:])
+    output = (tmp / "provider.out").read_text() + (log.read_text() if log.exists() else "")
+    raise RuntimeError("the demo identity provider did not start: " + output[-2000:])
 
 
 def stop_provider(provider: Provider) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 
 PACKAGES = ["core", "orgs", "accounts", "dossier", "review", "applications", "experts", "publicity",
-            "certificates", "notices", "zhicheng", "scripts", "bench", "manage.py"]
+            "certificates", "notices", "zhicheng", "scripts", "bench", "demo_idp", "manage.py"]
 
 
 def bandit(*targets) -> subprocess.CompletedProcess:

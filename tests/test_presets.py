@@ -126,3 +126,25 @@ def test_a_malformed_section_override_is_refused(preset, tmp_path):
     override.write_text('[sections.nowhere]\nlabel = "x"\n', encoding="utf-8")
     with pytest.raises(ImproperlyConfigured, match="unknown section"):
         preset("", section_overrides=[str(override)])
+
+
+def test_a_preset_and_an_override_file_replace_the_title_names_of_a_level(preset, tmp_path, regions):
+    override = tmp_path / "titles.toml"
+    override.write_text('[title_names."工程技术"]\n"副高" = ["高级工程师", "高级工程师（教授级以下）"]\n',
+                        encoding="utf-8")
+    _cat, secs = preset("anhui", section_overrides=[str(override)])
+    basic = secs.get("basic")
+    assert secs.title_choices(basic, "title_name", {}, "工程技术", "副高") == ["高级工程师", "高级工程师（教授级以下）",
+                                                                              "其他"]
+    assert secs.titles("工程技术", "正高") == ["正高级工程师"]  # the other levels as the base file has them
+    assert secs.titles("卫生技术", "副高")[0] == "副主任医师"
+
+    person = PersonFactory(unit=UnitFactory(), series="工程技术")
+    application = services.application_start(actor=person, plan=plan_for("工程技术"), series="工程技术", level="副高")
+    client = login(Client(), person)
+    page = client.get(f"/apply/{application.pk}/s/basic/").content.decode()
+    assert '<option value="高级工程师（教授级以下）">' in page
+    saved = client.post(f"/apply/{application.pk}/s/basic/", {"action": "save", "title_name": "高级工程师（教授级以下）"})
+    assert saved.status_code == 302
+    application.refresh_from_db()
+    assert application.data["basic"]["values"]["title_name"] == "高级工程师（教授级以下）"

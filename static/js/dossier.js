@@ -80,6 +80,33 @@
     });
   }
 
+  // Title-name lists (现资格名称): data-titles holds series -> level -> names; the list offers those of the
+  // fields named by data-titles-series and data-titles-level, and follows them as they change. A name that is
+  // no longer offered is cleared (its 其他 text field hides with it); the server checks the same lists.
+  function titles(root) {
+    root.querySelectorAll("select[data-titles]").forEach((select) => {
+      const form = select.form;
+      const series = form && form.elements[select.dataset.titlesSeries];
+      const level = form && form.elements[select.dataset.titlesLevel];
+      if (!series || !level) return;
+      const map = JSON.parse(select.dataset.titles);
+      const update = (event) => {
+        const names = (map[series.value] || {})[level.value] || [];
+        const current = select.value;
+        // On load a kept value outside the list stays selected, for the page's check to name.
+        const stale = !event && current && !names.includes(current);
+        select.replaceChildren(new Option("请选择", ""));
+        if (stale) select.add(new Option(current, current));
+        names.forEach((name) => select.add(new Option(name, name)));
+        select.value = stale || names.includes(current) ? current : "";
+        if (current && select.value !== current) select.dispatchEvent(new Event("change"));
+      };
+      series.addEventListener("change", update);
+      level.addEventListener("change", update);
+      update();
+    });
+  }
+
   // Attachment slots that apply only for some answers (非模板录入附件 when 是否模板录入 = 否).
   function slots(root) {
     root.querySelectorAll("[data-slot-show-if]").forEach((box) => {
@@ -99,6 +126,7 @@
     donuts();
     conditionals(document);
     locks(document);
+    titles(document);
     slots(document);
     // 批量提交: "当前表格已选择 N 项 清空".
     const batch = document.getElementById("batch-submit-form");

@@ -217,10 +217,13 @@ def test_a_plan_without_the_topic_condition_does_not_ask_for_it(complete):
 
 
 def test_a_title_name_outside_the_series_and_level_is_named(complete):
-    app = complete("卫生技术", basic={"title_name": "主任医师"})
+    """A name kept from before that is not among its series and level's (the page refuses to save one)."""
+    app = complete("卫生技术")
+    app.application.data["basic"]["values"]["title_name"] = "主任医师"
+    app.application.save(update_fields=["data"])
     names = "、".join(sections().titles("卫生技术", "副高"))
-    assert messages_of(app.application) == [f"个人基本信息：申报专业技术资格名称应为{names}之一。"]
-    assert names == "副主任护师、副主任医师、副主任药师、副主任技师"
+    assert messages_of(app.application) == [f"个人基本信息：申报专业技术资格名称应为{names}、其他之一（“其他”须填写名称）。"]
+    assert names == "副主任医师、副主任护师、副主任药师、副主任技师"
 
 
 def test_the_basic_page_offers_only_the_names_of_the_series_and_level(complete):

@@ -85,7 +85,10 @@ def test_teacher_applies_with_his_dossier_and_downloads_the_prints(page, shot, l
     form.get_by_label("行政职务级别").select_option("无")
     form.get_by_label("参加专业技术工作日期").fill("2009-08-20")
     form.get_by_label("申报资格专业").fill("中学数学")
+    # 申报专业技术资格名称: the names of his series and level (中小学教师 副高), then 其他.
+    expect(form.get_by_label("申报专业技术资格名称").locator("option")).to_have_text(["请选择", "高级教师", "其他"])
     form.get_by_label("申报专业技术资格名称").select_option("高级教师")
+    expect(form.get_by_label("其他资格名称")).to_be_hidden()
     form.get_by_label("外语情况").fill("英语综合B合格")
     form.get_by_label("计算机情况").fill("三个模块合格")
     page.locator("#id_slot_photo").set_input_files(str(photo))
@@ -104,10 +107,19 @@ def test_teacher_applies_with_his_dossier_and_downloads_the_prints(page, shot, l
 
     open_section(page, 3, "资历信息")
     form = page.locator("#section-form")
+    current = form.get_by_label("现资格名称", exact=True)
     form.get_by_label("现资格系列").select_option("中小学教师")
     form.get_by_label("现资格专业").fill("中学数学")
-    form.get_by_label("现资格级别").select_option("中级")
-    form.get_by_label("现资格名称").fill("一级教师")
+    form.get_by_label("现资格级别").select_option("副高")
+    expect(current.locator("option")).to_have_text(["请选择", "高级教师", "其他"])
+    form.get_by_label("现资格级别").select_option("中级")  # the list follows 现资格系列 and 现资格级别
+    expect(current.locator("option")).to_have_text(["请选择", "一级教师", "其他"])
+    current.select_option("其他")
+    expect(form.get_by_label("其他现资格名称")).to_be_visible()  # a name not in the list is typed there
+    shot("4a-current-title-other")
+    current.select_option("一级教师")
+    expect(form.get_by_label("其他现资格名称")).to_be_hidden()
+    shot("4b-current-title-list")
     form.get_by_label("取得时间").fill("2017-12-20")
     form.get_by_label("现聘任系列").select_option("中小学教师")
     form.get_by_label("聘任级别").select_option("中级")

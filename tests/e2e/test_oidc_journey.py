@@ -1,8 +1,8 @@
 """Government sign-in in the browser (issue 26 item 1): 使用闽政通登录 on the login page, the province's identity
-service (a real OpenID Connect provider on 127.0.0.1, tests/oidc_provider) asks for her password, and she is back on
-the platform signed in; a person new to the platform registers with the name and ID number the service verified."""
+service (the demo's identity provider demo_idp, a real OpenID Connect provider on 127.0.0.1 booted from its data
+file as `make run` starts it) asks for her password, and she is back on the platform signed in; a person new to the
+platform registers with the name and ID number the service verified."""
 
-import datetime
 import re
 
 import pytest
@@ -10,39 +10,40 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from tests.factories import PersonFactory, UnitFactory
-from tests.oidc_support import PASSWORD, start_provider, stop_provider
-from zhicheng.demo.ids import make_id_number
+from tests.oidc_support import PASSWORD, person, start_provider, stop_provider
 
-KNOWN = make_id_number("350102", datetime.date(1986, 3, 14), 5, "F")
-NEW = make_id_number("350102", datetime.date(1991, 7, 2), 8, "F")
+KNOWN, KNOWN_NAME = person("护士")["username"], person("护士")["name"]
+NEW, NEW_NAME = person("平台上还没有账号")["username"], person("平台上还没有账号")["name"]
 
 
 @pytest.fixture
 def provider(live_server, tmp_path, settings):
-    provider = start_provider(tmp_path, redirect_uris=[f"{live_server.url}/accounts/oidc/callback/"], users=[
-        {"username": KNOWN, "name": "林晓燕"}, {"username": NEW, "name": "陈新"}])
+    provider = start_provider(tmp_path, redirect_uris=[f"{live_server.url}/accounts/oidc/callback/"])
     provider.configure(settings)
     yield provider
     stop_provider(provider)
 
 
-def at_the_provider(page, username: str) -> None:
-    expect(page.get_by_role("heading", name="统一身份认证平台（测试）")).to_be_visible()
+def at_the_provider(page, username: str, shot=None) -> None:
+    expect(page.get_by_role("heading", name="统一身份认证平台（演示）")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text=username)).to_be_visible()  # its demo accounts are listed
+    if shot:
+        shot("2-provider-login")
     page.get_by_label("账号").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
 
 
 def test_a_nurse_signs_in_through_the_provincial_identity_service(page, provider, shot):
-    PersonFactory(id_number=KNOWN, username=KNOWN, name="林晓燕", unit=UnitFactory(name="福州市第一人民医院"))
+    PersonFactory(id_number=KNOWN, username=KNOWN, name=KNOWN_NAME, unit=UnitFactory(name="福州市第一医院"))
 
     page.goto("/accounts/login/")
     shot("1-login-with-provider")
     page.get_by_role("link", name="使用闽政通登录").click()
-    at_the_provider(page, KNOWN)
+    at_the_provider(page, KNOWN, shot)
 
-    expect(page.get_by_role("heading", name="您好，林晓燕")).to_be_visible()
-    shot("2-signed-in")
+    expect(page.get_by_role("heading", name=f"您好，{KNOWN_NAME}")).to_be_visible()
+    shot("3-signed-in")
 
 
 def test_a_person_new_to_the_platform_registers_with_her_verified_identity(page, provider, shot, sms_code_for):
@@ -54,7 +55,7 @@ def test_a_person_new_to_the_platform_registers_with_her_verified_identity(page,
 
     expect(page.get_by_role("heading", name="个人注册")).to_be_visible()
     expect(page.get_by_text("已通过闽政通核验您的姓名和身份证号")).to_be_visible()
-    expect(page.get_by_label("姓名", exact=True)).to_have_value("陈新")
+    expect(page.get_by_label("姓名", exact=True)).to_have_value(NEW_NAME)
     expect(page.get_by_label("姓名", exact=True)).to_be_disabled()
     expect(page.get_by_label("身份证号", exact=True)).to_have_value(NEW)
     expect(page.get_by_label("身份证号", exact=True)).to_be_disabled()
@@ -71,7 +72,7 @@ def test_a_person_new_to_the_platform_registers_with_her_verified_identity(page,
     page.get_by_label(re.compile("我已阅读并同意")).check()
     page.get_by_role("button", name="注册", exact=True).click()
 
-    expect(page.get_by_role("heading", name="您好，陈新")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"您好，{NEW_NAME}")).to_be_visible()
     shot("2-registered-and-signed-in")
     person = User.objects.get(id_number=NEW)
     assert (person.unit, person.registration) == (hospital, User.Registration.PENDING)
