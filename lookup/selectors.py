@@ -22,6 +22,8 @@ from .models import Document
 
 ROLES = (Role.BUREAU_STAFF, Role.DEPARTMENT_REVIEWER, Role.UNIT_ADMIN)
 PAGE_SIZE = 20
+WINDOW = 4096  # the ids a search looks at first, newest first
+WIDEN = 8  # each next window this many times wider
 
 
 class QueryError(ValueError):
@@ -61,27 +63,36 @@ def _scoped(user):
     return Document.objects.filter(within)
 
 
-def _grams_match(found: list[str]):
-    """All of `found` among a document's bigrams, through the database's own index (migration 0001)."""
+def _grams_match(found: list[str], above: int | None = None, upto: int | None = None):
+    """All of `found` among a document's bigrams, through the database's own index (migration 0002); with bounds,
+    only ids in (above, upto] (FTS5 reads them from its rowid order, so a window never collects every match)."""
     if connection.vendor == "postgresql":
         return RawSQL("string_to_array(\"lookup_document\".\"grams\", ' ') @> %s::text[]", (found,),
                       output_field=BooleanField())
     phrase = " ".join(f'"{gram}"' for gram in found)  # \W was split away: no quote can be inside a gram
-    return Q(pk__in=RawSQL("SELECT rowid FROM lookup_document_fts WHERE lookup_document_fts MATCH %s", (phrase,)))
+    bounds = (0 if above is None else above, 2 ** 62 if upto is None else upto)
+    return Q(pk__in=RawSQL("SELECT rowid FROM lookup_document_fts WHERE lookup_document_fts MATCH %s "
+                           "AND rowid > %s AND rowid <= %s", (phrase, *bounds)))
 
 
-def matching(query: str):
-    """The filter a query makes; QueryError when it is too short to search."""
+def matching(query: str, *, above: int | None = None, upto: int | None = None):
+    """The filter a query makes, optionally within the ids (above, upto]; QueryError when it is too short to
+    search."""
     id_number = grams.id_number_query(query)
+    bounds = Q()
+    if above is not None:
+        bounds &= Q(pk__gt=above)
+    if upto is not None:
+        bounds &= Q(pk__lte=upto)
     if id_number:
-        return Q(id_number=id_number)
+        return Q(id_number=id_number) & bounds
     found = grams.bigrams(query)
     if not found:
         raise QueryError("请输入至少2个字的姓名、身份证号、职称或关键词。")
     within_text = Q()
     for term in grams.terms(query):
         within_text &= Q(text__contains=term)
-    return Q(_grams_match(found)) & within_text
+    return Q(_grams_match(found, above, upto)) & within_text & bounds
 
 
 def documents_matching(user, query: str):
@@ -91,11 +102,25 @@ def documents_matching(user, query: str):
 
 def documents_search(user, query: str, *, after: int | None = None, size: int = PAGE_SIZE):
     """A page of the user's documents matching `query`, newest first (by id: keyset, `after` is the last id of
-    the previous page). Returns (rows, next cursor or None)."""
-    rows = documents_matching(user, query)
-    if after is not None:
-        rows = rows.filter(pk__lt=after)
-    page = list(rows[:size + 1])
+    the previous page). Returns (rows, next cursor or None).
+
+    A text query looks in windows of ids, newest first: the WINDOW ids below the cursor, then each next window
+    WIDEN times wider, until the page is full or the windows reach the first id (the last one is unbounded below).
+    A common phrase fills its page in the first window, read through the id index, instead of every one of its
+    tens of thousands of matches being fetched and sorted (the planner cannot know how many there are: it
+    multiplies the bigrams' selectivities as if they were independent); a rare one ends in the unbounded query
+    the bigram index answers. The rows are those of the unbounded query, in its order."""
+    rows = _scoped(user).select_related("unit").order_by("-pk")
+    newest = Document.objects.order_by("-pk").values_list("pk", flat=True).first()
+    upto = newest if after is None else min(after - 1, newest or 0)
+    if grams.id_number_query(query) or not newest or upto < 1:
+        page = list(rows.filter(matching(query, upto=upto))[:size + 1])
+    else:
+        page, span = [], WINDOW
+        while len(page) <= size and upto >= 1:
+            above = upto - span if upto - span > 0 else None
+            page += rows.filter(matching(query, above=above, upto=upto))[:size + 1 - len(page)]
+            upto, span = (above or 0), span * WIDEN
     more = len(page) > size
     page = page[:size]
     return page, (page[-1].pk if more else None)
