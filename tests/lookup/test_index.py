@@ -40,15 +40,16 @@ def _pages(user, query):
             return rows
 
 
-@pytest.mark.parametrize("window", [1, 3, 20, 4096])
-def test_the_window_then_the_index_find_the_rows_of_the_unbounded_query_in_its_order(world, monkeypatch, window):
-    """The newest ids read through the primary key, then the bigram index below them: for a common term spread over
-    more than a page, a rare one (the oldest document, found only by the index), one found nowhere, and for the
-    clerk of a unit (scope: the other city's documents interleave), page after page the same rows as the query
-    without a window."""
+@pytest.mark.parametrize("window, widen", [(1, 2), (3, 2), (2, 8), (20, 8), (4096, 8)])
+def test_windows_of_ids_find_the_rows_of_the_unbounded_query_in_its_order(world, monkeypatch, window, widen):
+    """The newest ids read through the primary key, then growing windows through the bigram index, then the rest:
+    for a common term spread over more than a page, a rare one (the oldest document, found only by the last,
+    unbounded window), one found nowhere, and for the clerk of a unit (scope: the other city's documents
+    interleave), page after page the same rows as the query without windows."""
     for i in range(26):
         approved_record(world.zhang if i % 2 else world.wang, f"课题研究第{i}项")
     monkeypatch.setattr(selectors, "WINDOW", window)
+    monkeypatch.setattr(selectors, "WIDEN", widen)
     for user in (world.province_bureau, world.clerk):
         for query in ("课题", "课题研究", "智慧医院", "晓明", "王晓明", "没有此人"):
             expected = [(d.pk, d.name, d.title, d.unit.name) for d in documents_matching(user, query)]
