@@ -121,9 +121,11 @@ def _insert_sql(vendor: str, pool: int) -> str:
 def generate(scale: float, rng: random.Random) -> float:
     """SCALE × 1,000,000 documents: a pool of distinct contents made in Python, then the rows made by the
     database from it in chunks of a million (INSERT … SELECT), the bigram index built once at the end."""
+    from django.core.management.color import no_style
     from django.db import connection, transaction
 
     from bench import fake
+    from lookup.models import Document
     from orgs.models import Region, Unit
     from orgs.services import regions_load
 
@@ -163,6 +165,8 @@ def generate(scale: float, rng: random.Random) -> float:
                 cursor.execute(sql, [low, min(total, low + CHUNK - 1)])
             print(f"  {min(total, low + CHUNK - 1):,} rows, {time.perf_counter() - start:.0f} s", flush=True)
         cursor.execute("DROP TABLE bench_lookup_pool")
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Document]):  # ids were given: the next follows
+            cursor.execute(sql)
         if postgres:
             cursor.execute("SET maintenance_work_mem = '1GB'")
             cursor.execute("CREATE INDEX lookup_document_grams ON lookup_document USING gin "
