@@ -237,11 +237,15 @@ def unit_plans(request):
     """评审计划: 年度, 计划名称, 评委会, 评审级别, 申报起止日期; 查看, 委托."""
     units, unit = _unit_admin_units(request)
     filters = PlanFilterForm(request.GET)
+    chosen = {"unit": unit.pk, **filters.filters()}
+    if request.GET.get("format") == "xlsx":  # 导出Excel: the list with its filters, 委托 of the chosen unit
+        return export_response(request, "unit_plans", params={k: str(v) for k, v in chosen.items()},
+                               back_url=request.path + "?" + urlencode(chosen))
     plans = selectors.plans_for_unit_admin(request.user, **filters.filters())
     given = chain.delegations_of(request.user)
     return render(request, "applications/chain/plans.html", {
         "plans": [(plan, given.get((unit.pk, plan.pk))) for plan in plans], "unit": unit, "units": units,
-        "filters": filters,
+        "filters": filters, "export_href": "?" + urlencode({**chosen, "format": "xlsx"}),
     })
 
 

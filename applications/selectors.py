@@ -57,13 +57,15 @@ def bureau_plan_get(user, pk: int) -> Plan:
 def plans_for_unit_admin(user, *, name: str = "", year: int | None = None, level: str = "", series: str = ""):
     """The 评审计划 a unit admin sees (every plan: a unit may be asked to review any of them), newest year first,
     filtered by name, year, a level among the plan's and the committee's series. user: the acting unit admin,
-    whose role the view has checked; the plans themselves are not personal data."""
-    plans = Plan.objects.select_related("committee").order_by("-year", "name")
+    whose role the view has checked; the plans themselves are not personal data. A queryset (an export iterates
+    and counts it)."""
+    plans = Plan.objects.select_related("committee").order_by("-year", "name", "pk")
     if name:
         plans = plans.filter(name__icontains=name)
     if year:
         plans = plans.filter(year=year)
     if series:
         plans = plans.filter(committee__series=series)
-    # The levels are a JSON list, whose containment SQLite cannot query: picked from the (short) filtered list.
-    return [plan for plan in plans if not level or level in plan.levels]
+    if level:  # the levels are a JSON list, whose containment SQLite cannot query: picked from the (short) list
+        plans = plans.filter(pk__in=[pk for pk, levels in plans.values_list("pk", "levels") if level in (levels or [])])
+    return plans

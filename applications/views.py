@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from accounts.export_views import export_response
 from core.files import StorageError
 from core.uploads import check_uploads
 from dossier.catalogue import catalogue
@@ -43,7 +44,9 @@ def _section_or_404(application, key):
 
 @login_required
 def home(request):
-    """职称申报: open plans to apply to, and the person's applications."""
+    """职称申报: open plans to apply to, and the person's applications (导出Excel: 我的申报)."""
+    if request.GET.get("format") == "xlsx":
+        return export_response(request, "own_applications", params={}, back_url=reverse("applications:home"))
     today = timezone.localdate()
     plans = Plan.open_on(today).select_related("committee")
     mine = list(selectors.own_applications(request.user))

@@ -1,11 +1,15 @@
 """B5, 全省检索: p95 of two- and four-character queries against a primary-key page, in the same run.
 
-    DEBUG=1 uv run python -m bench.lookup [--db sqlite|postgres] [--scale 1] [--samples 300]
+    DEBUG=1 uv run python -m bench.lookup [--db sqlite|postgres] [--scale 1] [--samples 300] [--generate-only]
 
-SCALE × 1,000,000 search documents (fake people, units and titles from bench.fake, cut into bigrams by
-lookup.grams as the application cuts them) in their own database (var/bench/bench_lookup.sqlite3 or
-zc_bench_lookup; `--database-url` for another), generated once and kept (`--regenerate` to make them anew; the time
-it took is printed). Then, alternating query by query in this process:
+SCALE × 1,000,000 search documents in their own database (var/bench/bench_lookup.sqlite3 or zc_bench_lookup;
+`--database-url` for another), generated once and kept (`--regenerate` to make them anew, `--generate-only` to
+make them and stop; the time it took is printed). Generation is set-based: a pool of 200,000 distinct contents
+(fake people, units and titles from bench.fake, cut into bigrams by lookup.grams as the application cuts them) made
+in Python, then the database makes the rows from it a million at a time (INSERT … SELECT over generate_series on
+PostgreSQL, a recursive CTE on SQLite; each id its own object id and ID number), and the bigram index is built
+once at the end (about 20 min for SCALE=10 on PostgreSQL, 26 min on SQLite, on a busy 2-core machine). Then,
+alternating query by query in this process:
 
 - 2 characters: a person's two-character name or a two-character word of a title (康复, 管理);
 - 4 characters: a four-character phrase of a title (社区慢病) or a surname with a three-character given name;
@@ -23,6 +27,7 @@ import random
 import statistics
 import sys
 import time
+from importlib import import_module
 
 TARGET = 20.0
 PER_SCALE = 1_000_000
@@ -63,45 +68,73 @@ def _words() -> tuple[list[str], list[str]]:
     return sorted(two), sorted(four)
 
 
-def _documents(rng: random.Random, n: int, units: list, start: int):
-    """Rows of lookup_document as tuples, ids from `start`."""
+POOL = 200_000  # distinct documents made in Python; the table repeats them, ids and ID numbers apart
+POOL_COLUMNS = ("k", "kind", "name", "title", "detail", "text", "grams", "unit_id", "department_id", "region_id")
+
+
+def _pool(rng: random.Random, n: int, units: list):
+    """Distinct document contents as tuples keyed 0..n-1: names, titles and units drawn as before, cut into bigrams
+    by lookup.grams as the application cuts them."""
     from bench import fake
     from lookup import grams
     from lookup.models import Document
 
     kinds = list(fake.AWARDS) + list(fake.HONOURS) + ["工作经历", "继续教育", "论文", "著作"]
-    for i in range(start, start + n):
+    for k in range(n):
         name = fake.person_name(rng)
         unit_id, unit_name, department_id, region_id = units[rng.randrange(len(units))]
-        if i % 5 == 0:
+        if k % 5 == 0:
             kind, title, detail = Document.Kind.APPLICATION, rng.choice(["工程技术副高", "卫生技术中级", "中小学教师正高"]), \
                 "2026年度职称评审"
         else:
             kind, title, detail = Document.Kind.RECORD, rng.choice(fake.TOPICS) + rng.choice(fake.TOPIC_SUFFIXES), \
                 rng.choice(kinds)
         text = " ".join(grams.terms(f"{name} {title} {detail} {unit_name}"))
-        id_number = f"{region_id}{1960 + i % 40}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}{i % 10}"
-        yield (i, kind, i, name, id_number, title, detail, "审核通过", unit_id, department_id, region_id, None,
-               None, text, " ".join(grams.bigrams(text)))
+        yield (k, kind, name, title, detail, text, " ".join(grams.bigrams(text)), unit_id, department_id, region_id)
 
 
 COLUMNS = ("id", "kind", "object_id", "name", "id_number", "title", "detail", "status", "unit_id", "department_id",
            "region_id", "body_id", "dated", "text", "grams")
+STEP = 7919  # a prime: id g takes pool entry g * STEP mod the pool's size, so neighbouring ids differ
+CHUNK = 1_000_000  # ids inserted per statement (and transaction)
+
+
+def _insert_sql(vendor: str, pool: int) -> str:
+    """INSERT … SELECT of the ids %s..%s, each a pool entry with its own id, object id and ID number: set-based,
+    the database makes the rows (generate_series on PostgreSQL, a recursive CTE on SQLite)."""
+    if vendor == "postgresql":
+        series = "generate_series(%s::bigint, %s::bigint) AS n(g)"
+        id_number = ("p.region_id || (1960 + n.g %% 40) || lpad((1 + n.g %% 12)::text, 2, '0') "
+                     "|| lpad((1 + n.g %% 28)::text, 2, '0') || lpad((n.g %% 1000)::text, 3, '0') || (n.g %% 10)")
+        head = ""
+    else:
+        series = "n"
+        id_number = ("p.region_id || (1960 + n.g %% 40) || printf('%%02d%%02d%%03d%%d', 1 + n.g %% 12, 1 + n.g %% 28, "
+                     "n.g %% 1000, n.g %% 10)")
+        head = "WITH RECURSIVE n(g) AS (SELECT %s UNION ALL SELECT g + 1 FROM n WHERE g < %s) "
+    return (f"{head}INSERT INTO lookup_document ({', '.join(COLUMNS)}) "
+            f"SELECT n.g, p.kind, n.g, p.name, {id_number}, p.title, p.detail, '审核通过', p.unit_id, "
+            f"p.department_id, p.region_id, NULL, NULL, p.text, p.grams "
+            f"FROM {series} JOIN bench_lookup_pool p ON p.k = (n.g * {STEP}) %% {pool}")
 
 
 def generate(scale: float, rng: random.Random) -> float:
+    """SCALE × 1,000,000 documents: a pool of distinct contents made in Python, then the rows made by the
+    database from it in chunks of a million (INSERT … SELECT), the bigram index built once at the end."""
+    from django.core.management.color import no_style
     from django.db import connection, transaction
 
     from bench import fake
+    from lookup.models import Document
     from orgs.models import Region, Unit
     from orgs.services import regions_load
 
     start = time.perf_counter()
     if not Region.objects.filter(code="350000").exists():
         regions_load(provinces={"35"})
+    postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE lookup_document" if connection.vendor == "postgresql" else
-                       "DELETE FROM lookup_document")
+        cursor.execute("TRUNCATE lookup_document" if postgres else "DELETE FROM lookup_document")
     Unit.objects.filter(department__isnull=False).delete()  # the units, then their departments
     Unit.objects.all().delete()
     districts = list(Region.objects.filter(level=3, code__startswith="35").values_list("code", flat=True))
@@ -110,24 +143,40 @@ def generate(scale: float, rng: random.Random) -> float:
     units = Unit.objects.bulk_create([
         Unit(name=f"{fake.organisation(rng)}{i}", region_id=rng.choice(districts),
              department=departments[i % len(departments)]) for i in range(2000)])
-    pool = [(u.pk, u.name, u.department_id, u.region_id) for u in units]
-    total, batch = int(scale * PER_SCALE), 20_000
+    units_pool = [(u.pk, u.name, u.department_id, u.region_id) for u in units]
+    total = int(scale * PER_SCALE)
+    pool = min(total, POOL)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        cursor.execute("DROP TABLE IF EXISTS bench_lookup_pool")
+        cursor.execute("CREATE TABLE bench_lookup_pool (k integer PRIMARY KEY, kind text, name text, title text, "
+                       "detail text, text text, grams text, unit_id bigint, department_id bigint, region_id text)")
+        with transaction.atomic():
+            cursor.executemany(f"INSERT INTO bench_lookup_pool ({', '.join(POOL_COLUMNS)}) "
+                               f"VALUES ({', '.join(['%s'] * len(POOL_COLUMNS))})", list(_pool(rng, pool, units_pool)))
+        print(f"  pool of {pool:,} contents made in {time.perf_counter() - start:.0f} s", flush=True)
+        if postgres:
             cursor.execute("DROP INDEX IF EXISTS lookup_document_grams")
-            with cursor.cursor.copy(f"COPY lookup_document ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-                for row in _documents(rng, total, pool, 1):
-                    copy.write_row(row)
-            cursor.execute("SET maintenance_work_mem = '512MB'")
+            cursor.execute("SET synchronous_commit = off")
+        else:  # the FTS5 index is rebuilt once at the end rather than row by row
+            cursor.execute("DROP TRIGGER IF EXISTS lookup_document_ai")
+        sql = _insert_sql(connection.vendor, pool)
+        for low in range(1, total + 1, CHUNK):
+            with transaction.atomic():
+                cursor.execute(sql, [low, min(total, low + CHUNK - 1)])
+            print(f"  {min(total, low + CHUNK - 1):,} rows, {time.perf_counter() - start:.0f} s", flush=True)
+        cursor.execute("DROP TABLE bench_lookup_pool")
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Document]):  # ids were given: the next follows
+            cursor.execute(sql)
+        if postgres:
+            cursor.execute("SET maintenance_work_mem = '1GB'")
             cursor.execute("CREATE INDEX lookup_document_grams ON lookup_document USING gin "
                            "(string_to_array(grams, ' '))")
             cursor.execute("VACUUM ANALYZE lookup_document")
         else:
-            sql = (f"INSERT INTO lookup_document ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})")
-            rows = _documents(rng, total, pool, 1)
-            for _ in range(0, total, batch):
-                with transaction.atomic():
-                    cursor.executemany(sql, [next(rows) for _ in range(min(batch, total - _))])
+            trigger = next(sql for sql in import_module("lookup.migrations.0002_bigram_index").SQLITE[0]
+                           if sql.startswith("CREATE TRIGGER lookup_document_ai"))
+            cursor.execute(trigger)
+            cursor.execute("INSERT INTO lookup_document_fts(lookup_document_fts) VALUES ('rebuild')")
             cursor.execute("INSERT INTO lookup_document_fts(lookup_document_fts) VALUES ('optimize')")
             cursor.execute("ANALYZE")
     return time.perf_counter() - start
@@ -155,6 +204,8 @@ def main(argv) -> int:
     parser.add_argument("--scale", type=float, default=1)
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--generate-only", action="store_true",
+                        help="make the documents when missing (or with --regenerate), then stop")
     args = parser.parse_args(argv)
     _setup(args.db, args.database_url)
 
@@ -170,6 +221,8 @@ def main(argv) -> int:
     if args.regenerate or have != total:
         print(f"generating {total:,} documents on {connection.vendor} …", flush=True)
         print(f"  generated and indexed in {generate(args.scale, rng):.0f} s", flush=True)
+    if args.generate_only:
+        return 0
     clerk = _clerk()
     two_words, four_words = _words()
 

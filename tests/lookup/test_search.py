@@ -167,5 +167,7 @@ def test_keyset_pages_cost_the_same_queries_whatever_the_rows(client, world, dja
             assert client.get(URL, {"q": query}).status_code == 200
         return len(captured)
 
-    assert count("课题") == count("张晓明") == count("智慧医院")  # 20 rows, 2 rows, 1 row
+    # 20 rows, 2 rows, 1 row: a page the newest ids do not fill is completed through the bigram index in the same
+    # windows of ids (lookup.selectors.WINDOW, WIDEN) whatever it finds; a full one may stop early
+    assert count("课题") <= count("张晓明") == count("智慧医院")
 
