@@ -66,6 +66,7 @@ MM = 72 / 25.4
 THIN = Side(style="thin", color="000000")
 RED = "CC0000"
 SHEETS = ("封面", "评审表", "附页")
+VOTE_SPANS = (1, 1, 2, 2, 1, 1)  # 总人数 … 备注: the two longest headings on two columns
 
 
 def spans(weights, columns: int = LAST) -> list[int]:
@@ -340,7 +341,7 @@ def _box(sheet: Sheet, box: Box) -> None:
 def _vote(sheet: Sheet, vote: Vote) -> None:
     """评审组织意见: the six counts under their headings, 评审结果, the chair's signature and the date."""
     sheet.put(sheet.next(LINE + 8), 1, LAST, vote.title)
-    columns = spans((1,) * len(vote.header))
+    columns = VOTE_SPANS if len(vote.header) == len(VOTE_SPANS) else spans((1,) * len(vote.header))
     _grid_row(sheet, columns, vote.header, align="center")
     row = sheet.next(10 * MM)
     start = 1
