@@ -150,8 +150,8 @@ class Sheet:
         cell.alignment = Alignment(horizontal=align, vertical=valign, wrap_text=True, indent=indent)
         return cell
 
-    def heading(self, text: str, *, size: float = 11) -> None:
-        self.put(self.next(size * 1.9), 1, LAST, text, border="", bold=True, size=size, valign="bottom")
+    def heading(self, text: str, *, size: float = 11, align: str = "left") -> None:
+        self.put(self.next(size * 1.9), 1, LAST, text, border="", bold=True, size=size, valign="bottom", align=align)
 
     def page_break(self) -> None:
         if self.row > 1:
@@ -243,7 +243,7 @@ def _photo(sheet: Sheet, row: int, content: bytes | None, *, rows: int, row_heig
 
 def _basic(sheet: Sheet, form: ReviewForm, attachment: Attachment, *, photo: bytes | None) -> None:
     sheet.put(sheet.next(34), 1, LAST, REVIEW_TITLE, border="", bold=True, size=16, align="center")
-    sheet.heading("一、基本情况", size=13)
+    sheet.heading("一、基本情况", size=13, align="center")
     height = 30
     first = sheet.row
     for cells in form.head:
@@ -375,7 +375,7 @@ def _form(ws, form: ReviewForm, snapshot: dict, attachment: Attachment, *, draft
     for part in form.parts:
         if part.page:
             sheet.page_break()
-            sheet.heading(part.title, size=13)
+            sheet.heading(part.title, size=13, align="center")
         else:
             sheet.heading(part.title)
         if part.series:

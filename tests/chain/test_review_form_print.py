@@ -11,10 +11,13 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+from importlib import import_module
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -362,3 +365,16 @@ def test_the_workbook_reprint_after_the_result_fills_the_defence_and_the_vote_on
     assert PrintFile.objects.filter(application=application, kind="result_xlsx").count() == 1
     assert PrintFile.objects.filter(application=application, kind="review_xlsx").count() == 1
     render(render_workbook(response.content, "review-xlsx-result"), "review-xlsx-result")
+
+
+def test_workbooks_stored_in_the_earlier_layout_are_made_again(filed, client):
+    application = filed.application
+    own(client, application, "review.xlsx")
+    own(client, application, "review.pdf")
+    assert PrintFile.objects.filter(application=application, kind="review_xlsx").count() == 1
+
+    state = MigrationExecutor(connection).loader.project_state(("applications", "0015_review_xlsx_national_layout"))
+    import_module("applications.migrations.0015_review_xlsx_national_layout").drop_stored_workbooks(state.apps, None)
+
+    assert list(PrintFile.objects.filter(application=application).values_list("kind", flat=True)) == ["review_pdf"]
+    assert workbook_of(own(client, application, "review.xlsx").content).sheetnames[0] == "封面"
