@@ -15,7 +15,17 @@ from applications.prints import DRAFT_NOTE, DRAFT_STAMP, OVERFLOW_NOTE
 from tests.factories import PersonFactory, unit_admin
 from tests.helpers import fetch_print
 
-from .support import dossier, download, fill_everything, login, page_messages, pdf_info, pdf_text, plan_for
+from .support import (
+    dossier,
+    download,
+    fill_everything,
+    login,
+    page_messages,
+    pdf_info,
+    pdf_text,
+    plan_for,
+    render_workbook,
+)
 from .test_prints import render_first_pages
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +73,9 @@ def test_the_excel_preview_says_draft_on_its_first_row_and_every_sheet_header(cl
     note = workbook["评审表"]["A1"].comment  # and a note on the form itself
     assert DRAFT_STAMP in note.text and DRAFT_NOTE in note.text
     assert workbook["评审表"]["A2"].value == "专业技术职务任职资格评审表"
+    printed = render_workbook(response.content, "applications-review-xlsx-draft")
+    assert all(STAMP in page for page in _pages(printed))  # printed: the stamp on every page
+    render_first_pages(printed, "applications-review-xlsx-draft", pages=2)
 
 
 def test_a_brief_that_overflows_one_sheet_says_so(client, draft):

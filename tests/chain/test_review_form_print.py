@@ -7,9 +7,7 @@ into the screenshots folder to be looked at."""
 import datetime
 import io
 import json
-import shutil
 import subprocess
-import tempfile
 import zipfile
 from importlib import import_module
 from pathlib import Path
@@ -29,7 +27,7 @@ from applications.chain_parts import Tally
 from applications.models import Application, Defence, PrintFile
 from applications.prints import review_pdf, review_xlsx
 from applications.review_form import DRAFT_STAMP, cn_date
-from tests.applications.support import flat, login, pdf_info, pdf_text, save_section, values_of
+from tests.applications.support import flat, login, pdf_info, pdf_text, render_workbook, save_section, values_of
 from tests.factories import PersonFactory
 from tests.helpers import fetch_print
 
@@ -224,21 +222,6 @@ def vote_cells(ws) -> list[str]:
     """The coordinates of the six count cells under 总人数（应到）… 备注."""
     row = find(ws, "总人数（应到）").row + 1
     return [ws.cell(row, c).coordinate for c in range(1, 9) if not isinstance(ws.cell(row, c), MergedCell)]
-
-
-def render_workbook(content: bytes, name: str) -> list[Path]:
-    """The workbook printed to PDF by LibreOffice as a spreadsheet program prints it (print areas, page setup,
-    page breaks), each page as PNG under var/test-reports/screenshots/ (to be looked at). Returns the PDF's
-    text too."""
-    assert shutil.which("libreoffice"), "libreoffice-calc-nogui is needed (scripts/apt-deps.sh installs it)"
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / f"{name}.xlsx"
-        source.write_bytes(content)
-        subprocess.run(["libreoffice", f"-env:UserInstallation=file://{folder}/profile", "--headless",
-                        "--convert-to", "pdf", "--outdir", folder, str(source)], check=True, capture_output=True,
-                       timeout=180)
-        pdf = (Path(folder) / f"{name}.pdf").read_bytes()
-    return pdf
 
 
 def test_the_workbook_is_the_national_form(filed, client):
