@@ -312,7 +312,7 @@ class PrintFile(models.Model):
         FAILED = "failed", "生成失败"
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="prints")
-    kind = models.CharField(max_length=20)  # brief_pdf | review_pdf | review_xlsx
+    kind = models.CharField(max_length=20)  # brief_pdf | review_pdf | review_xlsx | result_pdf | result_xlsx
     snapshot_hash = models.CharField(max_length=64)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     attempt = models.PositiveIntegerField(default=1)  # each generation run has its own: an overtaken run writes nothing

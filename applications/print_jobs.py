@@ -49,7 +49,7 @@ def _snapshot_of(application: Application, kind: str) -> dict | None:
     has checked), or the filed snapshot."""
     if kind.startswith("draft_"):
         return draft_snapshot(application)
-    if kind == "result_pdf":
+    if kind.startswith("result_"):
         return result_snapshot(application)
     return printed_snapshot(application)
 

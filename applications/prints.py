@@ -3,8 +3,9 @@
 - 申报专业技术资格情况简表: one A3 landscape sheet (PDF): the header grid across the top, the sections in two
   columns below, so that a typical application fits one sheet; the ID number masked as on every public list;
 - 专业技术资格评审表: A4 portrait booklet (PDF) in the national template's order (FORMS-AND-RULES §1.1), and the
-  same content as an Excel workbook; after the committee's result, the same booklet again (result.pdf) with
-  答辩情况 and the vote block filled in from the decision, the filed snapshot untouched.
+  same form as an Excel workbook (applications.review_workbook); both draw applications.review_form, so they say
+  the same; after the committee's result, the same form again (result.pdf, result.xlsx) with 答辩情况 and the vote
+  block filled in from the decision, the filed snapshot untouched.
 
 中小学教师 and 卫生技术 have their own 简表 (BRIEF_LAYOUTS); any other series adds its section after the common
 ones. Generated files are kept
@@ -21,8 +22,6 @@ import logging
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from reportlab.lib.pagesizes import A3, A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -43,13 +42,29 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from core.excel import workbook_bytes
 from core.masking import mask_id_number
 from core.pdf import FONT, GRID, HEADER, break_lines, register_font, styles, text_width
 from dossier.display import format_value
 from review.models import Decision
 
 from .models import ApplicationFile, Defence
+from .review_form import (
+    ATTACHMENT_NOTE,
+    ATTACHMENT_TITLE,
+    CONTINUED,
+    DRAFT_NOTE,
+    DRAFT_STAMP,
+    IMPRINT,
+    REVIEW_TITLE,
+    Box,
+    Grid,
+    ReviewForm,
+    Text,
+    Vote,
+    cn_date,
+    review_form,
+)
+from .review_workbook import review_workbook
 from .sections import sections, title_name
 
 logger = logging.getLogger(__name__)
@@ -61,16 +76,16 @@ KINDS = {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     # After the committee's result: the 评审表 again with 答辩情况 and the vote block filled in.
     "result.pdf": ("result_pdf", "专业技术资格评审表（评审结果）.pdf", "application/pdf"),
+    "result.xlsx": ("result_xlsx", "专业技术资格评审表（评审结果）.xlsx",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
-RESULT_KINDS = {"result.pdf"}
+RESULT_KINDS = {"result.pdf", "result.xlsx"}
 # Print previews of a draft (while filling in, seed 004 §17): the same prints from the current draft, stamped on
 # every page; the filed prints carry no stamp.
 DRAFT_KINDS = {
     url_kind: (f"draft_{kind}", name.replace(".", "（草稿预览）."), content_type)
     for url_kind, (kind, name, content_type) in KINDS.items() if url_kind not in RESULT_KINDS
 }
-DRAFT_STAMP = "草稿 · 未提交"
-DRAFT_NOTE = "打印预览：以提交后生成的正式表格为准"
 OVERFLOW_NOTE = "注意：内容超出一张A3简表，以下为超出部分，请精简较长的列表（论文、奖项等）后再提交"
 PAD = 3  # cell padding left and right (core.pdf.GRID)
 NO_WRAP_TYPES = {"date", "year", "int", "decimal", "bool"}
@@ -464,14 +479,7 @@ def brief_pdf(application, *, photo: bytes | None = None, snapshot: dict | None 
 
 # ---------------------------------------------------------------- 评审表: the national template (FORMS-AND-RULES §1.1)
 
-REVIEW_TITLE = "专业技术职务任职资格评审表"
-IMPRINT = "中华人民共和国人事部制"
-CONTINUED = "（续见附页）"
-ATTACHMENT_NOTE = "注：以下为正文表格中填写不下的内容，按栏目接续正文"
-SIGNATURE = "负责人：　　　　　　　（公章）"
-BLANK_DATE = "　　　　年　　月　　日"
 RESULT_LABELS = {"result_pass": "通过", "result_fail": "不通过"}
-PARTY = {"中共党员", "中共预备党员", "共青团员"}
 
 
 def committee_outcome(application) -> dict | None:
@@ -502,11 +510,6 @@ def result_snapshot(application) -> dict | None:
     return outcome and {**printed_snapshot(application), "committee": outcome}
 
 
-def _cn_date(iso: str) -> str:
-    """2026-12-06 as 2026年12月06日 (the form's 年 月 日); the blank line when there is none."""
-    return f"{iso[:4]}年{iso[5:7]}月{iso[8:10]}日" if iso else BLANK_DATE
-
-
 class Overflow:
     """Cells of a fixed size on the form: what does not fit is cut with 续见附页 and printed whole on the
     attachment page at the end (like the 简表's overflow note)."""
@@ -530,43 +533,26 @@ class Overflow:
         data = [look.row(["栏目", "内容"], widths)] + [look.row(item, widths) for item in self.items]
         table = Table(data, colWidths=widths, repeatRows=1)
         table.setStyle(TableStyle(look.grid + HEADER + [("VALIGN", (0, 1), (-1, -1), "TOP")]))
-        return [PageBreak(), Paragraph("附页（续）", look.title), Paragraph(ATTACHMENT_NOTE, look.caption),
+        return [PageBreak(), Paragraph(ATTACHMENT_TITLE, look.title), Paragraph(ATTACHMENT_NOTE, look.caption),
                 Spacer(1, 2 * mm), table]
 
 
-def _values(snapshot: dict, key: str) -> dict:
-    return snapshot["sections"].get(key, {}).get("values", {})
-
-
-def _rows(snapshot: dict, key: str, group: str = "") -> list[dict]:
-    stored = snapshot["sections"].get(key, {})
-    rows = stored.get("groups", {}).get(group, []) if group else stored.get("rows", [])
-    return [row["values"] for row in rows]
-
-
-def _period(start, end) -> str:
-    return f"{start or ''}—{end or '至今'}"
-
-
-def _grid(look: Look, header: list[str], rows: list[list], weights: list[float], width: float, *,
-          minimum: int = 3) -> Table:
-    """A bordered table with its header row, padded with empty rows to `minimum` as the printed form is."""
-    widths = [width * w / sum(weights) for w in weights]
-    data = [look.row(header, widths)] + [look.row(row, widths) for row in rows]
-    padding = max(minimum - len(rows), 0)
-    data += [[""] * len(header) for _ in range(padding)]
+def _grid(look: Look, grid: Grid, width: float) -> Table:
+    """A bordered table with its header row, padded with empty rows to the grid's minimum as the printed form is."""
+    widths = [width * w / sum(grid.weights) for w in grid.weights]
+    data = [look.row(grid.header, widths)] + [look.row(row, widths) for row in grid.rows]
+    padding = max(grid.minimum - len(grid.rows), 0)
+    data += [[""] * len(grid.header) for _ in range(padding)]
     table = Table(data, colWidths=widths, repeatRows=1,
-                  rowHeights=[None] * (1 + len(rows)) + [look.leading + 6] * padding)
+                  rowHeights=[None] * (1 + len(grid.rows)) + [look.leading + 6] * padding)
     table.setStyle(TableStyle(look.grid + HEADER + [("ALIGN", (0, 0), (-1, 0), "CENTER")]))
     return table
 
 
-def _box(look: Look, title: str, text: str, width: float, *, height: float, sign: str = SIGNATURE,
-         date: str = "") -> Table:
-    """A boxed opinion: its title and text on top, the signature line (公章, 负责人, date) at the bottom right."""
-    table = Table([[look.cell_for(f"{title}：", width)], [look.cell_for(text, width - 8 * mm)],
-                   [f"{sign}　　{_cn_date(date)}"]],
-                  colWidths=[width], rowHeights=[look.leading + 6, height, look.leading + 8])
+def _box(look: Look, box: Box, width: float) -> Table:
+    table = Table([[look.cell_for(f"{box.title}：", width)], [look.cell_for(box.text, width - 8 * mm)],
+                   [f"{box.sign}　　{cn_date(box.date)}"]],
+                  colWidths=[width], rowHeights=[look.leading + 6, box.height * mm, look.leading + 8])
     table.setStyle(TableStyle([
         ("BOX", (0, 0), (-1, -1), *GRID[0][3:]), ("FONT", (0, 0), (-1, -1), FONT, look.size, look.leading),
         ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), PAD),
@@ -576,126 +562,28 @@ def _box(look: Look, title: str, text: str, width: float, *, height: float, sign
     return table
 
 
-def _cover(snapshot: dict, look: Look) -> list:
-    """封面: the title, then 姓名, 工作单位, 申报系列（专业）, 现任职务, 申报资格 and 填表日期 on ruled lines."""
-    account, basic = snapshot["account"], _values(snapshot, "basic")
-    qualification = _values(snapshot, "qualification")
-    specialty = basic.get("qualification_specialty") or basic.get("current_specialty")
-    lines = [("姓　　名", account["name"]), ("工作单位", account["unit"]),
-             ("申报系列（专业）", f"{snapshot['series']}（{specialty}）" if specialty else snapshot["series"]),
-             ("现任专业技术职务", title_name(qualification) or "无"),
-             ("申报资格", title_name(basic) or snapshot["level"]),
-             ("填表日期", _cn_date(snapshot["submitted_at"][:10]))]
-    cover = look.cover
-    widths = [48 * mm, 86 * mm]
-    table = Table([[Paragraph(label, cover), Paragraph(escape(value or ""), cover)] for label, value in lines],
-                  colWidths=widths, rowHeights=[15 * mm] * len(lines))
-    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 14), ("LINEBELOW", (1, 0), (1, -1), 0.8, "black"),
-                               ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                               ("ALIGN", (0, 0), (0, -1), "RIGHT")]))
-    return [Spacer(1, 40 * mm), Paragraph(REVIEW_TITLE, look.cover_title), Spacer(1, 45 * mm), table,
-            Spacer(1, 60 * mm), Paragraph(IMPRINT, look.imprint), PageBreak()]
-
-
-def _education_top(snapshot: dict) -> dict:
-    """最高学历: the education row of the highest 学历 (the choices run from 博士研究生 down)."""
-    rows = _rows(snapshot, "education")
-    order = next(f.choices for f in sections().get("education").fields if f.key == "education")
-    return min(rows, key=lambda r: order.index(r.get("education")) if r.get("education") in order else 99,
-               default={})
-
-
-def _years(start: str, end: str) -> str:
-    try:
-        return f"{round(int(end[:4]) - int(start[:4]) + (int(end[5:7]) - int(start[5:7])) / 12)}年"
-    except (TypeError, ValueError):
-        return ""
-
-
-def _basic_page(snapshot: dict, width: float, look: Look, overflow: Overflow, *, photo: bytes | None) -> list:
-    """基本情况: 现名/曾用名 … 外语, the photo in the top right cell over the first four rows."""
-    account, basic = snapshot["account"], _values(snapshot, "basic")
-    qualification = _values(snapshot, "qualification")
-    photo_width = width * 0.2
-    label, value = (width - photo_width) * 0.16, (width - photo_width) * 0.52 / 3
-    widths = [label, value] * 3 + [photo_width]
-    political = basic.get("political") or ""
-    texts = [
-        ["姓名（现名）", account["name"], "性别", account["gender"], "民族", basic.get("ethnicity")],
-        ["曾用名", basic.get("former_name"), "出生日期", account["birth_date"], "出生地", basic.get("birthplace")],
-        ["身份证号码", account["id_number"], None, None, "政治面貌", political],
-        ["参加工作时间", basic.get("work_start"), "身体状况", "", "工作单位", account["unit"]],
-    ]
-    data = []
-    for i, row in enumerate(texts):
-        cells = [look.cell_for(t, label + 2 * value if j == 1 and row[2] is None else widths[j])
-                 if t is not None else "" for j, t in enumerate(row)]
-        data.append(cells + [_photo(photo, photo_width, height=40 * mm) if i == 0 else ""])
-    head = Table(data, colWidths=widths, rowHeights=[10 * mm] * 4)
-    head.setStyle(TableStyle(look.grid + [("SPAN", (1, 2), (3, 2)), ("SPAN", (6, 0), (6, 3)),
-                                          ("ALIGN", (6, 0), (6, 0), "CENTER")]))
-
-    top = _education_top(snapshot)
-    edu_widths = [label] + [(width - label) * w for w in (0.24, 0.28, 0.22, 0.1, 0.16)]
-    education = Table([
-        look.row(["最高学历", "毕（肄、结）业时间", "学校", "专业", "学制", "学位"], edu_widths),
-        look.row(["", top.get("end", ""), top.get("school", ""), top.get("major", ""),
-                  _years(top.get("start", ""), top.get("end", "")), top.get("degree", "")], edu_widths),
-    ], colWidths=edu_widths)
-    education.setStyle(TableStyle(look.grid + [("SPAN", (0, 0), (0, 1)), ("ALIGN", (1, 0), (-1, -1), "CENTER")]))
-
-    societies = "；".join(f"{r.get('organisation', '')}{r.get('post', '')}（{_period(r.get('start'), r.get('end'))}）"
-                         for r in _rows(snapshot, "societies")) or "无"
-    admin = "".join(filter(None, [basic.get("admin_post"), f"（{basic['admin_level']}）"
-                                  if basic.get("admin_level") not in (None, "", "无") else ""]))
-    post = qualification.get("post_name")
-    title = title_name(qualification)
-    long_rows = [
-        ("现任专业技术职务及任职时间", f"{post}，{qualification.get('appointed_on') or ''}" if post else "无"),
-        ("现从事何种专业技术工作", basic.get("current_specialty")),
-        ("专业技术职务任职资格（取得时间及审批机关）",
-         f"{title}，{qualification.get('title_obtained') or ''}" if title else "无"),
-        ("现（兼）任行政职务及任职时间", admin or "无"),
-        ("何时加入中国共产党（共青团）任何职务", political if political in PARTY else "无"),
-        ("何时何地参加何种民主党派任何职务", political if political == "民主党派" else "无"),
-        ("参加何种学术团体、任何种职务、有何社会兼职", societies),
-        ("懂何种外语、达到何种程度", basic.get("language")),
-        ("计算机应用能力", basic.get("computer")),
-    ]
-    label_wide = width * 0.3
-    data = [[look.cell_for(name, label_wide), overflow.fit(name, text, width - label_wide, 3)]
-            for name, text in long_rows]
-    rest = Table(data, colWidths=[label_wide, width - label_wide],
-                 rowHeights=[max((t.count("\n") + 1) * look.leading + 6, 14 * mm) for _, t in data])
-    rest.setStyle(TableStyle(look.grid))
-    return [Paragraph("一、基本情况", look.title), head, education, rest, PageBreak()]
-
-
-def _achievement_rows(snapshot: dict) -> list[list]:
-    """任现职后业绩 as rows: the awards, then the patents (seed 004 §11–12)."""
-    rows = [[r.get("awarded_on"), r.get("project") or r.get("award"),
-                  f"排名第{r['rank']}" if r.get("rank") else "",
-             "，".join(filter(None, [r.get("award"), r.get("grade"), r.get("grantor")]))]
-            for r in _rows(snapshot, "awards")]
-    rows += [[r.get("granted_on"), r.get("name"), f"排名第{r['rank']}" if r.get("rank") else "",
-              f"{r.get('category') or ''} {r.get('number') or ''}".strip()] for r in _rows(snapshot, "patents")]
-    return rows
-
-
-def _writings_rows(snapshot: dict) -> list[list]:
-    """著作、论文: 论文 first, then 著作 (seed 004 §9–10), then a series' own 著作论文."""
-    rows = [[r.get("published_on"), r.get("title"), f"{r.get('journal') or ''}（{r.get('issn') or ''}）",
-             f"排名第{r['rank']}" if r.get("rank") else ""] for r in _rows(snapshot, "papers")]
-    rows += [[r.get("published_on"), r.get("title"), f"{r.get('publisher') or ''}（{r.get('isbn') or ''}）",
-              f"排名第{r['rank']}" if r.get("rank") else ""] for r in _rows(snapshot, "books")]
-    rows += [[r.get("published_on"), r.get("title"), r.get("journal"), ""]
-             for r in _rows(snapshot, "health", "writings")]
-    return rows
-
-
-def _text_block(look: Look, overflow: Overflow, label: str, text: str, width: float, max_lines: int) -> Table:
-    table = Table([[overflow.fit(label, text, width, max_lines)]], colWidths=[width])
+def _text_block(look: Look, overflow: Overflow, text: Text, width: float) -> Table:
+    table = Table([[overflow.fit(text.label, text.text, width, text.lines)]], colWidths=[width])
     table.setStyle(TableStyle(look.grid + [("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
+
+
+def _vote_block(look: Look, vote: Vote, width: float) -> Table:
+    """评审组织意见: 总人数（应到）… 弃权, 评审结果 and its date."""
+    widths = [width / 6] * 6
+    data = [[look.cell_for(vote.title, width), "", "", "", "", ""],
+            look.row(vote.header, widths),
+            look.row(vote.counts, widths),
+            [look.cell_for(vote.result, width), "", "", "", "", ""],
+            [f"{vote.sign}　　{cn_date(vote.date)}", "", "", "", "", ""]]
+    table = Table(data, colWidths=widths, rowHeights=[look.leading + 6, None, 10 * mm,
+                                                      max(14 * mm, (vote.result.count("\n") + 1) * look.leading + 6),
+                                                      look.leading + 8])
+    table.setStyle(TableStyle(look.grid + [
+        ("SPAN", (0, 0), (-1, 0)), ("SPAN", (0, 3), (-1, 3)), ("SPAN", (0, 4), (-1, 4)),
+        ("ALIGN", (0, 1), (-1, 2), "CENTER"), ("ALIGN", (0, 4), (-1, 4), "RIGHT"),
+        ("RIGHTPADDING", (0, 4), (-1, 4), 10 * mm), ("VALIGN", (0, 3), (-1, 3), "TOP"),
+    ]))
     return table
 
 
@@ -706,39 +594,6 @@ def _sectioned(look: Look, title: str, *parts, together: bool = False) -> list:
         return [KeepTogether([heading, *parts]), Spacer(1, 2 * mm)]
     return [CondPageBreak(heading.style.leading + heading.style.spaceBefore + 3 * (look.leading + 6) + 4),
             heading, *parts, Spacer(1, 2 * mm)]
-
-
-def _defence_text(committee: dict | None) -> str:
-    defence = committee and committee.get("defence")
-    if not defence:
-        return "未安排答辩。" if committee else ""
-    return f"{defence['at']}于{defence['place']}参加{defence['group']}学科组答辩（答辩序号{defence['seq']}）。"
-
-
-def _vote_block(look: Look, committee: dict | None, width: float) -> Table:
-    """评审组织意见: 总人数（应到）… 弃权, 评审结果 and its date, filled from the committee's decision."""
-    c = committee or {}
-    widths = [width / 6] * 6
-    header = ["总人数（应到）", "参加人数（实到）", "赞成人数（同意）", "反对人数（不同意）", "弃权人数", "备注"]
-    counts = ["" if c.get(k) is None else str(c[k]) for k in ("members", "attending", "agree", "disagree",
-                                                              "abstain")]
-    result = f"评审结果：{c['result']}" if c else "评审结果："
-    if c.get("opinion"):
-        result += f"\n说明：{c['opinion']}"
-    data = [[look.cell_for("评审组织意见：", width), "", "", "", "", ""],
-            look.row(header, widths),
-            look.row(counts + [""], widths),
-            [look.cell_for(result, width), "", "", "", "", ""],
-            [f"主任签字：　　　　　　（公章）　　{_cn_date(c.get('date', ''))}", "", "", "", "", ""]]
-    table = Table(data, colWidths=widths, rowHeights=[look.leading + 6, None, 10 * mm,
-                                                      max(14 * mm, (result.count("\n") + 1) * look.leading + 6),
-                                                      look.leading + 8])
-    table.setStyle(TableStyle(look.grid + [
-        ("SPAN", (0, 0), (-1, 0)), ("SPAN", (0, 3), (-1, 3)), ("SPAN", (0, 4), (-1, 4)),
-        ("ALIGN", (0, 1), (-1, 2), "CENTER"), ("ALIGN", (0, 4), (-1, 4), "RIGHT"),
-        ("RIGHTPADDING", (0, 4), (-1, 4), 10 * mm), ("VALIGN", (0, 3), (-1, 3), "TOP"),
-    ]))
-    return table
 
 
 class ReviewLook(Look):
@@ -755,80 +610,76 @@ class ReviewLook(Look):
         self.imprint = ParagraphStyle("imprint", parent=base["cover"], fontSize=13, leading=18, alignment=1)
 
 
+def _cover(form: ReviewForm, look: Look) -> list:
+    """封面: the title, then 姓名, 工作单位, 申报系列（专业）, 现任职务, 申报资格 and 填表日期 on ruled lines."""
+    cover = look.cover
+    table = Table([[Paragraph(label, cover), Paragraph(escape(value or ""), cover)] for label, value in form.cover],
+                  colWidths=[48 * mm, 86 * mm], rowHeights=[15 * mm] * len(form.cover))
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 14), ("LINEBELOW", (1, 0), (1, -1), 0.8, "black"),
+                               ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                               ("ALIGN", (0, 0), (0, -1), "RIGHT")]))
+    return [Spacer(1, 40 * mm), Paragraph(REVIEW_TITLE, look.cover_title), Spacer(1, 45 * mm), table,
+            Spacer(1, 60 * mm), Paragraph(IMPRINT, look.imprint), PageBreak()]
+
+
+def _basic_page(form: ReviewForm, width: float, look: Look, overflow: Overflow, *, photo: bytes | None) -> list:
+    """基本情况: 现名/曾用名 … 外语, the photo in the top right cell over the first four rows."""
+    photo_width = width * 0.2
+    label, value = (width - photo_width) * 0.16, (width - photo_width) * 0.52 / 3
+    widths = [label, value] * 3 + [photo_width]
+    data = []
+    for i, row in enumerate(form.head):
+        cells = [look.cell_for(t, label + 2 * value if j == 1 and row[2] is None else widths[j])
+                 if t is not None else "" for j, t in enumerate(row)]
+        data.append(cells + [_photo(photo, photo_width, height=40 * mm) if i == 0 else ""])
+    head = Table(data, colWidths=widths, rowHeights=[10 * mm] * len(form.head))
+    head.setStyle(TableStyle(look.grid + [("SPAN", (1, 2), (3, 2)), ("SPAN", (6, 0), (6, len(form.head) - 1)),
+                                          ("ALIGN", (6, 0), (6, 0), "CENTER")]))
+
+    edu_widths = [label] + [(width - label) * w for w in (0.24, 0.28, 0.22, 0.1, 0.16)]
+    education = Table([look.row(row, edu_widths) for row in form.education], colWidths=edu_widths)
+    education.setStyle(TableStyle(look.grid + [("SPAN", (0, 0), (0, 1)), ("ALIGN", (1, 0), (-1, -1), "CENTER")]))
+
+    label_wide = width * 0.3
+    data = [[look.cell_for(text.label, label_wide), overflow.fit(text.label, text.text, width - label_wide,
+                                                                  text.lines)]
+            for text in form.basic]
+    rest = Table(data, colWidths=[label_wide, width - label_wide],
+                 rowHeights=[max((t.count("\n") + 1) * look.leading + 6, 14 * mm) for _, t in data])
+    rest.setStyle(TableStyle(look.grid))
+    return [Paragraph("一、基本情况", look.title), head, education, rest, PageBreak()]
+
+
 def review_flow(snapshot: dict, width: float, *, photo: bytes | None) -> list:
-    """The 评审表 in the national template's order (FORMS-AND-RULES §1.1): 封面, 基本情况 with the photo,
+    """The 评审表 in the national template's order (applications.review_form): 封面, 基本情况 with the photo,
     学习培训经历, 工作经历, 业绩 before and after the present post, 著作论文, 考试成绩及答辩情况, 考核, the series'
     own section, 单位推荐意见, 评审审批意见 (the vote block), and the attachment page for what overflowed. A
     snapshot with `committee` (the re-print after the result) fills in 答辩情况 and the vote block."""
     look = ReviewLook()
     overflow = Overflow(look)
-    committee = snapshot.get("committee")
-    flow = _cover(snapshot, look) + _basic_page(snapshot, width, look, overflow, photo=photo)
-
-    study = [[_period(r.get("start"), r.get("end")), "，".join(filter(None, [r.get("major"), r.get("education"),
-                                                                                 r.get("degree")])),
-              r.get("school"), ""] for r in _rows(snapshot, "education")]
-    study += [[f"{r.get('year')}年", f"{r.get('content') or ''}（{r.get('hours') or 0}学时）", "", ""]
-              for r in _rows(snapshot, "continuing_education")]
-    flow += _sectioned(look, "二、学习培训经历（包括参加专业学习、培训、国内外进修）",
-                       _grid(look, ["起止时间", "专业或主要内容", "学习地点", "证明人"], study, [1.3, 2.4, 2, 0.8],
-                             width))
-
-    basic, qualification = _values(snapshot, "basic"), _values(snapshot, "qualification")
-    work = [[_period(r.get("start"), r.get("end")), r.get("employer"), r.get("work"), r.get("post")]
-            for r in _rows(snapshot, "teacher", "resume")]
-    work = work or [[_period(basic.get("work_start"), ""), snapshot["account"]["unit"], basic.get("current_specialty"),
-                     qualification.get("post_name") or basic.get("admin_post") or ""]]
-    flow += _sectioned(look, "三、工作经历",
-                       _grid(look, ["起止时间", "单位", "从事何专业技术工作", "职务"], work, [1.3, 2.4, 2, 1], width))
-
-    history = _values(snapshot, "work_history")
-    header = ["起止时间", "专业技术工作名称（项目、课题、成果等）", "工作内容、本人起何作用（主持、参加、独立）",
-              "完成情况及效果（获何奖励、效益或专利）"]
-    flow += _sectioned(look, "四、任现职前主要专业技术工作业绩登记",
-                       _grid(look, header, [], [1.2, 2, 2, 2], width, minimum=0),
-                       _text_block(look, overflow, "任现职前主要专业技术工作业绩", history.get("before"), width, 30))
-    summary = _values(snapshot, "achievements").get("summary")
-    after = _text_block(look, overflow, "任现职后主要专业技术工作业绩",
-                        "\n".join(filter(None, [history.get("after"), summary])), width, 40)
-    flow += _sectioned(look, "五、任现职后主要专业技术工作业绩登记",
-                       _grid(look, header, _achievement_rows(snapshot), [1.2, 2, 2, 2], width, minimum=0),
-                       after)
-    flow += _sectioned(look, "六、著作、论文及重要技术报告登记",
-                       _grid(look, ["日期", "名称及内容提要", "出版、登载、获奖或在学术会议上交流情况",
-                                    "全（独）著、译"], _writings_rows(snapshot), [1, 2.6, 2.4, 1], width))
-
-    exams = []
-    if basic.get("language"):
-        exams.append(["", "职称外语", "", basic["language"], ""])
-    if basic.get("computer"):
-        exams.append(["", "计算机应用能力", "", basic["computer"], ""])
-    accounting = _values(snapshot, "accounting")
-    if accounting.get("exam_year"):
-        exams.append([f"{accounting['exam_year']}年", "高级会计资格考试", "高级会计实务",
-                      f"合格（证书编号{accounting.get('certificate_no', '')}）", ""])
-    flow += _sectioned(look, "七、考试成绩及答辩情况",
-                       _grid(look, ["考试时间", "考试种类", "考试科目", "考试成绩", "组织考试单位"], exams,
-                             [1, 1.4, 1.4, 2, 1.4], width, minimum=2),
-                       _box(look, "答辩情况", _defence_text(committee), width, height=22 * mm,
-                            date=committee["defence"]["at"][:10] if committee and committee.get("defence") else ""),
-                       together=True)
-    appraisals = "；".join(f"{r.get('year')}年度：{r.get('result')}" for r in _rows(snapshot, "appraisals"))
-    flow += _sectioned(look, "八、年度及任职期满考核结果",
-                       _box(look, "考核结果", appraisals, width, height=22 * mm), together=True)
-
-    for section in sections().for_series(snapshot["series"]):
-        if section.series:
-            flow += [PageBreak(), Paragraph(escape(f"附：{section.label}专业情况"), look.title)]
-            flow += section_flow(snapshot, width, look, only=section.key)
-
-    flow += [PageBreak(), Paragraph("九、单位推荐意见", look.title),
-             _box(look, "基层单位意见", "", width, height=70 * mm), Spacer(1, 6 * mm),
-             _box(look, "呈报单位意见", "", width, height=70 * mm)]
-    flow += [PageBreak(), Paragraph("十、评审审批意见", look.title),
-             _box(look, "专家评议组或同行专家意见", "", width, height=40 * mm, sign="签字："), Spacer(1, 5 * mm),
-             _vote_block(look, committee, width), Spacer(1, 5 * mm),
-             _box(look, "人事或职改部门审批意见", "", width, height=40 * mm)]
+    form = review_form(snapshot)
+    flow = _cover(form, look) + _basic_page(form, width, look, overflow, photo=photo)
+    for part in form.parts:
+        if part.series:
+            flow += [PageBreak(), Paragraph(escape(part.title), look.title)]
+            flow += section_flow(snapshot, width, look, only=part.series.key)
+            continue
+        drawn = []
+        for item in part.items:
+            if isinstance(item, Grid):
+                drawn.append(_grid(look, item, width))
+            elif isinstance(item, Text):
+                drawn.append(_text_block(look, overflow, item, width))
+            elif isinstance(item, Box):
+                drawn.append(_box(look, item, width))
+            else:
+                drawn.append(_vote_block(look, item, width))
+        if part.page:
+            flow += [PageBreak(), Paragraph(escape(part.title), look.title)]
+            for i, table in enumerate(drawn):
+                flow += [Spacer(1, 5 * mm), table] if i else [table]
+        else:
+            flow += _sectioned(look, part.title, *drawn, together=part.together)
     return flow + overflow.flow(width)
 
 
@@ -850,62 +701,12 @@ def review_pdf(application, *, photo: bytes | None = None, snapshot: dict | None
     return buffer.getvalue()
 
 
-def review_xlsx(application, *, snapshot: dict | None = None, draft: bool = False) -> bytes:
-    """The 评审表 as a workbook: 基本情况 then one sheet per section (a series section's row lists below it). A
-    draft's preview says 草稿 · 未提交 in its first row and in every sheet's printed header."""
+def review_xlsx(application, *, photo: bytes | None = None, snapshot: dict | None = None,
+                draft: bool = False) -> bytes:
+    """The 评审表 as an Excel workbook in the same layout (applications.review_workbook)."""
     snapshot = snapshot or printed_snapshot(application)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "基本情况"
-    if draft:
-        sheet.append([DRAFT_STAMP, DRAFT_NOTE])
-    account = snapshot["account"]
-    basic = sections().get("basic")
-    values = snapshot["sections"].get("basic", {}).get("values", {})
-    for label, value in (("姓名", account["name"]), ("身份证号", account["id_number"]), ("性别", account["gender"]),
-                         ("出生日期", account["birth_date"]), ("工作单位", account["unit"]),
-                         ("申报系列", snapshot["series"]), ("申报级别", snapshot["level"]),
-                         ("申报形式", snapshot["form"]),
-                         ("评委会接收日期", snapshot.get("outcome", {}).get("accepted_at", "")),
-                         ("证书编号", snapshot.get("outcome", {}).get("certificate_no", ""))):
-        sheet.append([label, value])
-    for f in basic.fields:
-        sheet.append([f.label, format_value(f, values.get(f.key))])
-    sheet.column_dimensions["A"].width = 22
-    sheet.column_dimensions["B"].width = 40
-    for section in sections().for_series(snapshot["series"]):
-        if section.key == "basic":
-            continue
-        ws = workbook.create_sheet(section.label[:31])
-        stored = snapshot["sections"].get(section.key, {})
-        bold = [1]
-        if section.is_rows:
-            ws.append(["序号"] + [f.label for f in section.fields])
-            for i, row in enumerate(stored.get("rows", []), start=1):
-                ws.append([i] + [format_value(f, row["values"].get(f.key)) for f in section.fields])
-        else:
-            for f in section.fields:
-                ws.append([f.label, format_value(f, stored.get("values", {}).get(f.key))])
-            for group in section.groups:
-                group_rows = stored.get("groups", {}).get(group.key, [])
-                if not group_rows:
-                    continue
-                ws.append([])
-                ws.append([group.label])
-                ws.append(["序号"] + [f.label for f in group.fields])
-                bold.append(ws.max_row)
-                for i, row in enumerate(group_rows, start=1):
-                    ws.append([i] + [format_value(f, row["values"].get(f.key)) for f in group.fields])
-        for number in bold:
-            for cell in ws[number]:
-                cell.font = Font(bold=True)
-                cell.alignment = Alignment(wrap_text=True)
-        ws.column_dimensions["A"].width = 24
-    if draft:
-        for ws in workbook.worksheets:
-            ws.oddHeader.center.text = f"{DRAFT_STAMP}　{DRAFT_NOTE}"
-            ws.oddHeader.center.color = "CC0000"
-    return workbook_bytes(workbook)
+    photo = photo if photo is not None else photo_bytes(application, snapshot)
+    return review_workbook(snapshot, photo=photo, draft=draft)
 
 
 def result_pdf(application, *, photo: bytes | None = None, snapshot: dict | None = None, draft: bool = False) -> bytes:
@@ -914,4 +715,11 @@ def result_pdf(application, *, photo: bytes | None = None, snapshot: dict | None
     return review_pdf(application, photo=photo, snapshot=snapshot or result_snapshot(application), draft=draft)
 
 
-BUILDERS = {"brief_pdf": brief_pdf, "review_pdf": review_pdf, "review_xlsx": review_xlsx, "result_pdf": result_pdf}
+def result_xlsx(application, *, photo: bytes | None = None, snapshot: dict | None = None,
+                draft: bool = False) -> bytes:
+    """The Excel 评审表 re-printed after the committee's result, like result_pdf."""
+    return review_xlsx(application, photo=photo, snapshot=snapshot or result_snapshot(application), draft=draft)
+
+
+BUILDERS = {"brief_pdf": brief_pdf, "review_pdf": review_pdf, "review_xlsx": review_xlsx, "result_pdf": result_pdf,
+            "result_xlsx": result_xlsx}

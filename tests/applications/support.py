@@ -9,7 +9,10 @@ import datetime
 import io
 import random
 import re
+import shutil
 import subprocess
+import tempfile
+from pathlib import Path
 from types import SimpleNamespace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -363,6 +366,20 @@ def pdf_text(content: bytes) -> str:
     """The text of a PDF as poppler's pdftotext reads it, in drawing order (what a reviewer's viewer copies)."""
     return subprocess.run(["pdftotext", "-raw", "-", "-"], input=content, capture_output=True,
                           check=True).stdout.decode()
+
+
+def render_workbook(content: bytes, name: str) -> list[Path]:
+    """The workbook printed to PDF by LibreOffice as a spreadsheet program prints it (print areas, page setup,
+    page breaks); the caller renders its pages to be looked at."""
+    assert shutil.which("libreoffice"), "libreoffice-calc-nogui is needed (scripts/apt-deps.sh installs it)"
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / f"{name}.xlsx"
+        source.write_bytes(content)
+        subprocess.run(["libreoffice", f"-env:UserInstallation=file://{folder}/profile", "--headless",
+                        "--convert-to", "pdf", "--outdir", folder, str(source)], check=True, capture_output=True,
+                       timeout=180)
+        pdf = (Path(folder) / f"{name}.pdf").read_bytes()
+    return pdf
 
 
 def flat(text: str) -> str:

@@ -11,11 +11,21 @@ from openpyxl import load_workbook
 
 from applications import services
 from applications.models import PrintFile
-from applications.prints import DRAFT_STAMP, OVERFLOW_NOTE
+from applications.prints import DRAFT_NOTE, DRAFT_STAMP, OVERFLOW_NOTE
 from tests.factories import PersonFactory, unit_admin
 from tests.helpers import fetch_print
 
-from .support import dossier, download, fill_everything, login, page_messages, pdf_info, pdf_text, plan_for
+from .support import (
+    dossier,
+    download,
+    fill_everything,
+    login,
+    page_messages,
+    pdf_info,
+    pdf_text,
+    plan_for,
+    render_workbook,
+)
 from .test_prints import render_first_pages
 
 pytestmark = pytest.mark.django_db
@@ -56,9 +66,16 @@ def test_every_page_of_a_draft_preview_is_stamped(client, draft, kind):
 def test_the_excel_preview_says_draft_on_its_first_row_and_every_sheet_header(client, draft):
     response = preview(client, draft, "review.xlsx")
     workbook = load_workbook(io.BytesIO(response.content))
-    first = workbook.worksheets[0]
-    assert first["A1"].value == DRAFT_STAMP
-    assert all(DRAFT_STAMP in ws.oddHeader.center.text for ws in workbook.worksheets)
+    assert workbook.sheetnames[:2] == ["封面", "评审表"]
+    assert all(ws["A1"].value == DRAFT_STAMP for ws in workbook.worksheets)
+    assert all(DRAFT_STAMP in ws.oddHeader.center.text and DRAFT_STAMP in ws.evenHeader.center.text
+               for ws in workbook.worksheets)  # on every printed page
+    note = workbook["评审表"]["A1"].comment  # and a note on the form itself
+    assert DRAFT_STAMP in note.text and DRAFT_NOTE in note.text
+    assert workbook["评审表"]["A2"].value == "专业技术职务任职资格评审表"
+    printed = render_workbook(response.content, "applications-review-xlsx-draft")
+    assert all(STAMP in page for page in _pages(printed))  # printed: the stamp on every page
+    render_first_pages(printed, "applications-review-xlsx-draft", pages=2)
 
 
 def test_a_brief_that_overflows_one_sheet_says_so(client, draft):
@@ -93,8 +110,10 @@ def test_the_filed_prints_carry_no_stamp(client, draft):
     for kind in ("brief.pdf", "review.pdf"):
         assert STAMP not in "".join(_pages(download(client, filed, kind).content))
     workbook = load_workbook(io.BytesIO(download(client, filed, "review.xlsx").content))
-    assert workbook.worksheets[0]["A1"].value != DRAFT_STAMP
+    assert workbook["评审表"]["A1"].value == "专业技术职务任职资格评审表"
+    assert not any(ws["A1"].value == DRAFT_STAMP for ws in workbook.worksheets)
     assert not any(DRAFT_STAMP in (ws.oddHeader.center.text or "") for ws in workbook.worksheets)
+    assert not any(cell.comment for ws in workbook.worksheets for row in ws.iter_rows() for cell in row)
     # Once filed, the preview sends her to the real prints.
     response = preview(client, filed, "brief.pdf")
     assert response.status_code == 302 and "申报已提交，请打印正式表格。" in page_messages(client.get(response.url))

@@ -1,15 +1,19 @@
 """The 评审表 re-printed after the committee's result, in the browser: 陈静's application has been reviewed, the
 committee office has arranged her defence and entered the vote. On her application page 评审表（含评审结果，PDF）
 downloads the form with 答辩情况 and the vote block filled in; the committee office downloads the same from its
-review page. Before the result there is no such link."""
+review page. The same as an Excel workbook in the printed form's layout: 专业技术资格评审表（Excel） before the
+result with the vote block blank, 评审表（含评审结果，Excel） after it with the counts filled in. Before the result
+there is no result link."""
 
 import datetime
+import io
 import subprocess
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from accounts.models import Role
@@ -22,6 +26,20 @@ from tests.chain.support import last_weekday_before, staff, walk
 from tests.factories import PASSWORD, PersonFactory, UnitFactory, bureau_staff, unit_admin
 
 RESULT_LINK = "评审表（含评审结果，PDF）"
+RESULT_EXCEL = "评审表（含评审结果，Excel）"
+
+
+def workbook(path):
+    """A downloaded workbook (the download's file has no .xlsx suffix)."""
+    with open(path, "rb") as fh:
+        return load_workbook(io.BytesIO(fh.read()))
+
+
+def vote_counts(path) -> list:
+    """The six cells under 总人数（应到）… 备注 on the workbook's form."""
+    form = workbook(path)["评审表"]
+    header = next(cell for row in form.iter_rows() for cell in row if cell.value == "总人数（应到）")
+    return [form.cell(header.row + 1, c).value for c in (1, 2, 3, 5, 7, 8)]
 
 
 @pytest.fixture
@@ -63,6 +81,12 @@ def test_the_applicant_and_the_office_download_the_form_with_the_result(page, sh
     page.goto(f"/apply/{application.pk}/")
     expect(page.get_by_role("link", name="专业技术资格评审表（PDF）")).to_be_visible()
     expect(page.get_by_role("link", name=RESULT_LINK)).to_have_count(0)  # no result yet
+    expect(page.get_by_role("link", name=RESULT_EXCEL)).to_have_count(0)
+    with page.expect_download(timeout=20_000) as filed_excel:
+        page.get_by_role("link", name="专业技术资格评审表（Excel）").click()
+    assert filed_excel.value.suggested_filename == "专业技术资格评审表.xlsx"
+    assert workbook(filed_excel.value.path()).sheetnames[:2] == ["封面", "评审表"]
+    assert vote_counts(filed_excel.value.path()) == [None] * 6  # the vote block waits for the committee
     shot("1-before-the-result")
 
     chain.committee_result(actor=reviewed.committee, pk=application.pk, opinion="表决通过",
@@ -76,6 +100,10 @@ def test_the_applicant_and_the_office_download_the_form_with_the_result(page, sh
     text = flat(pdf_text(download.path()))
     assert "专业技术职务任职资格评审表" in text and "陈静" in text
     assert "评审结果：通过" in text and "省人才大厦305室" in text and flat("25 21 18 2 1") in text
+    with page.expect_download(timeout=20_000) as excel:
+        page.get_by_role("link", name=RESULT_EXCEL).click()
+    assert excel.value.suggested_filename == "专业技术资格评审表（评审结果）.xlsx"
+    assert vote_counts(excel.value.path()) == ["25", "21", "18", "2", "1", None]
     shot("2-applicant-downloaded")
 
     log_out()
@@ -84,4 +112,7 @@ def test_the_applicant_and_the_office_download_the_form_with_the_result(page, sh
     with page.expect_download(timeout=20_000) as office:
         page.get_by_test_id("prints").get_by_role("link", name=RESULT_LINK).click()
     assert open(office.value.path(), "rb").read() == open(download.path(), "rb").read()  # the stored print
+    with page.expect_download(timeout=20_000) as office_excel:
+        page.get_by_test_id("prints").get_by_role("link", name=RESULT_EXCEL).click()
+    assert open(office_excel.value.path(), "rb").read() == open(excel.value.path(), "rb").read()
     shot("3-office-downloaded")
