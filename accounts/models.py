@@ -3,8 +3,20 @@ from django.db import models
 from django.utils import timezone
 from django_otp.models import Device
 
+from core.fields import BlindIndexField, EncryptedCharField, PersonalDataQuerySet, blind_index_update_fields
 
-class UserManager(BaseUserManager):
+
+class UserQuerySet(PersonalDataQuerySet):
+    def by_id_number(self, value):
+        """Exact match on the ID number, through its blind index (the column itself is encrypted)."""
+        return self.blind("id_number", value)
+
+    def by_phone(self, value):
+        """Exact match on the phone, through its blind index."""
+        return self.blind("phone", value)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def create_user(self, username, password=None, **extra):
@@ -45,10 +57,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     username = models.CharField("账号", max_length=32, unique=True)
     kind = models.CharField("账号类型", max_length=8, choices=Kind.choices, default=Kind.PERSON)
     name = models.CharField("姓名", max_length=50)
-    id_number = models.CharField("身份证号", max_length=18, unique=True, null=True, blank=True)
+    id_number = EncryptedCharField("身份证号", max_length=18, null=True, blank=True)
+    id_number_bidx = BlindIndexField(source="id_number", unique=True)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField("出生日期", null=True, blank=True)
-    phone = models.CharField("手机号", max_length=11, unique=True, null=True, blank=True)
+    phone = EncryptedCharField("手机号", max_length=11, null=True, blank=True)
+    phone_bidx = BlindIndexField(source="phone", unique=True)
     email = models.EmailField("邮箱", blank=True)
     political_status = models.CharField("政治面貌", max_length=20, blank=True)
     series = models.CharField(
@@ -80,6 +94,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.name or self.username
+
+    def save(self, *args, update_fields=None, **kwargs):
+        super().save(*args, update_fields=blind_index_update_fields(self, update_fields), **kwargs)
 
     def set_password(self, raw_password):
         super().set_password(raw_password)

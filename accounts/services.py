@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.fields import blind_match
 from core.validators import parse_id_number, validate_credit_code, validate_phone
 from orgs.models import Unit
 from orgs.services import unit_create
@@ -131,7 +132,7 @@ RESET_CODE_REFUSED = "短信验证码不正确或已失效，请核对后重新�
 
 
 def _reset_account(*, id_number: str, phone: str) -> User | None:
-    return User.objects.filter(id_number=id_number, phone=phone, is_active=True).first()
+    return User.objects.by_id_number(id_number).filter(blind_match("phone", phone), is_active=True).first()
 
 
 def password_reset_code_send(*, id_number: str, phone: str) -> None:

@@ -105,11 +105,11 @@ def test_a_new_person_registers_with_her_verified_name_and_id_number_and_waits_f
         "agreement": "on",
     })
 
-    person = User.objects.get(id_number=NEW)
+    person = User.objects.by_id_number(NEW).get()
     assert done.status_code == 302 and done["Location"] == "/"
     assert (person.name, person.unit, person.registration) == ("陈新", unit, User.Registration.PENDING)
     assert signed_in_as(client) == str(person.pk)
-    assert not User.objects.filter(id_number=KNOWN).exists()
+    assert not User.objects.by_id_number(KNOWN).exists()
 
 
 def test_a_token_the_platform_cannot_get_is_refused_with_a_message(provider, settings, client, regions):

@@ -103,7 +103,7 @@ def test_registration_form_refuses_the_right_code_after_five_wrong_tries(client,
     response = client.post("/accounts/register/", {**data, "sms_code": code})
 
     assert response.context["form"].errors["sms_code"] == ["验证码错误次数过多，请重新获取。"]
-    assert not User.objects.filter(phone=PHONE).exists()
+    assert not User.objects.by_phone(PHONE).exists()
 
 
 def test_code_expires_after_3_minutes(clock):

@@ -1,0 +1,107 @@
+"""Model fields for personal numbers: the value encrypted at rest (core.personal_data) and its blind index.
+
+`EncryptedCharField` stores ciphertext text and gives the clear value back to Python; it validates and renders
+like a CharField of its max_length. It cannot be searched: an exact lookup goes through the sibling
+`BlindIndexField(source=...)`, which every save and bulk insert recomputes from the clear value. A filter on the
+encrypted column itself raises FieldError (only '' and None, which are stored as they are, can be compared), so
+a forgotten `filter(id_number=...)` fails loudly instead of finding nothing.
+"""
+
+from django.core.exceptions import FieldError
+from django.db import models
+from django.db.models import Q
+from django.db.models.lookups import Exact, IsNull
+
+from . import personal_data
+
+
+class EncryptedCharField(models.CharField):
+    description = "personal number, encrypted at rest"
+
+    def get_internal_type(self):
+        return "TextField"  # the ciphertext is longer than the clear value the max_length checks
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return value
+        return personal_data.decrypt(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        return personal_data.encrypt(value)
+
+    def get_lookup(self, lookup_name):
+        if lookup_name == "isnull":
+            return IsNull
+        if lookup_name == "exact":
+            return EmptyOnlyExact
+        raise FieldError(f"{self.name} is encrypted: look it up through its blind index")
+
+
+class EmptyOnlyExact(Exact):
+    def get_prep_lookup(self):
+        if self.rhs not in ("", None):
+            raise FieldError(f"{self.lhs.target.name} is encrypted: look it up through its blind index")
+        return self.rhs
+
+
+class BlindIndexField(models.CharField):
+    """The keyed hash of `source`'s clear value (None for no value), kept in step on every save."""
+
+    description = "blind index of an encrypted field"
+
+    def __init__(self, *args, source: str, **kwargs):
+        self.source = source
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        for key, default in (("max_length", 64), ("null", True), ("blank", True), ("editable", False)):
+            if kwargs.get(key, default) == default:
+                kwargs.pop(key, None)
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        value = personal_data.blind_index(getattr(model_instance, self.source))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+def blind_index_update_fields(model, update_fields):
+    """`save(update_fields=...)` naming an encrypted field saves its blind index too."""
+    if update_fields is None:
+        return None
+    names = set(update_fields)
+    for field in model._meta.concrete_fields:
+        if isinstance(field, BlindIndexField) and field.source in names:
+            names.add(field.name)
+    return names
+
+
+def blind_match(path: str, value: str | None) -> Q:
+    """A filter for an exact match of an encrypted field (a related path such as "applicant__id_number" too),
+    through its blind index; no value matches nothing."""
+    if value is None or str(value).strip() == "":
+        return Q(pk__in=[])
+    return Q(**{f"{path}_bidx": personal_data.blind_index(str(value))})
+
+
+class PersonalDataQuerySet(models.QuerySet):
+    """`update()` naming an encrypted field sets its blind index too, as save() does."""
+
+    def update(self, **kwargs):
+        for field in self.model._meta.concrete_fields:
+            if isinstance(field, BlindIndexField) and field.source in kwargs:
+                kwargs[field.name] = personal_data.blind_index(kwargs[field.source])
+        return super().update(**kwargs)
+
+    def blind(self, path: str, value: str | None):
+        """Exact match of an encrypted field through its blind index (see blind_match)."""
+        return self.filter(blind_match(path, value))
