@@ -7,6 +7,7 @@ encrypted column itself raises FieldError (only '' and None, which are stored as
 a forgotten `filter(id_number=...)` fails loudly instead of finding nothing.
 """
 
+from django.apps import apps
 from django.core.exceptions import FieldError
 from django.db import models
 from django.db.models import Q
@@ -105,3 +106,18 @@ class PersonalDataQuerySet(models.QuerySet):
     def blind(self, path: str, value: str | None):
         """Exact match of an encrypted field through its blind index (see blind_match)."""
         return self.filter(blind_match(path, value))
+
+
+def encrypted_tables() -> list[tuple[str, str, dict[str, str | None]]]:
+    """(table, primary-key column, {encrypted column: its blind-index column or None}) of every installed model
+    holding an encrypted field (historical tables included): what personal_data_rotate rewrites."""
+    tables = []
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        fields = model._meta.concrete_fields
+        indexes = {f.source: f.column for f in fields if isinstance(f, BlindIndexField)}
+        columns = {f.column: indexes.get(f.name) for f in fields if isinstance(f, EncryptedCharField)}
+        if columns:
+            tables.append((model._meta.db_table, model._meta.pk.column, columns))
+    return tables
