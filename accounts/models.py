@@ -6,17 +6,7 @@ from django_otp.models import Device
 from core.fields import BlindIndexField, EncryptedCharField, PersonalDataQuerySet, blind_index_update_fields
 
 
-class UserQuerySet(PersonalDataQuerySet):
-    def by_id_number(self, value):
-        """Exact match on the ID number, through its blind index (the column itself is encrypted)."""
-        return self.blind("id_number", value)
-
-    def by_phone(self, value):
-        """Exact match on the phone, through its blind index."""
-        return self.blind("phone", value)
-
-
-class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+class UserManager(BaseUserManager.from_queryset(PersonalDataQuerySet)):
     use_in_migrations = True
 
     def create_user(self, username, password=None, **extra):
@@ -150,7 +140,8 @@ class SmsCode(models.Model):
         OBJECTION = "objection", "结果公示异议"
         SECOND_FACTOR = "second_factor", "登录二次验证"
 
-    phone = models.CharField(max_length=11)
+    phone = EncryptedCharField(max_length=11)
+    phone_bidx = BlindIndexField(source="phone")
     purpose = models.CharField(max_length=16, choices=Purpose.choices)
     code_hash = models.CharField(max_length=128)
     created_at = models.DateTimeField(default=timezone.now)
@@ -158,8 +149,10 @@ class SmsCode(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
     failed_tries = models.PositiveSmallIntegerField(default=0)
 
+    objects = PersonalDataQuerySet.as_manager()
+
     class Meta:
-        indexes = [models.Index(fields=["phone", "purpose", "-created_at"], name="smscode_lookup")]
+        indexes = [models.Index(fields=["phone_bidx", "purpose", "-created_at"], name="smscode_lookup")]
 
 
 class SmsDevice(Device):
@@ -174,9 +167,12 @@ class SmsDevice(Device):
 class SmsMessage(models.Model):
     """The development outbox: what the outbox SMS backend 'sent'. Shown on the demo's SMS page."""
 
-    phone = models.CharField("手机号", max_length=11)
+    phone = EncryptedCharField("手机号", max_length=11)
+    phone_bidx = BlindIndexField(source="phone", db_index=True)
     text = models.CharField("内容", max_length=300)
     created_at = models.DateTimeField("发送时间", default=timezone.now)
+
+    objects = PersonalDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -107,6 +107,14 @@ class PersonalDataQuerySet(models.QuerySet):
         """Exact match of an encrypted field through its blind index (see blind_match)."""
         return self.filter(blind_match(path, value))
 
+    def by_id_number(self, value: str | None):
+        """Exact match on the model's ID number, through its blind index (the column itself is encrypted)."""
+        return self.blind("id_number", value)
+
+    def by_phone(self, value: str | None):
+        """Exact match on the model's phone, through its blind index."""
+        return self.blind("phone", value)
+
 
 def encrypted_tables() -> list[tuple[str, str, dict[str, str | None]]]:
     """(table, primary-key column, {encrypted column: its blind-index column or None}) of every installed model

@@ -90,5 +90,5 @@ def extract_for(person) -> int:
     if not person.id_number:
         return 0
     kind = catalogue().kind(KIND)
-    rows = [(f.external_key, f.data) for f in ContinuingEducationFeed.objects.filter(id_number=person.id_number)]
+    rows = [(f.external_key, f.data) for f in ContinuingEducationFeed.objects.by_id_number(person.id_number)]
     return records_import_auto(owner=person, kind=kind, rows=rows)

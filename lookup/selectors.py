@@ -15,6 +15,7 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from accounts.models import Role
+from core.personal_data import blind_index
 from review.scopes import reach
 
 from . import grams
@@ -74,7 +75,7 @@ def matching(query: str):
     """The filter a query makes; QueryError when it is too short to search."""
     id_number = grams.id_number_query(query)
     if id_number:
-        return Q(id_number=id_number)
+        return Q(id_number_bidx=blind_index(id_number))
     found = grams.bigrams(query)
     if not found:
         raise QueryError("请输入至少2个字的姓名、身份证号、职称或关键词。")

@@ -1,9 +1,9 @@
-"""ID numbers and phones encrypted at rest with a blind index (core.personal_data): the columns become text,
-the existing rows are encrypted in batches and their blind indexes filled; reversible."""
+"""Personal numbers encrypted at rest with a blind index where they are looked up (core.personal_data): the
+columns become text, the existing rows are encrypted in batches and their blind indexes filled; reversible."""
 
 import core.fields
 from core.personal_data import encrypt_in_migration
-from django.db import migrations
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
@@ -13,15 +13,19 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='user',
-            name='id_number',
-            field=core.fields.EncryptedCharField(blank=True, max_length=18, null=True, verbose_name='身份证号'),
+        migrations.RemoveIndex(
+            model_name='smscode',
+            name='smscode_lookup',
         ),
-        migrations.AlterField(
-            model_name='user',
-            name='phone',
-            field=core.fields.EncryptedCharField(blank=True, max_length=11, null=True, verbose_name='手机号'),
+        migrations.AddField(
+            model_name='smscode',
+            name='phone_bidx',
+            field=core.fields.BlindIndexField(source='phone'),
+        ),
+        migrations.AddField(
+            model_name='smsmessage',
+            name='phone_bidx',
+            field=core.fields.BlindIndexField(db_index=True, source='phone'),
         ),
         migrations.AddField(
             model_name='user',
@@ -33,5 +37,31 @@ class Migration(migrations.Migration):
             name='phone_bidx',
             field=core.fields.BlindIndexField(source='phone', unique=True),
         ),
+        migrations.AlterField(
+            model_name='smscode',
+            name='phone',
+            field=core.fields.EncryptedCharField(max_length=11),
+        ),
+        migrations.AlterField(
+            model_name='smsmessage',
+            name='phone',
+            field=core.fields.EncryptedCharField(max_length=11, verbose_name='手机号'),
+        ),
+        migrations.AlterField(
+            model_name='user',
+            name='id_number',
+            field=core.fields.EncryptedCharField(blank=True, max_length=18, null=True, verbose_name='身份证号'),
+        ),
+        migrations.AlterField(
+            model_name='user',
+            name='phone',
+            field=core.fields.EncryptedCharField(blank=True, max_length=11, null=True, verbose_name='手机号'),
+        ),
+        migrations.AddIndex(
+            model_name='smscode',
+            index=models.Index(fields=['phone_bidx', 'purpose', '-created_at'], name='smscode_lookup'),
+        ),
         encrypt_in_migration("accounts.User", {"id_number": "id_number_bidx", "phone": "phone_bidx"}),
+        encrypt_in_migration("accounts.SmsCode", {"phone": "phone_bidx"}),
+        encrypt_in_migration("accounts.SmsMessage", {"phone": "phone_bidx"}),
     ]

@@ -140,7 +140,7 @@ def log_out(page):
 def sms_code_for():
     """The last 6-digit code the outbox SMS backend 'sent' to a phone (what the user reads on their handset)."""
     def read(phone: str) -> str:
-        message = SmsMessage.objects.filter(phone=phone).order_by("-created_at", "-pk").first()
+        message = SmsMessage.objects.by_phone(phone).order_by("-created_at", "-pk").first()
         assert message is not None, f"no SMS was sent to {phone}"
         match = re.search(r"验证码(\d{6})", message.text)
         assert match, f"no 6-digit code in the SMS {message.text!r}"
