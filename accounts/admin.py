@@ -29,7 +29,7 @@ class UserAdmin(admin.ModelAdmin):
 
     @admin.display(description="账号")
     def masked_username(self, obj):
-        return mask_id_number(obj.username) if obj.kind == User.Kind.PERSON else obj.username
+        return mask_id_number(obj.id_number) if obj.kind == User.Kind.PERSON else obj.username
 
     @admin.display(description="身份证号")
     def masked_id_number(self, obj):

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django_otp.models import Device
 
 from core.fields import BlindIndexField, EncryptedCharField, PersonalDataQuerySet, blind_index_update_fields
+from core.personal_data import blind_index
 
 
 class UserManager(BaseUserManager.from_queryset(PersonalDataQuerySet)):
@@ -93,9 +94,20 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.password_changed_at = timezone.now()
 
     @property
+    def sign_in_name(self) -> str:
+        """What the person types to sign in: a person's ID number, any other account's name."""
+        return self.id_number if self.kind == self.Kind.PERSON and self.id_number else self.username
+
+    @property
     def is_approved(self) -> bool:
         """Only approved staff may submit dossier records or apply (SPEC §2)."""
         return self.registration == self.Registration.APPROVED
+
+
+def person_username(id_number: str) -> str:
+    """A person's account name: never the ID number itself (stored only encrypted), but a handle derived from its
+    blind index when the account is made. People sign in with their ID number (accounts.backends.login_name)."""
+    return "P" + blind_index(id_number)[:24].upper()
 
 
 class Role(models.TextChoices):

@@ -16,7 +16,7 @@ from orgs.models import Unit
 from orgs.services import unit_create
 
 from .audit import audit
-from .models import Role, SmsCode, User
+from .models import Role, SmsCode, User, person_username
 from .roles import STAFF_ROLES, is_staff_account, role_grant
 from .sms import SmsError, sms_code_check, sms_code_send
 
@@ -30,7 +30,7 @@ def person_register(
     consumed here, in the same transaction that creates the account."""
     sms_code_check(phone=phone, purpose=SmsCode.Purpose.REGISTER, code=sms_code, consume=True)
     user = User(
-        username=id_number,
+        username=person_username(id_number),
         kind=User.Kind.PERSON,
         name=name,
         id_number=id_number,
@@ -199,7 +199,7 @@ def first_bureau_account_create(*, region, bureau_name: str, credit_code: str, n
                              nature=Unit.Nature.GOVERNMENT)
     password = _temporary_password()
     person = User(
-        username=parsed.number, kind=User.Kind.PERSON, name=name, id_number=parsed.number,
+        username=person_username(parsed.number), kind=User.Kind.PERSON, name=name, id_number=parsed.number,
         birth_date=parsed.birth_date, gender=parsed.gender, phone=validate_phone(phone), unit=bureau,
         registration=User.Registration.APPROVED, must_change_password=True,
     )

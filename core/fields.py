@@ -7,10 +7,13 @@ encrypted column itself raises FieldError (only '' and None, which are stored as
 a forgotten `filter(id_number=...)` fails loudly instead of finding nothing.
 """
 
+import json
+
 from django.apps import apps
 from django.core.exceptions import FieldError
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.db.models.lookups import Exact, IsNull
 
 from . import personal_data
@@ -94,6 +97,51 @@ def blind_match(path: str, value: str | None) -> Q:
     return Q(**{f"{path}_bidx": personal_data.blind_index(str(value))})
 
 
+class PersonalJSONField(models.JSONField):
+    """A JSON document some of whose values are personal numbers (an application's snapshot: its account's ID
+    number and phone): the values at `encrypted_paths` are stored encrypted, the rest as it is, and Python sees
+    the clear document. A value stored before the field encrypted reads as it is, until a save or
+    personal_data_rotate writes it again."""
+
+    def __init__(self, *args, encrypted_paths=(), **kwargs):
+        self.encrypted_paths = tuple(tuple(path) for path in encrypted_paths)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["encrypted_paths"] = [list(p) for p in self.encrypted_paths]
+        return name, path, args, kwargs
+
+    def get_prep_value(self, value):
+        return super().get_prep_value(_rewrite_paths(value, self.encrypted_paths, personal_data.encrypt))
+
+    def from_db_value(self, value, expression, connection):
+        value = super().from_db_value(value, expression, connection)
+        return _rewrite_paths(value, self.encrypted_paths, _decrypt_stored)
+
+
+def _decrypt_stored(value: str) -> str:
+    return personal_data.decrypt(value) if personal_data.is_encrypted(value) else value
+
+
+def _rewrite_paths(document, paths, change):
+    """A copy of `document` with the string at each path changed (the document itself is left alone)."""
+    if not isinstance(document, dict) or not paths:
+        return document
+    document = dict(document)
+    for path in paths:
+        parent, key = document, path[-1]
+        for step in path[:-1]:
+            if not isinstance(parent.get(step), dict):
+                break
+            parent[step] = dict(parent[step])
+            parent = parent[step]
+        else:
+            if isinstance(parent.get(key), str) and parent[key]:
+                parent[key] = change(parent[key])
+    return document
+
+
 class PersonalDataQuerySet(models.QuerySet):
     """`update()` naming an encrypted field sets its blind index too, as save() does."""
 
@@ -129,3 +177,42 @@ def encrypted_tables() -> list[tuple[str, str, dict[str, str | None]]]:
         if columns:
             tables.append((model._meta.db_table, model._meta.pk.column, columns))
     return tables
+
+
+def rotate_json_fields(batch: int = 500) -> dict[str, dict[str, int]]:
+    """personal_data_rotate for PersonalJSONFields: each document holding a value under another key than the
+    current one is written again (so encrypted under the current key), in batches by primary key, each batch in
+    its own transaction. Returns {table: {"rows": …, "changed": …}}."""
+    current = personal_data.keyring().current_id
+    report = {}
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, PersonalJSONField):
+                continue
+            counts, last = {"rows": 0, "changed": 0}, None
+            manager = model._base_manager
+            while True:
+                with transaction.atomic():
+                    page = manager.select_for_update().order_by("pk")
+                    if last is not None:
+                        page = page.filter(pk__gt=last)
+                    stored = list(page.annotate(_stored=Cast(field.name, TextField())).values_list("pk", "_stored")
+                                  [:batch])
+                    stale = [pk for pk, text in stored if _stale(text, field.encrypted_paths, current)]
+                    rows = list(manager.filter(pk__in=stale))
+                    manager.bulk_update(rows, [field.name])
+                counts["rows"] += len(stored)
+                counts["changed"] += len(rows)
+                if not stored:
+                    break
+                last = stored[-1][0]
+            report[f"{model._meta.db_table}.{field.column}"] = counts
+    return report
+
+
+def _stale(text: str | None, paths, current: str) -> bool:
+    if not text:
+        return False
+    tokens = []
+    _rewrite_paths(json.loads(text), paths, lambda value: tokens.append(value) or value)
+    return any(not personal_data.is_encrypted(t) or personal_data.key_id(t) != current for t in tokens)

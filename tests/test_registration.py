@@ -6,7 +6,7 @@ import datetime
 import pytest
 import time_machine
 
-from accounts.models import SmsCode, User
+from accounts.models import SmsCode, User, person_username
 from core.models import AuditEvent
 from orgs.models import Unit
 from tests.factories import PersonFactory, UnitFactory, id_number_ending_in_x
@@ -82,8 +82,8 @@ def test_registration_creates_pending_account_with_gender_and_birth_date_from_id
 
     assert response.status_code == 302
     assert response.url == "/accounts/login/"
-    user = User.objects.get(username=ID_NUMBER)
-    assert user.id_number == ID_NUMBER
+    user = User.objects.by_id_number(ID_NUMBER).get()
+    assert user.id_number == ID_NUMBER and user.username == person_username(ID_NUMBER) != ID_NUMBER
     assert user.gender == User.Gender.MALE
     assert user.birth_date == datetime.date(1985, 5, 5)
     assert user.registration == User.Registration.PENDING
@@ -117,7 +117,7 @@ def test_lowercase_x_in_id_number_is_accepted_and_stored_upper_case(register):
     assert response.status_code == 302
     user = User.objects.by_phone(PHONE).get()
     assert user.id_number == number
-    assert user.username == number
+    assert user.username == person_username(number)
 
 
 def test_unknown_area_code_is_only_a_warning(register):

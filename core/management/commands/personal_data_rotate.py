@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from core.fields import encrypted_tables
+from core.fields import encrypted_tables, rotate_json_fields
 from core.personal_data import PersonalDataError, keyring, rewrite_table
 
 
@@ -24,6 +24,9 @@ class Command(BaseCommand):
                 counts = rewrite_table(connection, table, columns, mode="rotate", batch=batch, pk=pk)
                 total, changed = total + counts["rows"], changed + counts["changed"]
                 self.stdout.write(f"{table}: {counts['rows']} rows read, {counts['changed']} rewritten")
+            for column, counts in rotate_json_fields(batch).items():
+                total, changed = total + counts["rows"], changed + counts["changed"]
+                self.stdout.write(f"{column}: {counts['rows']} rows read, {counts['changed']} rewritten")
         except PersonalDataError as error:
             raise CommandError(f"{error}: list every key still in use in PERSONAL_DATA_KEYS") from None
         self.stdout.write(f"personal data under key {current!r}: {total} rows read, {changed} rewritten")
