@@ -3,7 +3,13 @@ from django.db import models
 from django.utils import timezone
 from django_otp.models import Device
 
-from core.fields import BlindIndexField, EncryptedCharField, PersonalDataQuerySet, blind_index_update_fields
+from core.fields import (
+    BlindIndexField,
+    EncryptedCharField,
+    PersonalDataQuerySet,
+    PersonalJSONField,
+    blind_index_update_fields,
+)
 from core.personal_data import blind_index
 
 
@@ -204,7 +210,7 @@ class ExportJob(models.Model):
     owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=40)
     title = models.CharField("列表", max_length=100)
-    params = models.JSONField(default=dict)
+    params = PersonalJSONField(default=dict, encrypted_paths=[["q"]])  # a search term may be an ID number
     masked = models.BooleanField(default=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     total = models.PositiveIntegerField(default=0)

@@ -8,8 +8,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from accounts.models import SmsCode
-from accounts.sms import sms_code_send
+from accounts.exports import export_start
+from accounts.models import ExportJob, SmsCode
+from accounts.sms import notice_send, sms_code_send
 from applications import services
 from tests.factories import PASSWORD, PersonFactory, UnitFactory
 from tests.helpers import committed, log_in
@@ -40,7 +41,8 @@ def clear_copies(text: str, values: list[str]) -> dict[str, list[str]]:
             if value in text}
 
 
-def test_no_personal_number_is_in_the_database_in_clear(client, admin):
+def test_no_personal_number_is_in_the_database_in_clear(client, admin, settings):
+    settings.EXPORT_BACKGROUND_ROWS = -1  # every export a stored job: its search term is kept
     unit = UnitFactory(name="福建闽江工程科技有限公司二", legal_rep_id_number=LEGAL_ID,
                        legal_rep_phone=LEGAL_PHONE, contact_phone=CONTACT_PHONE)
     person = PersonFactory(unit=admin.unit, name="张伟", series="工程技术", id_number=ID_NUMBER,
@@ -55,7 +57,10 @@ def test_no_personal_number_is_in_the_database_in_clear(client, admin):
         login(client, person)
         fill_everything(client, application, records, series="工程技术")
         application = services.application_submit(actor=person, application=application)
-    assert unit.pk and application.snapshot is not None
+        job = export_start(actor=admin, kind="unit_records", params={"kind": "education", "q": ID_NUMBER})
+        notice_send(PHONE, "【职称评审】测试通知")
+    assert unit.pk and application.snapshot["account"]["id_number"] == ID_NUMBER
+    assert ExportJob.objects.get(pk=job.pk).params["q"] == ID_NUMBER
 
     text = dump()
 
