@@ -3,6 +3,7 @@ index, the model field, the rotation command and the data migration's rewrite.""
 
 import base64
 import io
+import json
 import os
 import subprocess
 import sys
@@ -12,7 +13,8 @@ from django.core.exceptions import FieldError
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
-from accounts.models import User
+from accounts.backends import login_name
+from accounts.models import ExportJob, User, person_username
 from core import personal_data
 from core.fields import encrypted_tables
 from core.personal_data import PersonalDataError, blind_index, decrypt, encrypt, key_id, rewrite_table
@@ -206,6 +208,9 @@ def test_every_encrypted_field_is_found_for_rotation():
     tables = {table: columns for table, _, columns in encrypted_tables()}
 
     assert tables["accounts_user"] == {"id_number": "id_number_bidx", "phone": "phone_bidx"}
+    assert tables["orgs_unit"] == {"legal_rep_phone": None, "legal_rep_id_number": None, "contact_phone": None}
+    assert {"accounts_smscode", "accounts_smsmessage", "publicity_objection",
+            "dossier_continuingeducationfeed"} <= set(tables)
 
 
 def test_production_refuses_to_start_without_personal_data_keys():
@@ -243,3 +248,44 @@ def test_the_keyring_cache_follows_the_settings(settings):
     settings.PERSONAL_DATA_KEYS = f"new:{NEW}"
 
     assert personal_data.keyring() is not before and personal_data.keyring().current_id == "new"
+
+
+@pytest.mark.usefixtures("regions")
+def test_an_export_jobs_search_term_is_stored_encrypted_and_rotates(settings):
+    settings.PERSONAL_DATA_KEYS = f"old:{OLD}"
+    owner = PersonFactory()
+    job = ExportJob.objects.create(owner=owner, kind="unit_records", title="业绩审核", params={"q": ID, "kind": "x"})
+    legacy = ExportJob.objects.create(owner=owner, kind="unit_records", title="业绩审核", params={"kind": "y"})
+
+    stored = stored_params(job)
+    assert ID not in stored and key_id(json.loads(stored)["q"]) == "old" and '"kind": "x"' in stored
+    assert ExportJob.objects.get(pk=job.pk).params == {"q": ID, "kind": "x"}
+
+    settings.PERSONAL_DATA_KEYS = f"new:{NEW},old:{OLD}"
+    out = io.StringIO()
+    call_command("personal_data_rotate", stdout=out)
+
+    assert "accounts_exportjob.params: 2 rows read, 1 rewritten" in out.getvalue()
+    assert key_id(json.loads(stored_params(job))["q"]) == "new"
+    assert ExportJob.objects.get(pk=legacy.pk).params == {"kind": "y"}
+    out = io.StringIO()
+    call_command("personal_data_rotate", stdout=out)
+    assert "accounts_exportjob.params: 2 rows read, 0 rewritten" in out.getvalue()
+
+
+def stored_params(job) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT params FROM accounts_exportjob WHERE id = %s", [job.pk])
+        value = cursor.fetchone()[0]
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+@pytest.mark.usefixtures("regions")
+def test_a_typed_id_number_stands_for_the_persons_account_name():
+    person = PersonFactory(id_number=ID)
+
+    assert person.username == person_username(ID) and ID not in person.username
+    assert login_name(ID.lower()) == login_name(f" {ID} ") == person.username
+    unknown = "350102198001010011"
+    assert login_name(unknown) == person_username(unknown) != unknown  # counted and audited under the handle
+    assert login_name("admin") == "admin"
