@@ -66,6 +66,8 @@ def _words() -> tuple[list[str], list[str]]:
 def _documents(rng: random.Random, n: int, units: list, start: int):
     """Rows of lookup_document as tuples, ids from `start`."""
     from bench import fake
+    from core.masking import mask_id_number
+    from core.personal_data import blind_index
     from lookup import grams
     from lookup.models import Document
 
@@ -81,12 +83,12 @@ def _documents(rng: random.Random, n: int, units: list, start: int):
                 rng.choice(kinds)
         text = " ".join(grams.terms(f"{name} {title} {detail} {unit_name}"))
         id_number = f"{region_id}{1960 + i % 40}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}{i % 10}"
-        yield (i, kind, i, name, id_number, title, detail, "审核通过", unit_id, department_id, region_id, None,
-               None, text, " ".join(grams.bigrams(text)))
+        yield (i, kind, i, name, mask_id_number(id_number), title, detail, "审核通过", unit_id, department_id,
+               region_id, None, None, text, " ".join(grams.bigrams(text)), blind_index(id_number))
 
 
 COLUMNS = ("id", "kind", "object_id", "name", "id_number", "title", "detail", "status", "unit_id", "department_id",
-           "region_id", "body_id", "dated", "text", "grams")
+           "region_id", "body_id", "dated", "text", "grams", "id_number_bidx")
 
 
 def generate(scale: float, rng: random.Random) -> float:
