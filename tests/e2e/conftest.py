@@ -16,9 +16,9 @@ import pytest
 from django.conf import settings as django_settings
 from playwright.sync_api import expect, sync_playwright
 
+from accounts.backends import login_name
 from accounts.models import SmsMessage, User
 from accounts.second_factor import is_staff_user
-from accounts.validators import normalise_username
 from dossier.catalogue import reset
 from orgs.services import regions_load
 from tests.factories import PersonFactory, UnitFactory, unit_admin
@@ -110,7 +110,7 @@ def log_in(page):
     with the code her authenticator shows (one is enrolled for her beforehand if she has none)."""
 
     def do(username: str, password: str) -> None:
-        user = User.objects.filter(username=normalise_username(username)).first()
+        user = User.objects.filter(username=login_name(username)).first()
         staff = user is not None and is_staff_user(user)
         if staff:
             totp_device_for(user)
