@@ -77,7 +77,7 @@ bench:
 
 check: install-test
 	$(DEV_ENV) $(UV) run python manage.py check
-	DEBUG=0 SECRET_KEY=check-deploy-$$RANDOM$$RANDOM$$RANDOM$$RANDOM-not-a-real-key-0123456789abcdef ALLOWED_HOSTS=zhicheng.example.cn SMS_BACKEND=accounts.sms.ConsoleRefusingBackend $(UV) run python manage.py check --deploy --fail-level WARNING
+	DEBUG=0 SECRET_KEY=check-deploy-$$RANDOM$$RANDOM$$RANDOM$$RANDOM-not-a-real-key-0123456789abcdef ALLOWED_HOSTS=zhicheng.example.cn SMS_BACKEND=accounts.sms.ConsoleRefusingBackend PERSONAL_DATA_KEYS=check:Y2hlY2stZGVwbG95LW9ubHktcGVyc29uYWwta2V5MzI= PERSONAL_DATA_INDEX_KEY=Y2hlY2stZGVwbG95LW9ubHktYmxpbmQtaW5kZXgtMzI= $(UV) run python manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf var db.sqlite3 .tools

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.fields import blind_match
 from core.masking import mask_id_number, mask_phone
 from core.models import AuditEvent
 
@@ -27,9 +28,17 @@ class UserAdmin(admin.ModelAdmin):
     readonly_fields = ["masked_username", "masked_id_number", "masked_phone", "password_changed_at", "last_login"]
     inlines = [RoleInline]
 
+    def get_search_results(self, request, queryset, search_term):
+        """The account name as typed, or a full ID number or phone through its blind index."""
+        results, duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            results |= queryset.filter(blind_match("id_number", term) | blind_match("phone", term))
+        return results, duplicates
+
     @admin.display(description="账号")
     def masked_username(self, obj):
-        return mask_id_number(obj.username) if obj.kind == User.Kind.PERSON else obj.username
+        return mask_id_number(obj.id_number) if obj.kind == User.Kind.PERSON else obj.username
 
     @admin.display(description="身份证号")
     def masked_id_number(self, obj):
@@ -63,6 +72,14 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["event", "outcome"]
     fields = ["at", "masked_username", "role", "ip", "event", "object", "outcome", "prev_hash", "hash"]
     readonly_fields = fields
+
+    def get_search_results(self, request, queryset, search_term):
+        """The account name as typed, or a full ID number or phone through its blind index."""
+        results, duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            results |= queryset.filter(blind_match("id_number", term) | blind_match("phone", term))
+        return results, duplicates
 
     @admin.display(description="账号")
     def masked_username(self, obj):

@@ -29,6 +29,7 @@ from django_tasks import task
 
 from core.exports import XLSX, watermark, xlsx_write
 from core.files import FileStore, StorageError
+from core.masking import mask_numbers_in
 
 from .audit import audit
 from .models import ExportJob
@@ -92,7 +93,7 @@ def export_audit(*, user, title: str, filters: dict, fields: list[str], rows: in
     The one place exports are audited (re-point it here when the audit log changes)."""
     details = json.dumps({"筛选": filters, "行数": rows, "脱敏": masked, "理由": reason, "字段": fields},
                          ensure_ascii=False, separators=(",", ":"))
-    audit(event="export", user=user, ip=ip, obj=f"{title}:{details}")
+    audit(event="export", user=user, ip=ip, obj=mask_numbers_in(f"{title}:{details}"))
 
 
 def export_rate_take(user) -> None:

@@ -90,9 +90,9 @@ class RegistrationForm(RequestFormMixin, forms.Form):
         every other check passed, to whoever holds a live code sent to this phone (a phone with an account is
         sent none). Saying it uses the code up, so every such answer costs a new captcha and a new SMS."""
         taken = []
-        if User.objects.filter(id_number=self.cleaned_data["id_number"]).exists():
+        if User.objects.by_id_number(self.cleaned_data["id_number"]).exists():
             taken.append(("id_number", "该身份证号已注册，请直接登录或找回密码。"))
-        if User.objects.filter(phone=phone).exists():  # registered since its code was sent
+        if User.objects.by_phone(phone).exists():  # registered since its code was sent
             taken.append(("phone", "该手机号已绑定其他账号，一个手机号只能注册一个账号。"))
         if taken:
             try:

@@ -15,16 +15,24 @@ from django.shortcuts import render
 from core.http import client_ip
 
 from .audit import audit
+from .backends import login_name
 from .forms import LoginForm
 from .validators import normalise_username
 
 
-def username_from_request(request, credentials) -> str:
+def _typed(request, credentials) -> str:
     if credentials and credentials.get("username"):
         return normalise_username(credentials["username"])
     if request is not None and hasattr(request, "POST"):
         return normalise_username(request.POST.get("username"))
     return ""
+
+
+def username_from_request(request, credentials) -> str:
+    """The account name attempts are counted and audited under: for an ID number, the person's account name
+    (accounts.backends.login_name), so that neither axes's rows nor the audit log hold the number in clear."""
+    typed = _typed(request, credentials)
+    return login_name(typed) if typed else ""
 
 
 def cool_off(request):
@@ -47,7 +55,7 @@ def lockout_response(request, original_response=None, credentials=None):
         outcome="locked",
     )
     # An unbound form: validating the posted one would call authenticate() again and count another failure.
-    form = LoginForm(request=request, initial={"username": username_from_request(request, credentials)})
+    form = LoginForm(request=request, initial={"username": _typed(request, credentials)})
     minutes = int(settings.AXES_LOCKOUT_DURATION.total_seconds() // 60)
     return render(
         request,

@@ -3,8 +3,17 @@ from django.db import models
 from django.utils import timezone
 from django_otp.models import Device
 
+from core.fields import (
+    BlindIndexField,
+    EncryptedCharField,
+    PersonalDataQuerySet,
+    PersonalJSONField,
+    blind_index_update_fields,
+)
+from core.personal_data import blind_index
 
-class UserManager(BaseUserManager):
+
+class UserManager(BaseUserManager.from_queryset(PersonalDataQuerySet)):
     use_in_migrations = True
 
     def create_user(self, username, password=None, **extra):
@@ -45,10 +54,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     username = models.CharField("账号", max_length=32, unique=True)
     kind = models.CharField("账号类型", max_length=8, choices=Kind.choices, default=Kind.PERSON)
     name = models.CharField("姓名", max_length=50)
-    id_number = models.CharField("身份证号", max_length=18, unique=True, null=True, blank=True)
+    id_number = EncryptedCharField("身份证号", max_length=18, null=True, blank=True)
+    id_number_bidx = BlindIndexField(source="id_number", unique=True)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField("出生日期", null=True, blank=True)
-    phone = models.CharField("手机号", max_length=11, unique=True, null=True, blank=True)
+    phone = EncryptedCharField("手机号", max_length=11, null=True, blank=True)
+    phone_bidx = BlindIndexField(source="phone", unique=True)
     email = models.EmailField("邮箱", blank=True)
     political_status = models.CharField("政治面貌", max_length=20, blank=True)
     series = models.CharField(
@@ -81,14 +92,28 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self):
         return self.name or self.username
 
+    def save(self, *args, update_fields=None, **kwargs):
+        super().save(*args, update_fields=blind_index_update_fields(self, update_fields), **kwargs)
+
     def set_password(self, raw_password):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
 
     @property
+    def sign_in_name(self) -> str:
+        """What the person types to sign in: a person's ID number, any other account's name."""
+        return self.id_number if self.kind == self.Kind.PERSON and self.id_number else self.username
+
+    @property
     def is_approved(self) -> bool:
         """Only approved staff may submit dossier records or apply (SPEC §2)."""
         return self.registration == self.Registration.APPROVED
+
+
+def person_username(id_number: str) -> str:
+    """A person's account name: never the ID number itself (stored only encrypted), but a handle derived from its
+    blind index when the account is made. People sign in with their ID number (accounts.backends.login_name)."""
+    return "P" + blind_index(id_number)[:24].upper()
 
 
 class Role(models.TextChoices):
@@ -133,7 +158,8 @@ class SmsCode(models.Model):
         OBJECTION = "objection", "结果公示异议"
         SECOND_FACTOR = "second_factor", "登录二次验证"
 
-    phone = models.CharField(max_length=11)
+    phone = EncryptedCharField(max_length=11)
+    phone_bidx = BlindIndexField(source="phone")
     purpose = models.CharField(max_length=16, choices=Purpose.choices)
     code_hash = models.CharField(max_length=128)
     created_at = models.DateTimeField(default=timezone.now)
@@ -141,8 +167,10 @@ class SmsCode(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
     failed_tries = models.PositiveSmallIntegerField(default=0)
 
+    objects = PersonalDataQuerySet.as_manager()
+
     class Meta:
-        indexes = [models.Index(fields=["phone", "purpose", "-created_at"], name="smscode_lookup")]
+        indexes = [models.Index(fields=["phone_bidx", "purpose", "-created_at"], name="smscode_lookup")]
 
 
 class SmsDevice(Device):
@@ -157,9 +185,12 @@ class SmsDevice(Device):
 class SmsMessage(models.Model):
     """The development outbox: what the outbox SMS backend 'sent'. Shown on the demo's SMS page."""
 
-    phone = models.CharField("手机号", max_length=11)
+    phone = EncryptedCharField("手机号", max_length=11)
+    phone_bidx = BlindIndexField(source="phone", db_index=True)
     text = models.CharField("内容", max_length=300)
     created_at = models.DateTimeField("发送时间", default=timezone.now)
+
+    objects = PersonalDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -179,7 +210,7 @@ class ExportJob(models.Model):
     owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=40)
     title = models.CharField("列表", max_length=100)
-    params = models.JSONField(default=dict)
+    params = PersonalJSONField(default=dict, encrypted_paths=[["q"]])  # a search term may be an ID number
     masked = models.BooleanField(default=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     total = models.PositiveIntegerField(default=0)

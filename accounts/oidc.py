@@ -83,7 +83,7 @@ class GovernmentIdBackend(OIDCAuthenticationBackend):
 
     def filter_users_by_claims(self, claims):
         if id_number := self._id_number(claims):
-            return User.objects.filter(kind=User.Kind.PERSON, id_number=id_number)
+            return User.objects.by_id_number(id_number).filter(kind=User.Kind.PERSON)
         return User.objects.filter(kind=User.Kind.UNIT, username=self._credit_code(claims))
 
     def create_user(self, claims):

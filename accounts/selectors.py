@@ -3,6 +3,7 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from core.fields import blind_match
 from core.models import AuditEvent
 from orgs.models import Unit
 
@@ -17,7 +18,7 @@ def staff_registrations_for(user: User, *, term: str = "", status: str = "") -> 
     term = (term or "").strip()
     if term:
         upper = term.upper()
-        qs = qs.filter(Q(name__icontains=term) | Q(id_number__iexact=upper) | Q(id_number__startswith=upper))
+        qs = qs.filter(Q(name__icontains=term) | blind_match("id_number", upper))
     if status:
         qs = qs.filter(registration=status)
     return qs.select_related("unit").order_by("-date_joined", "-pk")

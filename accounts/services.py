@@ -10,12 +10,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.fields import blind_match
 from core.validators import parse_id_number, validate_credit_code, validate_phone
 from orgs.models import Unit
 from orgs.services import unit_create
 
 from .audit import audit
-from .models import Role, SmsCode, User
+from .models import Role, SmsCode, User, person_username
 from .roles import STAFF_ROLES, is_staff_account, role_grant
 from .sms import SmsError, sms_code_check, sms_code_send
 
@@ -29,7 +30,7 @@ def person_register(
     consumed here, in the same transaction that creates the account."""
     sms_code_check(phone=phone, purpose=SmsCode.Purpose.REGISTER, code=sms_code, consume=True)
     user = User(
-        username=id_number,
+        username=person_username(id_number),
         kind=User.Kind.PERSON,
         name=name,
         id_number=id_number,
@@ -131,7 +132,7 @@ RESET_CODE_REFUSED = "短信验证码不正确或已失效，请核对后重新�
 
 
 def _reset_account(*, id_number: str, phone: str) -> User | None:
-    return User.objects.filter(id_number=id_number, phone=phone, is_active=True).first()
+    return User.objects.by_id_number(id_number).filter(blind_match("phone", phone), is_active=True).first()
 
 
 def password_reset_code_send(*, id_number: str, phone: str) -> None:
@@ -198,7 +199,7 @@ def first_bureau_account_create(*, region, bureau_name: str, credit_code: str, n
                              nature=Unit.Nature.GOVERNMENT)
     password = _temporary_password()
     person = User(
-        username=parsed.number, kind=User.Kind.PERSON, name=name, id_number=parsed.number,
+        username=person_username(parsed.number), kind=User.Kind.PERSON, name=name, id_number=parsed.number,
         birth_date=parsed.birth_date, gender=parsed.gender, phone=validate_phone(phone), unit=bureau,
         registration=User.Registration.APPROVED, must_change_password=True,
     )

@@ -29,6 +29,7 @@ from django_tasks import task
 
 from core.masking import mask_phone
 from core.observability import SMS_FAILURES
+from core.personal_data import decrypt, encrypt
 
 from .models import SmsCode, SmsMessage
 
@@ -124,8 +125,8 @@ def sms_code_send(*, phone: str, purpose: str) -> Sent:
     request through; the limits kept here, in the database, are the last guard."""
     now = timezone.now()
     with transaction.atomic():
-        recent = SmsCode.objects.select_for_update().filter(
-            phone=phone, created_at__gte=now - timezone.timedelta(days=1)
+        recent = SmsCode.objects.select_for_update().by_phone(phone).filter(
+            created_at__gte=now - timezone.timedelta(days=1)
         )
         recent_list = list(recent.order_by("-created_at").values_list("created_at", flat=True))
         if recent_list and now - recent_list[0] < settings.SMS_RESEND_INTERVAL:
@@ -158,7 +159,7 @@ def sms_code_check(*, phone: str, purpose: str, code: str, consume: bool) -> Non
     with transaction.atomic():
         record = (
             SmsCode.objects.select_for_update()
-            .filter(phone=phone, purpose=purpose, used_at__isnull=True)
+            .by_phone(phone).filter(purpose=purpose, used_at__isnull=True)
             .order_by("-created_at")
             .first()
         )
@@ -184,8 +185,8 @@ def sms_code_check(*, phone: str, purpose: str, code: str, consume: bool) -> Non
 def notice_send(phone: str, text: str) -> None:
     """A notice (not a code) to a registered mobile, delivered by a task once the caller's transaction commits;
     nothing without a number. Any service may call it; it never raises for the gateway."""
-    if phone:
-        transaction.on_commit(partial(_enqueue, sms_notice_deliver, phone, text), robust=True)
+    if phone:  # the task table stores its arguments: the phone travels encrypted
+        transaction.on_commit(partial(_enqueue, sms_notice_deliver, encrypt(phone), text), robust=True)
 
 
 # ---------------------------------------------------------------- delivery, in the task queue
@@ -243,7 +244,7 @@ def sms_code_deliver(code_id: int, sealed: str, attempt: int = 1) -> None:
     newer code for the same phone and purpose (only the latest counts)."""
     record = SmsCode.objects.filter(pk=code_id).first()
     if record is None or record.used_at is not None or record.expires_at <= timezone.now() or (
-            SmsCode.objects.filter(phone=record.phone, purpose=record.purpose, created_at__gt=record.created_at)
+            SmsCode.objects.by_phone(record.phone).filter(purpose=record.purpose, created_at__gt=record.created_at)
             .exists()):
         logger.warning("SMS code %s no longer of use at attempt %s: not sent", code_id, attempt)
         return
@@ -254,6 +255,7 @@ def sms_code_deliver(code_id: int, sealed: str, attempt: int = 1) -> None:
 
 
 @task()
-def sms_notice_deliver(phone: str, text: str, attempt: int = 1) -> None:
-    """Deliver a notice (答辩安排, …) to `phone`."""
-    _deliver(phone=phone, text=text, attempt=attempt, again=partial(_enqueue, sms_notice_deliver, phone, text))
+def sms_notice_deliver(sealed_phone: str, text: str, attempt: int = 1) -> None:
+    """Deliver a notice (答辩安排, …) to the phone encrypted in `sealed_phone` (core.personal_data)."""
+    _deliver(phone=decrypt(sealed_phone), text=text, attempt=attempt,
+             again=partial(_enqueue, sms_notice_deliver, sealed_phone, text))

@@ -162,7 +162,7 @@ def sms_send(request):
         sms_send_permit(ip=client_ip(request), phone=phone)
     except SmsError as error:
         return render(request, "accounts/_sms_status.html", {"message": str(error), "ok": False})
-    if purpose != SmsCode.Purpose.REGISTER or not User.objects.filter(phone=phone).exists():
+    if purpose != SmsCode.Purpose.REGISTER or not User.objects.by_phone(phone).exists():
         try:
             sms_code_send(phone=phone, purpose=purpose)
         except SmsError:

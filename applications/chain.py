@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.roles import admin_unit_ids
+from core.fields import blind_match
 from core.flow import flow_write
 from orgs.models import Unit
 from review import desks, engine
@@ -61,7 +62,7 @@ def _delegate_of(application: Application) -> int | None:
 
 
 def _search(q: str) -> Q:
-    return Q(applicant__name__contains=q) | Q(applicant__id_number=q.upper())
+    return Q(applicant__name__contains=q) | blind_match("applicant__id_number", q.upper())
 
 
 def _return_choices(application: Application) -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from core.fields import PersonalJSONField
 from review.stages import stages
 
 from .sections import title_name
@@ -146,7 +147,8 @@ class Application(models.Model):
     level = models.CharField("申报专业技术级别", max_length=10)
     form = models.CharField("申报形式", max_length=20, default="常规申报")
     data = models.JSONField(default=dict)
-    snapshot = models.JSONField(null=True, blank=True)
+    snapshot = PersonalJSONField(null=True, blank=True,
+                                 encrypted_paths=[["account", "id_number"], ["account", "phone"]])
     submitted_at = models.DateTimeField("申报日期", null=True, blank=True)
     node_since = models.DateTimeField("到达环节时间", null=True, blank=True)
     # 单位推荐: publicity period, opinion, vacancy statement (applications.chain_parts.RecommendationPart).

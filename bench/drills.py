@@ -547,10 +547,11 @@ def drill_disk_full(url: str, work: Path, *, disk_kb: int = 1024) -> None:
         subprocess.run(["mount", "-o", f"remount,size={used_kb + disk_kb * 8}k", media], check=True)
         status, _ = save(999)
         figures["saved_after_space_returns"] = status == 302
+        from core.personal_data import blind_index
         from dossier.models import Evidence
 
         digest = hashlib.sha256(scan).hexdigest()
-        rows = {e.file.name for e in Evidence.objects.filter(record__owner__username="350102199005120124",
+        rows = {e.file.name for e in Evidence.objects.filter(record__owner__id_number_bidx=blind_index("350102199005120124"),
                                                              name__startswith="扫描件")}
         on_disk = {str(path.relative_to(media)) for path in media.rglob("*") if path.is_file()
                    and path.name.endswith(".png")}
@@ -688,10 +689,11 @@ def drill_s3_down(url: str, work: Path) -> None:
         gate.open()
         after, _, _ = save(3)
         figures["saved_after"] = after == 302
+        from core.personal_data import blind_index
         from dossier.models import Evidence
 
         digest = hashlib.sha256(scan).hexdigest()
-        rows = {e.file.name for e in Evidence.objects.filter(record__owner__username="350102199005120124",
+        rows = {e.file.name for e in Evidence.objects.filter(record__owner__id_number_bidx=blind_index("350102199005120124"),
                                                              name__startswith="扫描件")}
         keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
         drill_objects = {k for k in keys

@@ -23,7 +23,8 @@ from django.db import connection, connections
 from django.db.models import Model
 from django.utils import timezone
 
-from accounts.models import Role, RoleAssignment, User
+from accounts.models import Role, RoleAssignment, User, person_username
+from core.personal_data import blind_index, encrypt
 from zhicheng.demo.ids import make_credit_code, make_id_number
 from dossier.catalogue import catalogue
 from dossier.models import Record, Source, Status
@@ -252,7 +253,8 @@ def generate(scale: float, *, log=print, seed: int = 2026, people: int | None = 
     rng.shuffle(unit_of)
     series_of = rng.choices(list(SERIES_WEIGHTS), weights=list(SERIES_WEIGHTS.values()), k=people)
     writer.insert(User, ["id", "username", "password", "kind", "name", "id_number", "gender", "birth_date", "phone",
-                         "unit", "series", "registration", "registration_decided_at", "date_joined"],
+                         "unit", "series", "registration", "registration_decided_at", "date_joined",
+                         "id_number_bidx", "phone_bidx"],
                   _people(rng, writer, people, unit_of, series_of, districts, password))
     # The first person of each unit administers it (issue 4's review queue reads records by unit).
     admins, seen = [], set()
@@ -344,7 +346,7 @@ def _units(rng, writer, units, districts):
         region = rng.choice(districts)
         yield (str(pk), Unit.Kind.UNIT.value, writer.escape(f"{fake.organisation(rng)}{pk}"),
                make_credit_code(region, f"{pk:09d}"), rng.choice(natures), region,
-               fake.person_name(rng), f"139{pk:08d}", f"{writer.escape(fake.organisation(rng))}大楼")
+               fake.person_name(rng), encrypt(f"139{pk:08d}"), f"{writer.escape(fake.organisation(rng))}大楼")
 
 
 def _people(rng, writer, people, unit_of, series_of, districts, password):
@@ -358,9 +360,10 @@ def _people(rng, writer, people, unit_of, series_of, districts, password):
         birth = start + datetime.timedelta(days=(i // len(districts)) % days)
         gender = "M" if rng.random() < 0.5 else "F"
         id_number = make_id_number(area, birth, i // (len(districts) * days), gender)
-        yield (str(pk), id_number, password, User.Kind.PERSON.value, fake.person_name(rng), id_number, gender,
-               birth.isoformat(), f"13{i:09d}", str(unit_of[i]), series_of[i], User.Registration.APPROVED.value,
-               approved, approved)
+        phone = f"13{i:09d}"  # personal numbers as the fields store them: encrypted, with their blind indexes
+        yield (str(pk), person_username(id_number), password, User.Kind.PERSON.value, fake.person_name(rng),
+               encrypt(id_number), gender, birth.isoformat(), encrypt(phone), str(unit_of[i]), series_of[i],
+               User.Registration.APPROVED.value, approved, approved, blind_index(id_number), blind_index(phone))
 
 
 def _records_per_person(rng, people, records):

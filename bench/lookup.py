@@ -94,27 +94,33 @@ def _pool(rng: random.Random, n: int, units: list):
 
 
 COLUMNS = ("id", "kind", "object_id", "name", "id_number", "title", "detail", "status", "unit_id", "department_id",
-           "region_id", "body_id", "dated", "text", "grams")
+           "region_id", "body_id", "dated", "text", "grams", "id_number_bidx")
 STEP = 7919  # a prime: id g takes pool entry g * STEP mod the pool's size, so neighbouring ids differ
 CHUNK = 1_000_000  # ids inserted per statement (and transaction)
 
 
 def _insert_sql(vendor: str, pool: int) -> str:
     """INSERT … SELECT of the ids %s..%s, each a pool entry with its own id, object id and ID number: set-based,
-    the database makes the rows (generate_series on PostgreSQL, a recursive CTE on SQLite)."""
+    the database makes the rows (generate_series on PostgreSQL, a recursive CTE on SQLite). Documents keep the
+    ID number masked, as lookup.services writes them; the blind index column gets a stand-in of its width (64 hex
+    characters), because the keyed HMAC is not computable in SQL here and B5 searches text, never that column."""
     if vendor == "postgresql":
         series = "generate_series(%s::bigint, %s::bigint) AS n(g)"
         id_number = ("p.region_id || (1960 + n.g %% 40) || lpad((1 + n.g %% 12)::text, 2, '0') "
                      "|| lpad((1 + n.g %% 28)::text, 2, '0') || lpad((n.g %% 1000)::text, 3, '0') || (n.g %% 10)")
+        masked = "left({0}, 4) || '**********' || right({0}, 4)"
+        bidx = "md5(n.g::text) || md5(p.k::text)"
         head = ""
     else:
         series = "n"
         id_number = ("p.region_id || (1960 + n.g %% 40) || printf('%%02d%%02d%%03d%%d', 1 + n.g %% 12, 1 + n.g %% 28, "
                      "n.g %% 1000, n.g %% 10)")
+        masked = "substr({0}, 1, 4) || '**********' || substr({0}, -4)"
+        bidx = "lower(hex(randomblob(32)))"
         head = "WITH RECURSIVE n(g) AS (SELECT %s UNION ALL SELECT g + 1 FROM n WHERE g < %s) "
     return (f"{head}INSERT INTO lookup_document ({', '.join(COLUMNS)}) "
-            f"SELECT n.g, p.kind, n.g, p.name, {id_number}, p.title, p.detail, '审核通过', p.unit_id, "
-            f"p.department_id, p.region_id, NULL, NULL, p.text, p.grams "
+            f"SELECT n.g, p.kind, n.g, p.name, {masked.format(f'({id_number})')}, p.title, p.detail, '审核通过', p.unit_id, "
+            f"p.department_id, p.region_id, NULL, NULL, p.text, p.grams, {bidx} "
             f"FROM {series} JOIN bench_lookup_pool p ON p.k = (n.g * {STEP}) %% {pool}")
 
 

@@ -5,6 +5,7 @@ Every process of a run (the driver, the server's workers, the profiler) imports 
 environment, so pre-created sessions are valid in all of them.
 """
 
+import base64
 import os
 import socket
 
@@ -41,6 +42,9 @@ os.environ.update({
     "SECURE_HSTS_SECONDS": "0",
     "CAPTCHA_DISABLED": "0",
     "SMS_BACKEND": "accounts.sms.ConsoleRefusingBackend",  # the benchmark sends no SMS; one sent would fail
+    # personal numbers' keys: base64 of 32 fixed bytes each, benchmark only
+    "PERSONAL_DATA_KEYS": "bench:" + base64.b64encode(b"bench-only-personal-data-key-32b").decode(),
+    "PERSONAL_DATA_INDEX_KEY": base64.b64encode(b"bench-only-blind-index-key-32byt").decode(),
     "LOG_LEVEL": "WARNING",
 })
 

@@ -188,7 +188,8 @@ class AuditEvent(models.Model):
 
     @property
     def masked_username(self) -> str:
-        """A person's account is their ID number: masked wherever the log is read."""
+        """A person's account name is a handle, never the number; rows written before it was hold the number:
+        masked wherever the log is read."""
         return mask_id_number(self.username) if len(self.username) == 18 else self.username
 
     def canonical_fields(self) -> dict:

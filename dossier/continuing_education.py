@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
+from core.personal_data import blind_index
 from core.validators import parse_id_number
 
 from .catalogue import catalogue
@@ -78,7 +79,8 @@ def feed_ingest(rows: list[dict], *, source: str = "ce-platform", extract: bool 
         else:
             result.duplicates += 1
     if extract and touched:
-        for person in User.objects.filter(id_number__in=touched).select_related("unit"):
+        people = User.objects.filter(id_number_bidx__in=[blind_index(number) for number in touched])
+        for person in people.select_related("unit"):
             result.extracted += extract_for(person)
     return result
 
@@ -88,5 +90,5 @@ def extract_for(person) -> int:
     if not person.id_number:
         return 0
     kind = catalogue().kind(KIND)
-    rows = [(f.external_key, f.data) for f in ContinuingEducationFeed.objects.filter(id_number=person.id_number)]
+    rows = [(f.external_key, f.data) for f in ContinuingEducationFeed.objects.by_id_number(person.id_number)]
     return records_import_auto(owner=person, kind=kind, rows=rows)

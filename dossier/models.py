@@ -12,6 +12,8 @@ from django.utils import timezone
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from core.fields import BlindIndexField, EncryptedCharField, PersonalDataQuerySet
+
 from . import rules as record_rules
 from .catalogue import catalogue
 
@@ -182,10 +184,13 @@ class ContinuingEducationFeed(models.Model):
     """Hours received from the continuing-education platform, keyed by ID number, before and after they are
     pulled (提取) into a person's dossier as 自动生成 records."""
 
-    id_number = models.CharField(max_length=18, db_index=True)
+    id_number = EncryptedCharField(max_length=18)
+    id_number_bidx = BlindIndexField(source="id_number", db_index=True)
     external_key = models.CharField(max_length=100, unique=True)
     data = models.JSONField()
     received_at = models.DateTimeField(default=timezone.now)
+
+    objects = PersonalDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "继续教育平台学时"

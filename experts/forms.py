@@ -58,7 +58,7 @@ class ExpertForm(forms.Form):
                 self.add_error("term_end", f"聘期最长{MAX_TERM_YEARS}年（至{term_limit(start):%Y-%m-%d}）。")
         number = data.get("id_number")
         if number:
-            person = User.objects.filter(id_number=number, kind=User.Kind.PERSON).select_related("unit").first()
+            person = User.objects.by_id_number(number).filter(kind=User.Kind.PERSON).select_related("unit").first()
             if person is None:
                 self.add_error("id_number", "该身份证号没有注册账号，请专家先注册。")
             elif data.get("name") and person.name != data["name"].strip():
@@ -134,7 +134,7 @@ class RelationForm(forms.Form):
         data = super().clean()
         number, name = (data.get("id_number") or "").strip().upper(), (data.get("name") or "").strip()
         if number and name:
-            data["other"] = User.objects.filter(id_number=number, name=name, kind=User.Kind.PERSON).first()
+            data["other"] = User.objects.by_id_number(number).filter(name=name, kind=User.Kind.PERSON).first()
             if data["other"] is None:
                 self.add_error("id_number", "没有找到身份证号和姓名都相符的注册人员。")
         return data

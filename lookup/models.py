@@ -17,7 +17,9 @@ class Document(models.Model):
     kind = models.CharField("类别", max_length=12, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField()
     name = models.CharField("姓名", max_length=50)
+    # Masked (core.masking): all a result shows. Exact search by ID number goes through the blind index.
     id_number = models.CharField("身份证号", max_length=18, blank=True)
+    id_number_bidx = models.CharField(max_length=64, null=True)  # noqa: DJ001 - added without rebuilding the table
     title = models.CharField("名称", max_length=200, blank=True)
     detail = models.CharField("类型", max_length=200, blank=True)
     status = models.CharField("状态", max_length=20, blank=True)
@@ -36,7 +38,7 @@ class Document(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "检索文档"
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="lookup_document_subject")]
-        indexes = [models.Index(fields=["id_number"], name="lookup_document_id_number")]
+        indexes = [models.Index(fields=["id_number_bidx"], name="lookup_document_id_bidx")]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.name} {self.title}"

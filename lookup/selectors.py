@@ -15,6 +15,7 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from accounts.models import Role
+from core.personal_data import blind_index
 from review.scopes import reach
 
 from . import grams
@@ -86,7 +87,7 @@ def matching(query: str, *, above: int | None = None, upto: int | None = None, i
     if upto is not None:
         bounds &= Q(pk__lte=upto)
     if id_number:
-        return Q(id_number=id_number) & bounds
+        return Q(id_number_bidx=blind_index(id_number)) & bounds
     found = grams.bigrams(query)
     if not found:
         raise QueryError("请输入至少2个字的姓名、身份证号、职称或关键词。")

@@ -5,6 +5,8 @@ after every change of either (lookup.signals, once the change commits) and rebui
 from django.db import transaction
 
 from applications.models import Application
+from core.masking import mask_id_number
+from core.personal_data import blind_index
 from dossier.catalogue import catalogue
 from dossier.models import Record, Status
 
@@ -23,12 +25,17 @@ def _kind_label(key: str) -> str:
     return entry.label if entry else key
 
 
+def _id_number(person) -> dict:
+    """A document holds the ID number masked, for display, and its blind index, for exact search."""
+    return {"id_number": mask_id_number(person.id_number), "id_number_bidx": blind_index(person.id_number)}
+
+
 def record_document(record: Record) -> Document:
     owner, unit = record.owner, record.unit
     label = _kind_label(record.kind)
     text = _text(owner.name, record.title, label, record.search_text, unit.name if unit else "")
     return Document(
-        kind=Document.Kind.RECORD, object_id=record.pk, name=owner.name, id_number=owner.id_number or "",
+        kind=Document.Kind.RECORD, object_id=record.pk, name=owner.name, **_id_number(owner),
         title=record.title, detail=label, status=record.get_status_display(), unit=unit,
         department_id=unit.department_id if unit else None, region_id=unit.region_id if unit else None,
         body=None, dated=record.decided_at or record.submitted_at, text=text, grams=" ".join(grams.bigrams(text)),
@@ -43,7 +50,7 @@ def application_document(application: Application) -> Document:
                  unit.name if unit else "", application.certificate_no)
     return Document(
         kind=Document.Kind.APPLICATION, object_id=application.pk, name=person.name,
-        id_number=person.id_number or "", title=title, detail=plan.name, status=application.get_status_display(),
+        **_id_number(person), title=title, detail=plan.name, status=application.get_status_display(),
         unit=unit, department_id=unit.department_id if unit else None, region_id=unit.region_id if unit else None,
         body_id=plan.committee.bureau_id, dated=application.submitted_at, text=text,
         grams=" ".join(grams.bigrams(text)),
@@ -59,8 +66,8 @@ def _indexed_applications():
             .select_related("applicant", "unit", "plan__committee"))
 
 
-_KEPT = ("name", "id_number", "title", "detail", "status", "unit_id", "department_id", "region_id", "body_id",
-         "dated", "text", "grams")
+_KEPT = ("name", "id_number", "id_number_bidx", "title", "detail", "status", "unit_id", "department_id",
+         "region_id", "body_id", "dated", "text", "grams")
 
 
 def _put(document: Document) -> None:

@@ -1,6 +1,8 @@
 from django.db import models
 from django.db.models.functions import Lower
 
+from core.fields import EncryptedCharField
+
 
 class Region(models.Model):
     """An administrative division (GB/T 2260): province › city › district, keyed by its 6-digit code."""
@@ -60,12 +62,12 @@ class Unit(models.Model):
     name = models.CharField("单位名称", max_length=100)
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True, null=True, blank=True)
     legal_rep_name = models.CharField("法定代表人姓名", max_length=50, blank=True)
-    legal_rep_phone = models.CharField("法定代表人电话", max_length=20, blank=True)
-    legal_rep_id_number = models.CharField("法定代表人身份证号码", max_length=18, blank=True)
+    legal_rep_phone = EncryptedCharField("法定代表人电话", max_length=20, blank=True)
+    legal_rep_id_number = EncryptedCharField("法定代表人身份证号码", max_length=18, blank=True)
     fax = models.CharField("传真号码", max_length=20, blank=True)
     address = models.CharField("单位通讯地址", max_length=200, blank=True)
     contact_name = models.CharField("单位联系人", max_length=50, blank=True)
-    contact_phone = models.CharField("手机号码", max_length=11, blank=True)
+    contact_phone = EncryptedCharField("手机号码", max_length=11, blank=True)
     nature = models.CharField("单位性质", max_length=32, choices=Nature.choices, default=Nature.ENTERPRISE)
     email = models.EmailField("电子邮箱", blank=True)
     region = models.ForeignKey(Region, verbose_name="属地", on_delete=models.PROTECT, related_name="units")

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from core.fields import BlindIndexField, EncryptedCharField, PersonalDataQuerySet
+
 
 def _slug() -> str:
     return secrets.token_urlsafe(9)
@@ -84,7 +86,8 @@ class Objection(models.Model):
 
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="objections")
     name = models.CharField("异议人姓名", max_length=50)
-    phone = models.CharField("联系电话", max_length=11)
+    phone = EncryptedCharField("联系电话", max_length=11)
+    phone_bidx = BlindIndexField(source="phone")
     text = models.TextField("异议内容", max_length=2000)
     status = models.CharField("办理状态", max_length=12, choices=Status.choices, default=Status.SUBMITTED)
     reason = models.CharField("受理意见", max_length=500, blank=True)  # 受理 / 不予受理 with its reason
@@ -92,6 +95,8 @@ class Objection(models.Model):
     token = models.CharField(max_length=30, unique=True, default=_token)  # the objector's receipt URL
     created_at = models.DateTimeField("提交时间", default=timezone.now)
     decided_at = models.DateTimeField("办结时间", null=True, blank=True)
+
+    objects = PersonalDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

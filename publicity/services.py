@@ -89,7 +89,7 @@ def objection_record(*, entry: Entry, name: str, phone: str, text: str, files=()
     if not entry.publicity.running():
         raise PublicityError("不在公示期内，不能提出异议。")
     with transaction.atomic():
-        count = Objection.objects.filter(entry__publicity=entry.publicity, phone=phone).count()
+        count = Objection.objects.by_phone(phone).filter(entry__publicity=entry.publicity).count()
         if count >= OBJECTIONS_PER_PHONE:
             raise PublicityError(f"同一手机号对本次公示至多提出{OBJECTIONS_PER_PHONE}件异议。")
         objection = Objection.objects.create(entry=entry, name=name, phone=phone, text=text)

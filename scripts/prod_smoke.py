@@ -12,6 +12,7 @@ is picked free at run time; everything started is stopped at the end, also on fa
 step. Run as `uv run python scripts/prod_smoke.py` (the Makefile's prod-smoke).
 """
 
+import base64
 import io
 import os
 import re
@@ -183,6 +184,8 @@ def stack_env(tmp: Path, https: int, redis_port: int, moto_port: int) -> dict:
         "DATABASE_URL": DATABASE_URL,
         "CACHE_URL": f"redis://127.0.0.1:{redis_port}/0",
         "SMS_BACKEND": "accounts.sms.ConsoleRefusingBackend",
+        "PERSONAL_DATA_KEYS": "smoke:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "PERSONAL_DATA_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         "FILE_STORAGE": "storages.backends.s3.S3Storage",
         "S3_BUCKET": BUCKET,
         "S3_ENDPOINT_URL": f"http://127.0.0.1:{moto_port}",

@@ -5,7 +5,7 @@ import itertools
 
 import factory
 
-from accounts.models import Role, RoleAssignment, User
+from accounts.models import Role, RoleAssignment, User, person_username
 from orgs.models import Region, Unit
 from zhicheng.demo.ids import make_credit_code, make_id_number
 
@@ -42,7 +42,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     id_number = factory.LazyFunction(
         lambda: make_id_number("350102", datetime.date(1980, 1, 1) + datetime.timedelta(days=next(_serial)), 7)
     )
-    username = factory.LazyAttribute(lambda o: o.id_number)
+    username = factory.LazyAttribute(lambda o: person_username(o.id_number))
     gender = factory.LazyAttribute(lambda o: "M" if int(o.id_number[16]) % 2 else "F")
     phone = factory.Sequence(lambda n: f"137{n:08d}")
     email = factory.Sequence(lambda n: f"person{n}@example.cn")

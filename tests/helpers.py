@@ -28,7 +28,7 @@ SMS_SEND_URL = "/accounts/sms/send/"
 
 
 def last_sms(phone: str) -> str:
-    message = SmsMessage.objects.filter(phone=phone).order_by("-created_at", "-pk").first()
+    message = SmsMessage.objects.by_phone(phone).order_by("-created_at", "-pk").first()
     assert message is not None, f"no SMS was sent to {phone}"
     return message.text
 

@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.models import Role, User
+from accounts.models import Role, User, person_username
 from orgs.models import Unit
 from tests.helpers import log_in
 
@@ -25,7 +25,8 @@ def test_the_first_bureau_account_signs_in_and_must_change_its_password(client, 
 
     password = re.search(r"临时密码：(\S+?)（", out.getvalue()).group(1)
     person = User.objects.get()
-    assert person.username == "350102197501091212" and person.must_change_password and person.is_approved
+    assert person.id_number == "350102197501091212" and person.username == person_username("350102197501091212")
+    assert person.must_change_password and person.is_approved
     assert person.unit.kind == Unit.Kind.BUREAU and person.unit.region.code == "350000"
     assert {(r.role, r.region_id) for r in person.roles.all()} == {(Role.BUREAU_STAFF, "350000"),
                                                                    (Role.SYSTEM_ADMIN, None)}

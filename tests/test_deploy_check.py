@@ -1,6 +1,7 @@
 """`manage.py check --deploy --fail-level WARNING` under production settings (DEBUG off, a real secret key, a host
 name) is clean: the same command as `make check`, run here so that `make test` runs it."""
 
+import base64
 import os
 import secrets
 import subprocess
@@ -12,7 +13,9 @@ from django.conf import settings
 def deploy_check(**overrides) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if key not in ("DEBUG", "DATABASE_URL")}
     env.update({"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "zhicheng.example.cn",
-                "SMS_BACKEND": "accounts.sms.ConsoleRefusingBackend", **overrides})
+                "SMS_BACKEND": "accounts.sms.ConsoleRefusingBackend",
+                "PERSONAL_DATA_KEYS": "check:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+                "PERSONAL_DATA_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(), **overrides})
     return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],  # noqa: S603
                           cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=300)
 

@@ -127,7 +127,7 @@ def test_showing_the_lockout_page_does_not_count_another_failure(client, person)
     fail(client, person.id_number, times=5)
 
     assert AuditEvent.objects.filter(event="login_failed").count() == 5
-    assert AccessAttempt.objects.get(username=person.id_number).failures_since_start == 5
+    assert AccessAttempt.objects.get(username=person.username).failures_since_start == 5
 
 
 def test_lockout_lifts_after_30_minutes(client, person, clock):
@@ -227,20 +227,20 @@ class TestAudit:
         log_in(client, person.id_number, PASSWORD)
 
         event = AuditEvent.objects.get(event="login")
-        assert (event.user, event.username, event.ip, event.outcome) == (person, person.id_number, "127.0.0.1",
+        assert (event.user, event.username, event.ip, event.outcome) == (person, person.username, "127.0.0.1",
                                                                          "success")
 
     def test_login_failure_is_audited_with_the_typed_account(self, client, person):
         fail(client, person.id_number.lower())
 
         event = AuditEvent.objects.get(event="login_failed")
-        assert (event.username, event.outcome, event.ip) == (person.id_number.upper(), "failure", "127.0.0.1")
+        assert (event.username, event.outcome, event.ip) == (person.username, "failure", "127.0.0.1")
 
     def test_lockout_is_audited(self, client, person):
         fail(client, person.id_number, times=5)
 
         event = AuditEvent.objects.get(event="lockout")
-        assert (event.username, event.outcome) == (person.id_number, "locked")
+        assert (event.username, event.outcome) == (person.username, "locked")
 
     def test_logout_is_audited(self, client, person):
         log_in(client, person.id_number, PASSWORD)

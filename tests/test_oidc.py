@@ -113,11 +113,11 @@ def test_a_new_person_registers_with_her_verified_name_and_id_number_and_waits_f
         "agreement": "on",
     })
 
-    newcomer = User.objects.get(id_number=NEW)
+    newcomer = User.objects.by_id_number(NEW).get()
     assert done.status_code == 302 and done["Location"] == "/"
     assert (newcomer.name, newcomer.unit, newcomer.registration) == (NEW_NAME, unit, User.Registration.PENDING)
     assert signed_in_as(client) == str(newcomer.pk)
-    assert not User.objects.filter(id_number=KNOWN).exists()
+    assert not User.objects.by_id_number(KNOWN).exists()
 
 
 def test_a_token_the_platform_cannot_get_is_refused_with_a_message(provider, settings, client, regions):
@@ -165,11 +165,11 @@ def test_the_demo_people_sign_in_through_the_demo_provider(oidc, client, setting
     """The data file fits the demo: its applicant and its unit are seed_demo's, its newcomer is not."""
     settings.DEBUG = True  # seed_demo refuses to run with DEBUG off
     call_command("seed_demo", stdout=StringIO())
-    assert not User.objects.filter(id_number=NEW).exists()
+    assert not User.objects.by_id_number(NEW).exists()
 
     sign_in_through(oidc, client, KNOWN)
     assert User.objects.get(pk=signed_in_as(client)).id_number == KNOWN
-    assert User.objects.get(id_number=KNOWN).name == KNOWN_NAME
+    assert User.objects.by_id_number(KNOWN).get().name == KNOWN_NAME
     client.logout()
 
     sign_in_through(oidc, client, UNIT_CODE)

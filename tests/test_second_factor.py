@@ -178,8 +178,8 @@ def test_the_bureau_resets_a_persons_second_factor_and_she_enrols_again(client):
     listing = client.get("/accounts/staff-second-factor/", {"q": person.name})
     html = listing.content.decode()
     assert listing.status_code == 200 and person.name in html and "已绑定" in html
-    assert person.username not in html  # the ID number is masked
-    assert person.username[:4] + "**********" + person.username[-4:] in html
+    assert person.id_number not in html  # the ID number is masked
+    assert person.id_number[:4] + "**********" + person.id_number[-4:] in html
     answer = client.post(f"/accounts/staff-second-factor/{person.pk}/reset/")
     assert answer.status_code == 302
     assert not TOTPDevice.objects.filter(user=person).exists()

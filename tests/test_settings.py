@@ -42,7 +42,9 @@ def test_argon2_is_installed_and_hashes():
 
 
 PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "a-production-secret-key-for-this-test",
-              "SMS_BACKEND": "provincial.gateway.SmsBackend"}  # a gateway's class: only its name is read here
+              "SMS_BACKEND": "provincial.gateway.SmsBackend",  # a gateway's class: only its name is read here
+              "PERSONAL_DATA_KEYS": "2026:cHJvZHVjdGlvbi1saWtlLWtleS1mb3ItdGhpcy10ZXM=",
+              "PERSONAL_DATA_INDEX_KEY": "cHJvZHVjdGlvbi1saWtlLWluZGV4LWtleS1mb3ItdHM="}
 
 
 def load_settings(*, code="import zhicheng.settings", **env):

@@ -38,7 +38,7 @@ def check(code, *, phone=PHONE, purpose=REGISTER, consume=False):
 def test_code_is_six_digits_sent_to_the_phone():
     send_code()
 
-    message = SmsMessage.objects.get(phone=PHONE)
+    message = SmsMessage.objects.by_phone(PHONE).get()
     assert re.search(r"验证码\d{6}，3分钟内有效", message.text)
 
 
@@ -52,7 +52,7 @@ def test_only_a_hash_of_the_code_is_stored():
     send_code()
     code = sms_code(PHONE)
 
-    stored = SmsCode.objects.get(phone=PHONE)
+    stored = SmsCode.objects.by_phone(PHONE).get()
     assert code not in stored.code_hash
     assert len(stored.code_hash) == 64
 
@@ -103,7 +103,7 @@ def test_registration_form_refuses_the_right_code_after_five_wrong_tries(client,
     response = client.post("/accounts/register/", {**data, "sms_code": code})
 
     assert response.context["form"].errors["sms_code"] == ["验证码错误次数过多，请重新获取。"]
-    assert not User.objects.filter(phone=PHONE).exists()
+    assert not User.objects.by_phone(PHONE).exists()
 
 
 def test_code_expires_after_3_minutes(clock):
@@ -168,7 +168,7 @@ class TestSendView:
 
         assert response.status_code == 200
         assert SENT in response.content.decode()
-        assert SmsMessage.objects.filter(phone=PHONE).count() == 1
+        assert SmsMessage.objects.by_phone(PHONE).count() == 1
 
     def test_code_never_appears_in_a_response(self, client, clock):
         responses = []
@@ -176,7 +176,7 @@ class TestSendView:
             responses.append(request_sms(client, PHONE))
             responses.append(request_sms(client, PHONE))  # refused: too soon
             clock.shift(datetime.timedelta(seconds=61))
-        codes = [re.search(r"验证码(\d{6})", m.text).group(1) for m in SmsMessage.objects.filter(phone=PHONE)]
+        codes = [re.search(r"验证码(\d{6})", m.text).group(1) for m in SmsMessage.objects.by_phone(PHONE)]
 
         assert len(codes) == 3
         for response in responses:
@@ -192,7 +192,7 @@ class TestSendView:
 
         assert "验证码发送过于频繁，请2秒后再试。" in response.content.decode()
         assert "data-sms-ok" not in response.content.decode()
-        assert SmsMessage.objects.filter(phone=PHONE).count() == 1
+        assert SmsMessage.objects.by_phone(PHONE).count() == 1
 
     def test_resend_after_60_seconds_is_allowed(self, client, clock):
         request_sms(client, PHONE)
@@ -200,7 +200,7 @@ class TestSendView:
 
         request_sms(client, PHONE)
 
-        assert SmsMessage.objects.filter(phone=PHONE).count() == 2
+        assert SmsMessage.objects.by_phone(PHONE).count() == 2
 
     def test_eleventh_send_in_a_day_is_refused(self, client, clock, settings):
         settings.SMS_IP_HOURLY_LIMIT = 100  # the phone's own limit, not its network's
@@ -211,7 +211,7 @@ class TestSendView:
         response = request_sms(client, PHONE)
 
         assert "该手机号今日获取验证码次数已达上限，请明天再试。" in response.content.decode()
-        assert SmsMessage.objects.filter(phone=PHONE).count() == 10
+        assert SmsMessage.objects.by_phone(PHONE).count() == 10
 
     def test_daily_limit_frees_up_after_24_hours(self, client, clock, settings):
         settings.SMS_IP_HOURLY_LIMIT = 100
@@ -260,8 +260,8 @@ def test_a_registered_phone_gets_no_code_and_the_same_answer_as_any_other(client
 
     assert _status(registered) == _status(unregistered)
     assert SENT in _status(registered) and "已绑定" not in _status(registered)
-    assert not SmsMessage.objects.filter(phone=PHONE).exists()
-    assert SmsMessage.objects.filter(phone="13912345678").count() == 1
+    assert not SmsMessage.objects.by_phone(PHONE).exists()
+    assert SmsMessage.objects.by_phone("13912345678").count() == 1
 
 
 def test_a_registered_phone_is_refused_as_often_as_any_other(client, regions, clock):
@@ -288,7 +288,7 @@ def test_the_databases_limits_behind_the_permit_answer_as_a_sent_code_would(clie
     response = request_sms(client, PHONE)
 
     assert SENT in _status(response)
-    assert SmsMessage.objects.filter(phone=PHONE).count() == 10
+    assert SmsMessage.objects.by_phone(PHONE).count() == 10
 
 
 def test_a_unit_registration_code_is_sent_to_any_phone(client, regions):
@@ -297,7 +297,7 @@ def test_a_unit_registration_code_is_sent_to_any_phone(client, regions):
     response = request_sms(client, PHONE, purpose="unit_register")
 
     assert "验证码已发送，3分钟内有效。" in _status(response)
-    assert SmsMessage.objects.filter(phone=PHONE).count() == 1
+    assert SmsMessage.objects.by_phone(PHONE).count() == 1
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -346,7 +346,7 @@ def test_the_right_captcha_sends_the_code(client, captcha_on):
     response = request_sms(client, PHONE)
 
     assert SENT in _status(response)
-    assert SmsMessage.objects.filter(phone=PHONE).count() == 1
+    assert SmsMessage.objects.by_phone(PHONE).count() == 1
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ def test_the_code_is_delivered_by_the_worker_not_by_the_request(client, database
     response = request_sms(client, PHONE)
 
     assert SENT in response.content.decode()
-    assert SmsCode.objects.filter(phone=PHONE).count() == 1  # stored by the request: the limits count it
+    assert SmsCode.objects.by_phone(PHONE).count() == 1  # stored by the request: the limits count it
     assert not SmsMessage.objects.exists()  # not yet delivered
     queued = DBTaskResult.objects.get()
     assert queued.task_path == "accounts.sms.sms_code_deliver"
@@ -81,7 +81,7 @@ def test_a_gateway_that_never_answers_is_given_up_after_the_retries_and_logged(c
         response = request_sms(client, PHONE)
 
     assert response.status_code == 200 and SENT in response.content.decode()
-    assert SmsCode.objects.filter(phone=PHONE).count() == 1
+    assert SmsCode.objects.by_phone(PHONE).count() == 1
     records = sms_log(caplog)
     assert [r.levelname for r in records] == ["WARNING"] * len(RETRY_DELAYS) + ["ERROR"]
     assert "giving up" in records[-1].getMessage() and records[-1].exc_info is not None
@@ -99,7 +99,7 @@ def test_a_failed_send_waits_before_it_is_tried_again(client, database_tasks, fl
 
     clock.shift(RETRY_DELAYS[0] + datetime.timedelta(seconds=1))
     run_worker()
-    assert SmsMessage.objects.filter(phone=PHONE).count() == 1
+    assert SmsMessage.objects.by_phone(PHONE).count() == 1
 
 
 @worker_test

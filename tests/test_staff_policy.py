@@ -111,6 +111,18 @@ def test_the_admin_site_shows_the_system_administrator_no_personal_numbers(clien
     assert "138****5678" in detail
 
 
+def test_the_admin_site_finds_an_account_by_its_full_id_number_or_phone(client):
+    root = PersonFactory(is_superuser=True, is_staff=True)
+    person, other = PersonFactory(phone="13812345678"), PersonFactory()
+    log_in(client, root.username, PASSWORD)
+
+    for term in (person.id_number.lower(), "13812345678"):
+        listing = client.get("/admin/accounts/user/", {"q": term}).content.decode()
+        assert f"/admin/accounts/user/{person.pk}/change/" in listing, term
+        assert f"/admin/accounts/user/{other.pk}/change/" not in listing, term
+        assert f"{person.id_number[:4]}**********{person.id_number[-4:]}" in listing, term
+
+
 def test_the_admin_site_audit_log_is_read_only_and_its_reading_recorded(client):
     root = PersonFactory(is_superuser=True, is_staff=True)
     log_in(client, root.username, PASSWORD)

@@ -23,6 +23,32 @@ if DEBUG:
 else:
     SECRET_KEY = env("SECRET_KEY")  # production refuses to start without one
 
+# Personal numbers (ID numbers, phones) are encrypted at rest (core.personal_data, docs/security.md): the cipher,
+# the keys as id:base64 entries (the first encrypts, every one decrypts) from the environment or from a key file
+# outside the database, and the blind index's own key. Production refuses to start without them; DEBUG and the
+# tests use fixed development keys.
+PERSONAL_DATA_CIPHER = env("PERSONAL_DATA_CIPHER", default="aes-gcm")
+if PERSONAL_DATA_CIPHER not in ("aes-gcm", "sm4-gcm"):
+    raise ImproperlyConfigured("PERSONAL_DATA_CIPHER must be aes-gcm or sm4-gcm.")
+PERSONAL_DATA_KEY_FILE = env("PERSONAL_DATA_KEY_FILE", default="")
+if PERSONAL_DATA_KEY_FILE:
+    try:
+        PERSONAL_DATA_KEYS = Path(PERSONAL_DATA_KEY_FILE).read_text()
+    except OSError as error:
+        raise ImproperlyConfigured(f"PERSONAL_DATA_KEY_FILE cannot be read: {error}") from error
+else:
+    PERSONAL_DATA_KEYS = env("PERSONAL_DATA_KEYS", default="")
+PERSONAL_DATA_INDEX_KEY = env("PERSONAL_DATA_INDEX_KEY", default="")
+if DEBUG:
+    # base64 of 32 fixed bytes each: development only, never a production key
+    PERSONAL_DATA_KEYS = PERSONAL_DATA_KEYS or "dev:emhpY2hlbmctZGV2ZWxvcG1lbnQtb25seS1rZXktMzI="
+    PERSONAL_DATA_INDEX_KEY = PERSONAL_DATA_INDEX_KEY or "emhpY2hlbmctZGV2ZWxvcG1lbnQtaW5kZXgta2V5ISE="
+elif not PERSONAL_DATA_KEYS.strip() or not PERSONAL_DATA_INDEX_KEY:
+    raise ImproperlyConfigured(
+        "PERSONAL_DATA_KEYS (or PERSONAL_DATA_KEY_FILE) and PERSONAL_DATA_INDEX_KEY are required when DEBUG is "
+        "off (production): personal numbers are encrypted at rest."
+    )
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

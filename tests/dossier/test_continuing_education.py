@@ -95,7 +95,7 @@ def test_the_import_command_reads_a_file(owner, tmp_path, fmt):
     assert "received 2, already had 0, extracted 1, rejected 1" in out.getvalue()
     assert "继教年度" in err.getvalue()
     assert Record.objects.filter(owner=owner, source=Source.AUTO).count() == 1
-    assert ContinuingEducationFeed.objects.filter(id_number=NEWCOMER).exists()
+    assert ContinuingEducationFeed.objects.by_id_number(NEWCOMER).exists()
 
     out = io.StringIO()
     call_command("import_ce", str(path), stdout=out, stderr=io.StringIO())

@@ -16,9 +16,9 @@ import pytest
 from django.conf import settings as django_settings
 from playwright.sync_api import expect, sync_playwright
 
+from accounts.backends import login_name
 from accounts.models import SmsMessage, User
 from accounts.second_factor import is_staff_user
-from accounts.validators import normalise_username
 from dossier.catalogue import reset
 from orgs.services import regions_load
 from tests.factories import PersonFactory, UnitFactory, unit_admin
@@ -110,7 +110,7 @@ def log_in(page):
     with the code her authenticator shows (one is enrolled for her beforehand if she has none)."""
 
     def do(username: str, password: str) -> None:
-        user = User.objects.filter(username=normalise_username(username)).first()
+        user = User.objects.filter(username=login_name(username)).first()
         staff = user is not None and is_staff_user(user)
         if staff:
             totp_device_for(user)
@@ -140,7 +140,7 @@ def log_out(page):
 def sms_code_for():
     """The last 6-digit code the outbox SMS backend 'sent' to a phone (what the user reads on their handset)."""
     def read(phone: str) -> str:
-        message = SmsMessage.objects.filter(phone=phone).order_by("-created_at", "-pk").first()
+        message = SmsMessage.objects.by_phone(phone).order_by("-created_at", "-pk").first()
         assert message is not None, f"no SMS was sent to {phone}"
         match = re.search(r"验证码(\d{6})", message.text)
         assert match, f"no 6-digit code in the SMS {message.text!r}"

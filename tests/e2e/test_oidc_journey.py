@@ -74,5 +74,5 @@ def test_a_person_new_to_the_platform_registers_with_her_verified_identity(page,
 
     expect(page.get_by_role("heading", name=f"您好，{NEW_NAME}")).to_be_visible()
     shot("2-registered-and-signed-in")
-    person = User.objects.get(id_number=NEW)
+    person = User.objects.by_id_number(NEW).get()
     assert (person.unit, person.registration) == (hospital, User.Registration.PENDING)

@@ -25,7 +25,7 @@ S = Application.Status
 
 
 def sms_to(user) -> list[str]:
-    return list(SmsMessage.objects.filter(phone=user.phone).values_list("text", flat=True))
+    return list(SmsMessage.objects.by_phone(user.phone).values_list("text", flat=True))
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw, ImageFont
 
-from accounts.models import User
+from accounts.models import User, person_username
 from core.uploads import check_upload
 from dossier import items, services
 from dossier.catalogue import catalogue
@@ -128,7 +128,7 @@ def seed_hospital_queue(hospital, admin, *, first_seq: int = 40) -> int:
     for i, name in enumerate(QUEUE_NAMES):
         id_number = make_id_number("350102", datetime.date(1988 + i % 8, 1 + i, 10 + i), first_seq + i, "F")
         person, created = User.objects.get_or_create(
-            username=id_number,
+            username=person_username(id_number),
             defaults=dict(name=name, kind=User.Kind.PERSON, id_number=id_number, gender="F",
                           birth_date=datetime.date(1988 + i % 8, 1 + i, 10 + i), phone=f"1390000{i:04d}",
                           email=f"staff{i}@example.cn", unit=hospital, registration="approved", political_status="群众",

@@ -6,7 +6,7 @@ import datetime
 
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Role, User, person_username
 from accounts.roles import role_grant
 from applications.models import Committee, Plan
 from core.uploads import check_upload
@@ -105,7 +105,7 @@ def seed_experts(people: dict) -> list[tuple[str, str]]:
     for seq, (name, unit_name, specialty, level, birth, gender) in enumerate(EXPERTS, start=60):
         unit, admin = new_units[unit_name]
         id_number = make_id_number(unit.region.code, birth, seq, gender)
-        person, created = User.objects.get_or_create(username=id_number, defaults=dict(
+        person, created = User.objects.get_or_create(username=person_username(id_number), defaults=dict(
             name=name, kind=User.Kind.PERSON, id_number=id_number, gender=gender, birth_date=birth,
             email=f"expert{seq}@example.cn", unit=unit, registration="approved", political_status="群众",
             series="卫生技术"))
@@ -117,7 +117,7 @@ def seed_experts(people: dict) -> list[tuple[str, str]]:
         if not Expert.objects.filter(committee=committee, person=person).exists():
             services.expert_add(actor=office, committee=committee,
                                 data={**term, "person": person, "specialty": specialty, "level": level})
-        accounts.append((f"评审专家：{name}（{unit_name}，{specialty}）", person.username))
+        accounts.append((f"评审专家：{name}（{unit_name}，{specialty}）", person.sign_in_name))
     if not Draw.objects.filter(plan=plan, group=GROUP).exists():
         services.draw_make(actor=office, plan_id=plan.pk, group=GROUP, size=9, reserves=2,
                            meeting_on=today + datetime.timedelta(days=14), seed=DEMO_SEED)

@@ -1,5 +1,5 @@
 """The demo's second factor: every staff account is enrolled with an authenticator whose secret is fixed per
-account (derived from its username), so that the codes can be had from an authenticator app given the printed
+account (derived from its sign-in name), so that the codes can be had from an authenticator app given the printed
 secret, or from `manage.py demo_otp_code USERNAME`. Only ever for the demo (seed_demo refuses without DEBUG)."""
 
 import base64
@@ -26,7 +26,7 @@ def demo_totp_enrol(user: User) -> bool:
     """Enrol a staff account with its demo secret (idempotent); False for an account that needs none."""
     if not is_staff_user(user):
         return False
-    key = demo_totp_key(user.username)
+    key = demo_totp_key(user.sign_in_name)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         TOTPDevice.objects.filter(user=user).delete()

@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.backends import login_name
 from accounts.models import User
-from accounts.validators import normalise_username
 from zhicheng.demo.second_factor import demo_totp_code
 
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, username, **options):
         if not settings.DEBUG:
             raise CommandError("demo_otp_code refuses to run when DEBUG is off: a code is the account's second factor.")
-        user = User.objects.filter(username=normalise_username(username)).first()
+        user = User.objects.filter(username=login_name(username)).first()
         if user is None:
             raise CommandError(f"no account {username}")
         try:

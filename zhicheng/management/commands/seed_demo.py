@@ -10,7 +10,8 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.models import Role, User
+from accounts.backends import login_name
+from accounts.models import Role, User, person_username
 from accounts.roles import role_grant
 from orgs.models import Announcement, PostQuota, Region, Unit
 from orgs.services import regions_load
@@ -118,7 +119,7 @@ class Command(BaseCommand):
             unit = units[unit_key]
             id_number = make_id_number(unit.region.code if unit.region.level == 3 else "350102", birth, seq, gender)
             person, created = User.objects.get_or_create(
-                username=id_number,
+                username=person_username(id_number),
                 defaults=dict(
                     name=name, kind=User.Kind.PERSON, id_number=id_number, gender=gender, birth_date=birth,
                     phone=phone, email=f"{key}@example.cn", unit=unit, registration=registration,
@@ -156,8 +157,8 @@ class Command(BaseCommand):
         if seed_listed(people["listed_nurse"], plan, staff):
             self.stdout.write("demo publicity: 何静怡's result is on a live list, one objection not accepted")
         self.accounts = rows
-        staff = {user.username for user in User.objects.filter(username__in=[u for _, u in rows])
-                 if demo_totp_enrol(user)}
+        accounts = {user.username: user for user in User.objects.filter(username__in=[login_name(u) for _, u in rows])}
+        staff = {name for _, name in rows if (user := accounts.get(login_name(name))) and demo_totp_enrol(user)}
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}；标 * 的管理与评审账号登录后须二次验证）：")
         for label, username in rows:
             self.stdout.write(f"  {username:<20} {'*' if username in staff else ' '} {label}")
