@@ -472,7 +472,9 @@ def drill_web_worker_kill(url: str, work: Path, *, readers: int = 4, kills: int 
 # --- disk-full -----------------------------------------------------------------------------------------------
 
 def _django(env: dict) -> None:
-    """This process's Django, on the drill's database (set up once, by the first drill that needs it)."""
+    """This process's Django, on the drill's database (set up once, by the first drill that needs it). Each drill
+    recreates that database, which ends the connections an earlier drill left open: they are closed here so that
+    the next query connects afresh."""
     import django
     from django.apps import apps
 
@@ -483,6 +485,9 @@ def _django(env: dict) -> None:
         from django.conf import settings
 
         settings.DEBUG = False
+    from django.db import connections
+
+    connections.close_all()
 
 
 def drill_disk_full(url: str, work: Path, *, disk_kb: int = 1024) -> None:
