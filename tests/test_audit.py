@@ -231,3 +231,17 @@ def test_audit_grants_prints_the_revocation_and_refuses_a_strange_role_name(caps
     assert 'GRANT SELECT, INSERT ON "core_auditevent" TO "zhicheng_app"' in printed
     with pytest.raises(CommandError, match="letters, digits and underscores"):
         call_command("audit_grants", 'app"; DROP TABLE x; --')
+
+
+def test_the_admin_audit_search_finds_a_person_by_the_id_number_typed(client):
+    """The audit log's admin search takes an account name or an ID number (rows hold the account's handle); a
+    search never fails."""
+    admin_user = system_admin(name="系统管理员乙", is_staff=True, is_superuser=True)
+    person = PersonFactory(name="李娜")
+    record("download", user=person, object="/dossier/evidence/1/", ip="10.1.2.3")
+    log_in(client, admin_user.username, PASSWORD)
+    found = client.get("/admin/core/auditevent/", {"q": person.id_number})
+    nothing = client.get("/admin/core/auditevent/", {"q": "无此人"})
+    assert found.status_code == 200 and nothing.status_code == 200
+    assert "/dossier/evidence/1/" in found.content.decode()
+    assert "/dossier/evidence/1/" not in nothing.content.decode()
